@@ -1,0 +1,40 @@
+"""geoapp: anonymised safety-walk maps for a municipality and its local police area."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from flask import Flask
+
+from geoapp import config as configuration
+from geoapp.instance import Instance
+from geoapp.resources import bundled_dir
+from geoapp.store import Store, sqlite_url
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a geoapp Flask application; `config` overrides defaults and GEOAPP_* variables."""
+    overrides = dict(config or {})
+    settings = configuration.resolve({k: v for k, v in overrides.items() if k in configuration.SETTINGS_BY_NAME})
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(settings["INSTANCE_PATH"]) if settings["INSTANCE_PATH"] else None,
+        template_folder=str(bundled_dir("templates")),
+        static_folder=None,
+    )
+    app.config.update({k: v for k, v in overrides.items() if k not in configuration.SETTINGS_BY_NAME})
+    app.config["GEOAPP"] = settings
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))
+    store.migrate()
+    instance = Instance(settings=settings, store=store)
+    if settings["LOAD_DEFAULT_AREAS"]:
+        instance.load_default_areas()
+    app.extensions["geoapp"] = instance
+
+    from geoapp.views import register
+
+    register(app)
+    return app

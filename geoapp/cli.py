@@ -1,0 +1,88 @@
+"""The `geoapp` command: exit 0 ok, 1 input rejected (reasons on stderr), 2 usage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from geoapp import areas as area_files
+from geoapp import config as configuration
+from geoapp.store.areas import save_areas
+
+
+def _create_app():
+    from geoapp import create_app
+
+    return create_app()
+
+
+def reject(message: str) -> None:
+    """Print why the input was rejected and exit with status 1."""
+    click.echo(f"rejected: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """geoapp: anonymised safety-walk maps for a municipality and its police area."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve geoapp with the waitress production server."""
+    from waitress import create_server
+
+    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads)
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"geoapp is serving on http://{shown_host}:{server.effective_port}/ (Ctrl+C stops it)", err=False)
+    sys.stdout.flush()
+    server.run()
+
+
+@main.group()
+def areas() -> None:
+    """Area boundaries."""
+
+
+@areas.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--layer", help="Layer to read (GeoPackage); the first one by default.")
+@click.option("--code-field", default="code", show_default=True, help="Field holding each area's code.")
+@click.option("--name-field", default="name", show_default=True, help="Field holding each area's name.")
+@click.option("--where", "where", help="OGR SQL filter, e.g. \"kommunkod = '2081'\".")
+@click.option("--replace", is_flag=True, help="Remove stored areas that are not in this file.")
+@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the accepted boundaries (code, name, SWEREF 99 TM) to this GeoPackage.")
+def areas_import(file: Path, layer, code_field, name_field, where, replace, write_to) -> None:
+    """Import area boundaries from a GeoPackage, GeoJSON or Shapefile."""
+    source = area_files.AreaSource(file, layer=layer, code_field=code_field, name_field=name_field, where=where)
+    try:
+        frame = area_files.read_area_file(source)
+    except area_files.AreaFileError as exc:
+        reject(str(exc))
+    store = current_app.extensions["geoapp"].store
+    with store.begin() as conn:
+        count = save_areas(conn, frame, source=file.name, replace=replace)
+    if write_to:
+        frame[["code", "name", "geometry"]].to_file(write_to, driver="GPKG", layer="areas", engine="pyogrio")
+    click.echo(f"imported: {count} areas from {file.name}")
+
+
+@main.command("config")
+@click.option("--markdown", is_flag=True, help="Print the table used in the README.")
+def show_config(markdown: bool) -> None:
+    """List every GEOAPP_ setting with its value and help line."""
+    if markdown:
+        click.echo(configuration.markdown_table())
+        return
+    settings = current_app.extensions["geoapp"].settings
+    for s in configuration.SETTINGS:
+        value = "(hidden)" if s.name == "SECRET_KEY" and settings[s.name] else settings[s.name]
+        click.echo(f"{s.env_name}={value}\n    {s.help}")

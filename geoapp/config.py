@@ -1,0 +1,122 @@
+"""Every setting geoapp knows, with its default and help line, and how overrides are read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+ENV_PREFIX = "GEOAPP_"
+
+
+def _parse_bool(text: str) -> bool:
+    """Read a yes/no value the way people write it in an environment file."""
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its name without prefix, default, parser and help line."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/db; "
+        "unset means an SQLite file geoapp.sqlite3 in the instance folder.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite database and generated secrets; unset means Flask's "
+        "instance folder for geoapp.",
+    ),
+    Setting(
+        "DATA_DIR",
+        None,
+        "Folder holding areas/, observations/ and vocabulary/; unset means the data "
+        "shipped with geoapp.",
+    ),
+    Setting(
+        "AREA_GROUPS",
+        None,
+        "TOML file defining area groups such as Västra Borlänge; unset means "
+        "areas/groups.toml in the data folder.",
+    ),
+    Setting(
+        "LOAD_DEFAULT_AREAS",
+        True,
+        "Load the boundaries shipped in the data folder when the database has none.",
+        _parse_bool,
+    ),
+    Setting(
+        "TILES",
+        "openstreetmap",
+        "Basemap: 'openstreetmap', 'none', or a tile URL template "
+        "such as https://tiles.example.se/{z}/{x}/{y}.png.",
+    ),
+    Setting(
+        "TILES_ATTRIBUTION",
+        "",
+        "Attribution shown for a custom tile URL (required by most tile servers).",
+    ),
+)
+
+SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def defaults() -> dict[str, Any]:
+    """Return every setting at its default value."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Return the settings given as GEOAPP_* variables, parsed."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env_name)
+        if raw is None:
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env_name}: {exc}") from None
+    return values
+
+
+def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Combine defaults, environment variables and explicit overrides, in that order."""
+    values = defaults()
+    values.update(from_environment(os.environ if environ is None else environ))
+    values.update(overrides or {})
+    return values
+
+
+def markdown_table() -> str:
+    """Render the settings as the README's configuration table."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "(unset)" if s.default is None else f"`{s.default}`"
+        if s.default == "":
+            default = "(empty)"
+        lines.append(f"| `{s.env_name}` | {default} | {s.help} |")
+    return "\n".join(lines)

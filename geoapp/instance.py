@@ -1,0 +1,81 @@
+"""What one running geoapp owns: its settings, database, vocabulary and derived caches."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from sqlalchemy.exc import IntegrityError
+
+from geoapp import areas as area_files
+from geoapp.maps import Basemap
+from geoapp.model import Vocabulary, load_vocabulary
+from geoapp.resources import data_dir
+from geoapp.store import Store
+from geoapp.store.areas import count_areas, load_areas, save_areas
+
+DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
+
+
+@dataclass
+class Instance:
+    """Settings and resources shared by every request of one app."""
+
+    settings: dict[str, Any]
+    store: Store
+    _cache: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def data_dir(self) -> Path:
+        return data_dir(self.settings["DATA_DIR"])
+
+    @property
+    def groups_file(self) -> Path:
+        configured = self.settings["AREA_GROUPS"]
+        return Path(configured) if configured else self.data_dir / "areas" / "groups.toml"
+
+    @property
+    def basemap(self) -> Basemap:
+        return Basemap.from_setting(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"])
+
+    def vocabulary(self) -> Vocabulary:
+        """Return the category vocabulary from the data folder."""
+        return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
+
+    def area_frame(self) -> gpd.GeoDataFrame:
+        """Return stored areas and their groups, cached until the data changes."""
+        version = self.store.data_version()
+
+        def build() -> gpd.GeoDataFrame:
+            with self.store.connect() as conn:
+                stored = load_areas(conn)
+            return area_files.build_area_frame(stored, area_files.load_groups(self.groups_file))
+
+        return self._cached("areas", version, build)
+
+    def _cached(self, key: str, version: Any, build):
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+        value = build()
+        with self._lock:
+            self._cache[key] = (version, value)
+        return value
+
+    def load_default_areas(self) -> None:
+        """Import the shipped boundaries when the database has none."""
+        with self.store.connect() as conn:
+            if count_areas(conn):
+                return
+        source = area_files.AreaSource(self.data_dir / "areas" / DEFAULT_AREAS_FILE)
+        frame = area_files.read_area_file(source)
+        try:
+            with self.store.begin() as conn:
+                save_areas(conn, frame, source=DEFAULT_AREAS_FILE)
+        except IntegrityError:
+            pass  # another process loaded them at the same moment

@@ -1,0 +1,64 @@
+"""Vocabulary and coordinate reference systems shared by every layer of geoapp."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+# Store, aggregate, measure and clip in SWEREF 99 TM; reproject to WGS84 only for Leaflet.
+SWEREF99TM = "EPSG:3006"
+WGS84 = "EPSG:4326"
+STOCKHOLM_TZ = "Europe/Stockholm"
+
+AREA_KIND_REGSO = "regso"
+AREA_KIND_GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One place-related category of the safety-walk vocabulary."""
+
+    key: str
+    sv: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The categories a walk may record, looked up by key or by either language's label."""
+
+    categories: tuple[Category, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.categories)
+
+    def lookup(self, text: str) -> str | None:
+        """Return the key for a key or label (case and spacing ignored), or None."""
+        wanted = " ".join(text.split()).casefold()
+        for c in self.categories:
+            labels = {c.key, c.sv, c.en, *_alternatives(c.sv), *_alternatives(c.en)}
+            if wanted in {" ".join(label.split()).casefold() for label in labels}:
+                return c.key
+        return None
+
+    def label(self, key: str, language: str = "sv") -> str:
+        """Return the label of `key` in `language` (sv or en)."""
+        for c in self.categories:
+            if c.key == key:
+                return c.sv if language == "sv" else c.en
+        raise KeyError(key)
+
+
+def _alternatives(label: str) -> list[str]:
+    """Split a label like 'klotter / skadegörelse' into its alternatives."""
+    parts = [p.strip() for p in label.split("/")]
+    return parts if len(parts) > 1 else []
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    """Read the category vocabulary from a CSV file with columns key, sv, en."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return Vocabulary(tuple(Category(r["key"].strip(), r["sv"].strip(), r["en"].strip()) for r in rows))

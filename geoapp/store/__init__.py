@@ -1,0 +1,95 @@
+"""Database access: one engine per app, SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, select, update
+from sqlalchemy.pool import NullPool
+
+from geoapp.store import schema
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def sqlite_url(instance_path: str | Path) -> str:
+    """Return the URL of the default SQLite file in the instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'geoapp.sqlite3'}"
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    # WAL lets readers go on during an upload; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """The database of one geoapp instance."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy issue it.
+            self.engine: Engine = create_engine(url, poolclass=NullPool)
+            event.listen(self.engine, "connect", _tune_sqlite)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """Yield a connection inside one transaction, committed on success."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """Yield a connection for reading."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    def ping(self) -> bool:
+        """Return True when the database answers a trivial query."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(1)).scalar() == 1
+
+    def data_version(self) -> int:
+        """Return the counter that every change of published data increments."""
+        with self.connect() as conn:
+            return data_version(conn)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def data_version(conn: Connection) -> int:
+    """Return the data version as seen by `conn`."""
+    value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Increment the data version inside the caller's transaction; caches keyed by it expire."""
+    table = schema.meta
+    # Computed in SQL so that concurrent transactions serialise on the row instead of losing a bump.
+    bumped = cast(cast(table.c.value, Integer) + 1, String)
+    done = conn.execute(update(table).where(table.c.key == "data_version").values(value=bumped)).rowcount
+    if not done:
+        conn.execute(table.insert().values(key="data_version", value="1"))

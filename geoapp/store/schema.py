@@ -1,0 +1,145 @@
+"""Table definitions; the Alembic migrations create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    # Exact boundary in SWEREF 99 TM as WKB; display copies are derived from it.
+    Column("geom_wkb", LargeBinary, nullable=False),
+    Column("area_m2", Float, nullable=False),
+    Column("source", String(255), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    # Bumped on logout and password change so older sessions stop working.
+    Column("session_version", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64)),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("address", String(64)),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # observations | activities
+    Column("sha256", String(64), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("uploaded_by", String(64)),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("redactions", Integer, nullable=False, default=0),
+    UniqueConstraint("kind", "sha256"),
+)
+
+walks = Table(
+    "walks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("walk_id", Integer, ForeignKey("walks.id"), nullable=False, index=True),
+    Column("observed_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("category", String(32), nullable=False),
+    Column("severity", Integer),
+    Column("positive", Boolean),
+    Column("comment", Text),  # already redacted at ingest; never published
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("e", Float, nullable=False),
+    Column("n", Float, nullable=False),
+    UniqueConstraint("walk_id", "observed_at", "e", "n", "category", name="uq_observations_row"),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("kind", String(64), nullable=False, default=""),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("e", Float, nullable=False),
+    Column("n", Float, nullable=False),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id", ondelete="CASCADE"), index=True),
+    Column("place_id", Integer, ForeignKey("places.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("duration_min", Integer),
+    Column("participants", Integer),
+    Column("recorded_by", String(64)),
+    UniqueConstraint("place_id", "kind", "started_at", name="uq_activities_row"),
+)

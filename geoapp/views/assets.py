@@ -1,0 +1,32 @@
+"""Serve Leaflet, jQuery and geoapp's own styles from installed packages, never a CDN."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+
+bp = Blueprint("assets", __name__, url_prefix="/assets")
+
+# Each served package: the xstatic module whose BASE_DIR holds its files.
+VENDORED = {
+    "leaflet": "xstatic.pkg.leaflet",
+    "jquery": "xstatic.pkg.jquery",
+}
+OWN_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def package_dir(package: str) -> Path:
+    """Return the folder that holds the files of a vendored package, or of geoapp itself."""
+    if package == "geoapp":
+        return OWN_DIR
+    return Path(importlib.import_module(VENDORED[package]).BASE_DIR)
+
+
+@bp.get("/<package>/<path:filename>")
+def asset(package: str, filename: str):
+    """Send one static file, cached for a day."""
+    if package != "geoapp" and package not in VENDORED:
+        abort(404)
+    return send_from_directory(package_dir(package), filename, max_age=86400)

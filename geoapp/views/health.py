@@ -1,0 +1,20 @@
+"""Liveness check for load balancers and monitoring."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy.exc import SQLAlchemyError
+
+from geoapp.views import instance
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer 200 when the app and its database answer, else 503."""
+    try:
+        ok = instance().store.ping()
+    except SQLAlchemyError:
+        ok = False
+    return jsonify(status="ok" if ok else "database unavailable"), 200 if ok else 503

@@ -1,0 +1,121 @@
+"""Shared fixtures: an app over a fresh database on SQLite and on the local PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from geoapp import create_app
+from geoapp.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCB_FILE = ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg"
+POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Return a factory of apps over the test database, with extra settings."""
+    apps = []
+
+    def factory(**settings):
+        config = {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"),
+                  "TILES": "none", "TESTING": True, **settings}
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["geoapp"].store.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """An app with the shipped Borlänge boundaries loaded."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Invoke the `geoapp` command against `app`."""
+    cli_runner = app.test_cli_runner()
+
+    def invoke(*args, **kwargs):
+        return cli_runner.invoke(cli_main, list(args), **kwargs)
+
+    return invoke
+
+
+CHROMIUM = os.environ.get("GEOAPP_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start `geoapp serve` on a free loopback port with extra environment; return its base URL."""
+    import re
+    import subprocess
+    import sys
+
+    processes = []
+
+    def start(*args, **env) -> str:
+        environ = {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served"),
+                   **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "geoapp", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ,
+        )
+        processes.append(process)
+        for line in process.stdout:
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if match:
+                return match.group(0)
+        raise AssertionError(f"geoapp serve exited with {process.wait()} before printing its address")
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
