@@ -115,6 +115,8 @@ observations = Table(
     Column("lat", Float, nullable=False),
     Column("e", Float, nullable=False),
     Column("n", Float, nullable=False),
+    # RegSO code of the area holding the point, set at ingest and on every areas import.
+    Column("area_code", String(64), nullable=False, index=True),
     UniqueConstraint("walk_id", "observed_at", "e", "n", "category", name="uq_observations_row"),
 )
 

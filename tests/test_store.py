@@ -1,0 +1,63 @@
+"""The database layer on SQLite and PostgreSQL: migrations, transactions, data version."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from geoapp.store import Store, bump_data_version
+from geoapp.store.audit import record, recent
+from geoapp.store.schema import metadata
+
+
+@pytest.fixture
+def store(database_url):
+    s = Store(database_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+def test_migrations_create_exactly_the_declared_schema(store):
+    with store.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
+def test_migrating_twice_changes_nothing(store):
+    store.migrate()
+    with store.connect() as conn:
+        assert "observations" in inspect(conn).get_table_names()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with s.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    s.dispose()
+
+
+def test_data_version_counts_committed_changes_only(store):
+    assert store.data_version() == 0
+    with store.begin() as conn:
+        bump_data_version(conn)
+        bump_data_version(conn)
+    assert store.data_version() == 2
+    with pytest.raises(RuntimeError):
+        with store.begin() as conn:
+            bump_data_version(conn)
+            raise RuntimeError("abort the transaction")
+    assert store.data_version() == 2
+
+
+def test_audit_log_keeps_newest_first(store):
+    with store.begin() as conn:
+        record(conn, "login", actor="anna", address="127.0.0.1")
+        record(conn, "upload", actor="anna", detail="walk file accepted")
+    with store.connect() as conn:
+        entries = recent(conn)
+    assert [e["action"] for e in entries] == ["upload", "login"]
+    assert entries[1]["address"] == "127.0.0.1"
