@@ -13,7 +13,12 @@ from geoapp import create_app
 from geoapp.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCB_FILE = ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg"
+# The shared data folder sits next to the checkout, or further up for a worktree.
+SCB_FILE = next(
+    (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg" for p in ROOT.parents
+     if (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg").is_file()),
+    ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg",
+)
 POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
