@@ -90,10 +90,8 @@ def log_in(client, name: str, password: str = TEST_PASSWORD):
 
 @pytest.fixture
 def as_role(app):
-    """Return a factory of test clients logged in as a new account of a role (on `app` or another app).
-
-    The client sends its session's CSRF token with every request, so forms can be posted directly.
-    """
+    """Return a factory of test clients logged in as a new account of a role, on `app` or another app."""
+    # Each client sends its session's CSRF token with every request, so tests can post forms directly.
     names = itertools.count(1)
 
     def login(role: str, on=None, name: str | None = None):
