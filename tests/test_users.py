@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -145,3 +150,30 @@ def test_serve_demo_makes_the_map_public_and_prints_working_passwords(serve):
     assert "demo-admin (admin)" in page
     with browser.open(base + "admin/uploads") as admin_page:
         assert admin_page.status == 200
+
+
+# Runs geoapp with its standard input as the controlling terminal, as when typed in a shell.
+ON_A_TERMINAL = ("import fcntl, runpy, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                 "sys.argv[0] = 'geoapp'; runpy.run_module('geoapp', run_name='__main__')")
+
+
+def test_cli_asks_for_the_password_twice_on_a_terminal_without_echo(tmp_path):
+    env = {**os.environ, "GEOAPP_INSTANCE_PATH": str(tmp_path), "GEOAPP_LOAD_DEFAULT_AREAS": "no"}
+    terminal, child_end = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", ON_A_TERMINAL, "users", "add", "tty-user", "--role", "viewer"],
+                               stdin=child_end, stdout=child_end, stderr=child_end, env=env, start_new_session=True)
+    os.close(child_end)
+    seen = b""
+    for prompt in (b"Password:", b"Repeat for confirmation:"):
+        while prompt not in seen:
+            assert select.select([terminal], [], [], 30)[0], f"no {prompt!r} prompt; saw {seen!r}"
+            seen += os.read(terminal, 1024)
+        os.write(terminal, TEST_PASSWORD.encode() + b"\n")
+    try:
+        while chunk := os.read(terminal, 1024):
+            seen += chunk
+    except OSError:  # the child has exited and closed the terminal
+        pass
+    os.close(terminal)
+    assert process.wait(timeout=60) == 0, seen
+    assert b"added: tty-user as viewer" in seen and TEST_PASSWORD.encode() not in seen
