@@ -34,7 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance.load_default_areas()
     app.extensions["geoapp"] = instance
 
+    from geoapp import security
     from geoapp.views import register
 
+    security.init_app(app)
     register(app)
     return app

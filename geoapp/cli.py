@@ -11,6 +11,8 @@ from flask.cli import FlaskGroup
 
 from geoapp import areas as area_files
 from geoapp import config as configuration
+from geoapp.accounts import reset_demo_accounts
+from geoapp.cli_users import reject, users
 from geoapp.store.areas import save_areas
 
 
@@ -20,30 +22,39 @@ def _create_app():
     return create_app()
 
 
-def reject(message: str) -> None:
-    """Print why the input was rejected and exit with status 1."""
-    click.echo(f"rejected: {message}", err=True)
-    sys.exit(1)
-
-
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main() -> None:
     """geoapp: anonymised safety-walk maps for a municipality and its police area."""
+
+
+main.add_command(users)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-def serve(host: str, port: int, threads: int) -> None:
+@click.option("--demo", is_flag=True, help="Make the map public and (re)create demo accounts with new passwords.")
+def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve geoapp with the waitress production server."""
     from waitress import create_server
 
+    if demo:
+        start_demo(current_app.extensions["geoapp"])
     server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads)
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"geoapp is serving on http://{shown_host}:{server.effective_port}/ (Ctrl+C stops it)", err=False)
     sys.stdout.flush()
     server.run()
+
+
+def start_demo(instance) -> None:
+    """Open the map to everyone for this run and print fresh demo passwords, once."""
+    instance.settings["PUBLIC_MAP"] = True
+    passwords = reset_demo_accounts(instance.store)
+    click.echo("demo: the map is public for this run; these passwords are shown only now:")
+    for name, password in passwords.items():
+        click.echo(f"demo:   {name}  {password}")
 
 
 @main.group()

@@ -75,6 +75,32 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Attribution shown for a custom tile URL (required by most tile servers).",
     ),
+    Setting(
+        "PUBLIC_MAP",
+        False,
+        "Let anonymous visitors see the anonymised map, table, API and exports; "
+        "upload and admin pages always need a login.",
+        _parse_bool,
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Key that signs sessions and CSRF tokens; unset means one generated once into "
+        "the file secret_key in the instance folder (readable by its owner only).",
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        False,
+        "Mark the session cookie Secure and send Strict-Transport-Security; turn on when "
+        "served over HTTPS.",
+        _parse_bool,
+    ),
+    Setting(
+        "RATELIMIT_STORAGE",
+        "memory://",
+        "Where login throttling counts failed attempts: memory:// is per process; give "
+        "e.g. redis://host:6379 when several processes serve the app.",
+    ),
 )
 
 SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +21,7 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 # Boundaries are drawn simplified (metres, in SWEREF 99 TM); stored ones stay exact.
 DISPLAY_TOLERANCE_M = 5.0
 COORD_DECIMALS = 5
+_SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
 
 STYLE_CONTEXT = {"color": "#6b7280", "weight": 1, "fillColor": "#9ca3af", "fillOpacity": 0.05}
 STYLE_GROUP = {"color": "#1d4ed8", "weight": 3, "dashArray": "8 6", "fillOpacity": 0}
@@ -150,8 +152,15 @@ def build_area_map(areas: gpd.GeoDataFrame, focus: str, basemap: Basemap, asset_
     return fmap
 
 
-def render_parts(fmap: folium.Map) -> MapParts:
-    """Render a map into header, body and script for a Jinja template."""
+def with_nonce(fragment: str, nonce: str) -> str:
+    """Give every <script> and <style> tag of an HTML fragment the page's CSP nonce."""
+    return _SCRIPT_OR_STYLE_TAG.sub(lambda m: f'{m.group(1)} nonce="{html.escape(nonce)}"', fragment)
+
+
+def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
+    """Render a map into header, body and script for a Jinja template, nonced when served under a CSP."""
     root = fmap.get_root()
     root.render()
-    return MapParts(header=root.header.render(), body=root.html.render(), script=root.script.render())
+    header = root.header.render()
+    return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
+                    script=root.script.render())

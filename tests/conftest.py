@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -10,10 +12,17 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from geoapp import create_app
+from geoapp.accounts import add_account
+from geoapp.users import Actor
 from geoapp.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCB_FILE = ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg"
+# The shared data folder sits next to the checkout, or further up for a worktree.
+SCB_FILE = next(
+    (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg" for p in ROOT.parents
+     if (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg").is_file()),
+    ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg",
+)
 POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -64,6 +73,40 @@ def client(app):
     return app.test_client()
 
 
+TEST_PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(response) -> str:
+    """Return the CSRF token of the first form on a page."""
+    return CSRF_FIELD.search(response.get_data(as_text=True)).group(1)
+
+
+def log_in(client, name: str, password: str = TEST_PASSWORD):
+    """Log `client` in through the login form; return the response."""
+    token = csrf_token(client.get("/login"))
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def as_role(app):
+    """Return a factory of test clients logged in as a new account of a role, on `app` or another app."""
+    # Each client sends its session's CSRF token with every request, so tests can post forms directly.
+    names = itertools.count(1)
+
+    def login(role: str, on=None, name: str | None = None):
+        target = on or app
+        name = name or f"{role}-{next(names)}"
+        add_account(target.extensions["geoapp"].store, name, role, TEST_PASSWORD, Actor("tests"))
+        client = target.test_client()
+        assert log_in(client, name).status_code == 302
+        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
+        client.user_name = name
+        return client
+
+    return login
+
+
 @pytest.fixture
 def runner(app):
     """Invoke the `geoapp` command against `app`."""
@@ -89,20 +132,31 @@ def serve(tmp_path):
 
     processes = []
 
+    def environment(env) -> dict:
+        return {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served"),
+                **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
+
+    def run(*args, stdin: str = "", **env) -> subprocess.CompletedProcess:
+        """Run another `geoapp` command against the same instance, e.g. to add an account."""
+        return subprocess.run([sys.executable, "-m", "geoapp", *args], input=stdin, capture_output=True, text=True,
+                              env=environment(env), timeout=120)
+
     def start(*args, **env) -> str:
-        environ = {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served"),
-                   **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
+        """Return the base URL; the lines printed before it are kept in start.output."""
         process = subprocess.Popen(
             [sys.executable, "-m", "geoapp", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment(env),
         )
         processes.append(process)
+        start.output = []
         for line in process.stdout:
+            start.output.append(line)
             match = re.search(r"http://127\.0\.0\.1:\d+/", line)
             if match:
                 return match.group(0)
         raise AssertionError(f"geoapp serve exited with {process.wait()} before printing its address")
 
+    start.run = run
     yield start
     for process in processes:
         process.terminate()

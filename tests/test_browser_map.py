@@ -6,17 +6,33 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import TEST_PASSWORD
+
 pytestmark = pytest.mark.browser
 
+RECORD_CSP_VIOLATIONS = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"
+)
 
-def test_map_draws_every_area_using_only_the_app(serve, browser):
+
+def test_map_draws_every_area_after_login_under_the_csp(serve, browser):
+    added = serve.run("users", "add", "planner", "--role", "viewer", stdin=TEST_PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
     base = serve()
     page = browser.new_page()
     errors, hosts = [], set()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(base, wait_until="networkidle")
+    assert urlsplit(page.url).path == "/login"
+    page.get_by_label("Account name").fill("planner")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    with page.expect_navigation(wait_until="networkidle") as landing:
+        page.get_by_role("button", name="Log in").click()
+    csp = landing.value.headers["content-security-policy"]
+    assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'self'" in csp
     # 16 RegSO context areas, Västra Borlänge and the highlighted Tjärna Ängar.
     page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length >= 18")
     assert page.locator(".leaflet-overlay-pane path").count() >= 18
@@ -25,6 +41,13 @@ def test_map_draws_every_area_using_only_the_app(serve, browser):
     assert page.locator(".leaflet-control-layers").count() == 1
     page.locator(".leaflet-overlay-pane path").last.hover()
     assert "Tjärna Ängar" in page.locator(".leaflet-tooltip").inner_text()
+    assert "planner (viewer)" in page.locator("nav.account").inner_text()
     assert errors == []
+    assert page.evaluate("window.__csp") == []
     assert hosts == {urlsplit(base).netloc}
+    # The policy is really enforced: a script injected without the nonce does not run.
+    ran = page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__injected = true'; document.head.appendChild(s); return window.__injected === true; }""")
+    assert ran is False
+    assert page.evaluate("window.__csp") == ["script-src-elem"]
     page.close()

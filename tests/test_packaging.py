@@ -33,7 +33,7 @@ def test_wheel_installs_into_a_fresh_environment_and_serves(tmp_path):
     script = (
         "import geoapp, sys; from geoapp import create_app;"
         "assert geoapp.__file__.startswith(sys.argv[1]), geoapp.__file__;"
-        "app = create_app({'TILES': 'none'}); c = app.test_client();"
+        "app = create_app({'TILES': 'none', 'PUBLIC_MAP': True}); c = app.test_client();"
         "r = c.get('/'); assert r.status_code == 200 and 'Tjärna Ängar' in r.get_data(as_text=True);"
         "print(len(c.get('/api/v1/areas').get_json()['features']))"
     )

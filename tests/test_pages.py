@@ -12,8 +12,13 @@ from sqlalchemy import create_engine
 from geoapp.cli import main
 
 
-def test_areas_api_lists_regso_areas_and_groups(client):
-    response = client.get("/api/v1/areas")
+@pytest.fixture
+def viewer(as_role):
+    return as_role("viewer")
+
+
+def test_areas_api_lists_regso_areas_and_groups(viewer):
+    response = viewer.get("/api/v1/areas")
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     features = {f["properties"]["id"]: f for f in response.get_json()["features"]}
@@ -29,8 +34,8 @@ def test_areas_api_lists_regso_areas_and_groups(client):
     assert 15.3 < lon < 15.5 and 60.4 < lat < 60.6  # WGS84, lon/lat order
 
 
-def test_map_page_shows_areas_with_local_assets_only(client):
-    response = client.get("/")
+def test_map_page_shows_areas_with_local_assets_only(viewer):
+    response = viewer.get("/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Västra Borlänge" in page and "Tjärna Ängar" in page
@@ -41,24 +46,24 @@ def test_map_page_shows_areas_with_local_assets_only(client):
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
     for url in re.findall(r'(?:src|href)="(/assets/[^"]+)"', page):
-        with client.get(url) as asset:
+        with viewer.get(url) as asset:
             assert asset.status_code == 200, url
 
 
-def test_unknown_area_is_a_400(client):
-    response = client.get("/?area=nowhere")
+def test_unknown_area_is_a_400(viewer):
+    response = viewer.get("/?area=nowhere")
     assert response.status_code == 400
     assert "Unknown area" in response.get_data(as_text=True)
 
 
 def test_openstreetmap_basemap_is_attributed(make_app):
-    page = make_app(TILES="openstreetmap").test_client().get("/").get_data(as_text=True)
+    page = make_app(TILES="openstreetmap", PUBLIC_MAP=True).test_client().get("/").get_data(as_text=True)
     assert "tile.openstreetmap.org" in page
     assert "OpenStreetMap" in page
 
 
 def test_area_names_are_escaped_in_tooltips(make_app, tmp_path):
-    app = make_app(LOAD_DEFAULT_AREAS=False)
+    app = make_app(LOAD_DEFAULT_AREAS=False, PUBLIC_MAP=True)
     path = tmp_path / "evil.gpkg"
     gpd.GeoDataFrame(
         {"code": ["E1"], "name": ['<img src=x onerror="alert(1)">']},

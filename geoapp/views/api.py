@@ -6,6 +6,7 @@ from flask import Blueprint, Response
 
 from geoapp.areas import areas_geojson
 from geoapp.views import instance
+from geoapp.views.access import require_role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -16,6 +17,7 @@ def geojson_response(document: str) -> Response:
 
 
 @bp.get("/areas")
+@require_role("viewer")
 def areas():
     """Return every area and group as a GeoJSON FeatureCollection in WGS84."""
     return geojson_response(areas_geojson(instance().area_frame()))

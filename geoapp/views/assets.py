@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 
+from geoapp.views.access import public
+
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 
 # Each served package: the xstatic module whose BASE_DIR holds its files.
@@ -25,6 +27,7 @@ def package_dir(package: str) -> Path:
 
 
 @bp.get("/<package>/<path:filename>")
+@public
 def asset(package: str, filename: str):
     """Send one static file, cached for a day."""
     if package != "geoapp" and package not in VENDORED:

@@ -6,11 +6,13 @@ from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from geoapp.views import instance
+from geoapp.views.access import public
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """Answer 200 when the app and its database answer, else 503."""
     try:

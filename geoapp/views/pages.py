@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp.maps import build_area_map, render_parts
+from geoapp.security import csp_nonce
 from geoapp.views import instance
+from geoapp.views.access import require_role
 
 bp = Blueprint("pages", __name__)
 
@@ -18,6 +20,7 @@ def asset_url(package: str, filename: str) -> str:
 
 
 @bp.get("/")
+@require_role("viewer")
 def index():
     """Show the map of the chosen area (Tjärna Ängar by default) in its context."""
     areas = instance().area_frame()
@@ -26,4 +29,4 @@ def index():
         abort(400, description=f"Unknown area {focus!r}; choose one listed at /api/v1/areas.")
     fmap = build_area_map(areas, focus, instance().basemap, asset_url)
     choices = areas[["id", "name", "kind", "approximation"]].to_dict("records")
-    return render_template("map.html", parts=render_parts(fmap), areas=choices, focus=focus)
+    return render_template("map.html", parts=render_parts(fmap, nonce=csp_nonce()), areas=choices, focus=focus)

@@ -1,0 +1,33 @@
+"""Admin work on stored data: list and delete uploads, read the audit log."""
+
+from __future__ import annotations
+
+from geoapp.store import Store
+from geoapp.store import uploads as stored
+from geoapp.store.audit import recent, record
+from geoapp.users import Actor
+
+AUDIT_PAGE_SIZE = 500
+
+
+def list_uploads(store: Store) -> list[dict]:
+    """Return every upload, newest first."""
+    with store.connect() as conn:
+        return stored.list_uploads(conn)
+
+
+def delete_upload(store: Store, upload_id: int, by: Actor) -> dict | None:
+    """Delete one whole upload and record who did it; return what was deleted, or None."""
+    with store.begin() as conn:
+        deleted = stored.delete_upload(conn, upload_id)
+        if deleted is not None:
+            # The file name and row count only: never comments or coordinates.
+            detail = f"upload {upload_id} ({deleted['kind']}, {deleted['filename']}, {deleted['rows']} rows)"
+            record(conn, "upload_delete", actor=by.name, detail=detail, address=by.address)
+    return deleted
+
+
+def audit_log(store: Store, limit: int = AUDIT_PAGE_SIZE) -> list[dict]:
+    """Return the newest audit entries first."""
+    with store.connect() as conn:
+        return recent(conn, limit)

@@ -1,0 +1,90 @@
+"""The `geoapp users` commands: accounts, their passwords and API tokens."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from geoapp import accounts
+from geoapp.users import COMMAND_LINE, ROLES, AccountError
+
+
+def reject(message: str) -> None:
+    """Print why the input was rejected and exit with status 1."""
+    click.echo(f"rejected: {message}", err=True)
+    sys.exit(1)
+
+
+def _store():
+    return current_app.extensions["geoapp"].store
+
+
+def read_password() -> str:
+    """Ask for a password twice on a terminal, else read the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.group(cls=AppGroup)
+def users() -> None:
+    """Accounts, passwords and API tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
+def add(name: str, role: str) -> None:
+    """Add an account; the password comes from a prompt, or standard input when it is not a terminal."""
+    try:
+        accounts.add_account(_store(), name, role, read_password(), COMMAND_LINE)
+    except AccountError as exc:
+        reject(str(exc))
+    click.echo(f"added: {name} as {role}")
+
+
+@users.command("list")
+def list_() -> None:
+    """List every account with its role and number of live API tokens."""
+    for a in accounts.list_accounts(_store()):
+        click.echo(f"{a['name']}\t{a['role']}\tcreated {a['created_at']:%Y-%m-%d}\t{a['tokens']} token(s)")
+
+
+@users.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove an account and its API tokens."""
+    try:
+        accounts.remove_account(_store(), name, COMMAND_LINE)
+    except AccountError as exc:
+        reject(str(exc))
+    click.echo(f"removed: {name}")
+
+
+@users.command("password")
+@click.argument("name")
+def password(name: str) -> None:
+    """Set a new password (prompt or standard input); the account's sessions end."""
+    try:
+        accounts.change_password(_store(), name, read_password(), COMMAND_LINE)
+    except AccountError as exc:
+        reject(str(exc))
+    click.echo(f"changed: the password of {name}")
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Revoke every token of the account instead of issuing one.")
+def token(name: str, revoke: bool) -> None:
+    """Print a new API token for `Authorization: Bearer …`, or revoke the account's tokens."""
+    try:
+        if revoke:
+            count = accounts.revoke_tokens(_store(), name, COMMAND_LINE)
+            click.echo(f"revoked: {count} token(s) of {name}")
+        else:
+            click.echo(accounts.issue_token(_store(), name, COMMAND_LINE))
+    except AccountError as exc:
+        reject(str(exc))

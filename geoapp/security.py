@@ -1,0 +1,108 @@
+"""Secret key, session cookie, CSRF protection and the security headers of every response."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
+
+from geoapp.views import instance
+
+SECRET_KEY_FILE = "secret_key"
+SESSION_LIFETIME = timedelta(hours=8)
+
+
+def init_app(app: Flask) -> None:
+    """Configure the secret key, cookies, CSRF protection and security headers of `app`."""
+    settings = app.config["GEOAPP"]
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or instance_secret_key(Path(app.instance_path))
+    app.config.update(
+        SESSION_COOKIE_NAME="geoapp_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["SECURE_COOKIES"],
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # Checked in enforce_csrf below, which lets bearer-token requests through.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
+        WTF_CSRF_SSL_STRICT=settings["SECURE_COOKIES"],
+    )
+    csrf = CSRFProtect(app)
+    app.before_request(lambda: enforce_csrf(csrf))
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the key stored in the instance folder, generating it (owner-only) the first time."""
+    path = instance / SECRET_KEY_FILE
+    if not path.exists():
+        # Written aside, then linked into place: processes starting together agree on one key.
+        draft = instance / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
+def bearer_token() -> str | None:
+    """Return the token of an `Authorization: Bearer` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def enforce_csrf(csrf: CSRFProtect) -> None:
+    """Require a CSRF token on every form request; a bearer token replaces the session cookie."""
+    # Requests carrying a bearer token are authenticated by it alone (see views.access), and a
+    # browser cannot add that header to a cross-site request, so there is nothing to forge.
+    if bearer_token() is None:
+        csrf.protect()
+
+
+def csp_nonce() -> str:
+    """Return this response's nonce for inline <script> and <style> blocks."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str, tile_origin: str | None) -> str:
+    """Allow only the app's own origin, this response's inline blocks and the tile server's images."""
+    images = " ".join(["'self'", "data:", *([tile_origin] if tile_origin else [])])
+    directives = {
+        "default-src": "'self'",
+        "script-src": f"'self' 'nonce-{nonce}'",
+        "style-src": f"'self' 'nonce-{nonce}'",
+        "img-src": images,
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'self'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def add_security_headers(response):
+    """Add the Content-Security-Policy and the other security headers to a response."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), instance().basemap.origin)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "SAMEORIGIN"
+    headers["Referrer-Policy"] = "same-origin"
+    if instance().settings["SECURE_COOKIES"]:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response

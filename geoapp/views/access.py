@@ -1,0 +1,119 @@
+"""Who is asking, and whether they may: sessions, bearer tokens and the role each route needs."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+
+from geoapp import accounts
+from geoapp.security import SESSION_LIFETIME, bearer_token
+from geoapp.users import Actor, User, check_role
+from geoapp.views import instance
+
+# Paths whose clients are programs: they get a JSON 401 rather than the login page.
+API_PREFIXES = ("/api/", "/export/")
+
+
+def current_user() -> User | None:
+    """Return the account behind this request (bearer token or session), or None."""
+    if "user" not in g:
+        g.user = _token_user() if bearer_token() is not None else _session_user()
+    return g.user
+
+
+def current_actor() -> Actor:
+    """Return who is making this request, for the audit log."""
+    user = current_user()
+    return Actor(user.name if user else None, request.remote_addr)
+
+
+def start_session(user: User) -> None:
+    """Log `user` in on this browser, in a fresh session that expires after at most 8 hours."""
+    session.clear()
+    session.permanent = True
+    session.update(uid=user.id, ver=user.session_version, at=int(time.time()))
+    g.user = user
+
+
+def end_session() -> None:
+    """Forget the login of this browser."""
+    session.clear()
+    g.user = None
+
+
+def _token_user() -> User | None:
+    return accounts.token_user(instance().store, bearer_token())
+
+
+def _session_user() -> User | None:
+    uid, version, started = session.get("uid"), session.get("ver"), session.get("at")
+    if uid is None:
+        return None
+    # The cookie's own expiry slides with use; the login time caps the session's whole life.
+    fresh = isinstance(started, int) and time.time() - started < SESSION_LIFETIME.total_seconds()
+    user = accounts.session_user(instance().store, uid, version) if fresh else None
+    if user is None:
+        session.clear()
+    return user
+
+
+def wants_json() -> bool:
+    """Return True when the client is a program rather than a browser showing pages."""
+    if request.path.startswith(API_PREFIXES) or "Authorization" in request.headers:
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _deny(status: int):
+    if wants_json():
+        message = "log in or send Authorization: Bearer TOKEN" if status == 401 else "your role does not allow this"
+        response = jsonify(error=message)
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="geoapp"'
+        return response
+    if status == 401:
+        return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+    abort(status)
+
+
+def allowed(role: str, public_map: bool = True) -> int | None:
+    """Return None when this request may use a route needing `role`, else 401 or 403."""
+    if role == "viewer" and public_map and instance().settings["PUBLIC_MAP"]:
+        return None
+    user = current_user()
+    if user is None:
+        return 401
+    return None if user.can(role) else 403
+
+
+def require_role(role: str, *, public_map: bool = True):
+    """Let a view answer only users with at least `role`; viewer routes are open when the map is public."""
+    # public_map=False keeps a viewer route (such as one's own account) behind a login regardless.
+    check_role(role)
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            denied = allowed(role, public_map)
+            return _deny(denied) if denied else view(*args, **kwargs)
+
+        guarded.required_role = role
+        return guarded
+
+    return decorate
+
+
+def public(view):
+    """Mark a view as open to everyone (health check, assets, the login page)."""
+    view.required_role = None
+    return view
+
+
+def deny_unmarked():
+    """Refuse any route that declares no access rule, so a forgotten decorator fails closed."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is not None and not hasattr(view, "required_role"):
+        abort(403)

@@ -1,0 +1,68 @@
+"""Admin pages: uploads (and deleting one), accounts, and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from geoapp import accounts, administration
+from geoapp.users import ROLES, AccountError
+from geoapp.views import instance
+from geoapp.views.access import current_actor, require_role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/uploads")
+@require_role("admin")
+def uploads():
+    """List every upload with a button to delete it."""
+    return render_template("admin/uploads.html", uploads=administration.list_uploads(instance().store))
+
+
+@bp.post("/uploads/<int:upload_id>/delete")
+@require_role("admin")
+def delete_upload(upload_id: int):
+    """Delete one whole upload and everything that came with it."""
+    deleted = administration.delete_upload(instance().store, upload_id, current_actor())
+    if deleted is None:
+        abort(404, description=f"There is no upload {upload_id}.")
+    flash(f"Deleted upload {upload_id} ({deleted['filename']}, {deleted['rows']} rows).")
+    return redirect(url_for("admin.uploads"))
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@require_role("admin")
+def accounts_page():
+    """List the accounts, or add one."""
+    store = instance().store
+    if request.method == "POST":
+        form = request.form
+        try:
+            accounts.add_account(store, form.get("name", "").strip(), form.get("role", ""), form.get("password", ""),
+                                 current_actor())
+        except AccountError as exc:
+            return render_template("admin/accounts.html", accounts=accounts.list_accounts(store), roles=ROLES,
+                                   error=str(exc)), 400
+        flash(f"Added {form['name'].strip()} as {form['role']}.")
+        return redirect(url_for("admin.accounts_page"))
+    return render_template("admin/accounts.html", accounts=accounts.list_accounts(store), roles=ROLES)
+
+
+@bp.post("/accounts/<name>/remove")
+@require_role("admin")
+def remove_account(name: str):
+    """Remove an account and its tokens."""
+    try:
+        accounts.remove_account(instance().store, name, current_actor())
+    except AccountError as exc:
+        flash(f"Not removed: {exc}.")
+    else:
+        flash(f"Removed {name}.")
+    return redirect(url_for("admin.accounts_page"))
+
+
+@bp.get("/audit")
+@require_role("admin")
+def audit():
+    """Show who did what and when, newest first."""
+    return render_template("admin/audit.html", entries=administration.audit_log(instance().store))

@@ -1,0 +1,121 @@
+"""Every route's access rule, for anonymous visitors and each role, with the map public or not.
+
+A route added without an entry in RULES fails test_every_route_has_an_access_rule: add one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from geoapp.users import ROLES
+from tests.conftest import csrf_token
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route (public, map, login or a role) and a request that exercises it."""
+
+    who: str  # "public"; "map" = viewer, or anyone when GEOAPP_PUBLIC_MAP is on; "login" = any account; or a role
+    url: str
+    method: str = "GET"
+
+
+RULES = {
+    "assets.asset": Rule("public", "/assets/geoapp/geoapp.css"),
+    "health.healthz": Rule("public", "/healthz"),
+    "login.login": Rule("public", "/login"),
+    "pages.index": Rule("map", "/"),
+    "api.areas": Rule("map", "/api/v1/areas"),
+    "account.account": Rule("login", "/account"),
+    "account.logout": Rule("login", "/logout", "POST"),
+    "admin.uploads": Rule("admin", "/admin/uploads"),
+    "admin.delete_upload": Rule("admin", "/admin/uploads/999/delete", "POST"),
+    "admin.accounts_page": Rule("admin", "/admin/accounts"),
+    "admin.remove_account": Rule("admin", "/admin/accounts/nobody/remove", "POST"),
+    "admin.audit": Rule("admin", "/admin/audit"),
+}
+WHO = ["anonymous", *ROLES]
+
+
+def test_every_route_has_an_access_rule(app):
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routes - RULES.keys() == set(), "add these endpoints to RULES with their access rule"
+    assert RULES.keys() - routes == set(), "RULES names endpoints that no longer exist"
+
+
+def may(who: str, rule: Rule, public_map: bool) -> bool:
+    """Return whether `who` may use a route with `rule`: the rule table, spelled out."""
+    if rule.who == "public" or (rule.who == "map" and public_map):
+        return True
+    if who == "anonymous":
+        return False
+    needed = "viewer" if rule.who in {"map", "login"} else rule.who
+    return ROLES.index(who) >= ROLES.index(needed)
+
+
+def client_for(who: str, app, as_role):
+    if who != "anonymous":
+        return as_role(who, on=app)
+    client = app.test_client()
+    # A valid CSRF token, so that what is checked below is the access rule and not the token.
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/login"))
+    return client
+
+
+@pytest.mark.parametrize("public_map", [False, True], ids=["private-map", "public-map"])
+@pytest.mark.parametrize("who", WHO)
+def test_each_route_answers_only_those_it_allows(make_app, as_role, who, public_map):
+    app = make_app(PUBLIC_MAP=public_map)
+    client = client_for(who, app, as_role)
+    # Logging out ends the session, so it goes last.
+    for endpoint, rule in sorted(RULES.items(), key=lambda item: item[0] == "account.logout"):
+        with client.open(rule.url, method=rule.method) as response:
+            body = response.get_data(as_text=True)
+        location = response.headers.get("Location", "")
+        if may(who, rule, public_map):
+            assert response.status_code not in (401, 403), endpoint
+            assert not location.startswith("/login?next="), endpoint
+            continue
+        assert "Tjärna" not in body and "FeatureCollection" not in body, endpoint
+        if who != "anonymous":
+            assert response.status_code == 403, endpoint
+        elif rule.url.startswith("/api/"):
+            assert response.status_code == 401 and response.get_json()["error"], endpoint
+        else:
+            assert response.status_code == 302 and location.startswith("/login?next="), endpoint
+
+
+def test_a_program_asking_for_json_gets_401_not_the_login_page(client):
+    response = client.get("/admin/uploads", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "error" in response.get_json()
+
+
+def test_the_login_page_returns_to_the_page_asked_for(app, as_role):
+    client = app.test_client()
+    assert client.get("/admin/audit").headers["Location"] == "/login?next=/admin/audit"
+    as_role("admin", name="boss")
+    token = csrf_token(client.get("/login"))
+    response = client.post("/login", data={"name": "boss", "password": "correct horse battery staple",
+                                           "next": "/admin/audit", "csrf_token": token})
+    assert response.headers["Location"] == "/admin/audit"
+
+
+def test_the_login_page_never_redirects_off_site(app, as_role):
+    as_role("viewer", name="walker")
+    client = app.test_client()
+    token = csrf_token(client.get("/login"))
+    response = client.post("/login", data={"name": "walker", "password": "correct horse battery staple",
+                                           "next": "//evil.example/", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_route_without_an_access_rule_is_refused(make_app):
+    app = make_app(PUBLIC_MAP=True)
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    response = app.test_client().get("/forgotten")
+    assert response.status_code == 403
+    assert "secret" not in response.get_data(as_text=True)
