@@ -1,0 +1,120 @@
+"""Where each observation is: WGS84 and SWEREF 99 TM coordinates, and the area holding it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from geoapp.ingest.fields import Problems
+from geoapp.model import AREA_KIND_REGSO, SWEREF99TM, WGS84
+
+# Generous boxes around Sweden; a point outside them is a typing or export mistake.
+LAT_RANGE = (55.0, 69.2)
+LON_RANGE = (10.5, 24.5)
+N_RANGE = (6_100_000.0, 7_700_000.0)
+E_RANGE = (250_000.0, 950_000.0)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Coordinates in both systems, one row per observation (NaN where refused)."""
+
+    lon: pd.Series
+    lat: pd.Series
+    e: pd.Series
+    n: pd.Series
+
+
+def _inside(values: pd.Series, bounds: tuple[float, float]) -> pd.Series:
+    return values.between(*bounds)
+
+
+def check_wgs84(lat: pd.Series, lon: pd.Series) -> Problems:
+    """Explain every latitude/longitude pair that cannot be a place in Sweden."""
+    ok = _inside(lat, LAT_RANGE) & _inside(lon, LON_RANGE)
+    swapped = _inside(lon, LAT_RANGE) & _inside(lat, LON_RANGE)
+    metres = (lat.abs() > 1000) | (lon.abs() > 1000)
+    problems = {}
+    for row in lat.index[~ok & lat.notna() & lon.notna()]:
+        if swapped[row]:
+            problems[row] = "latitude and longitude look swapped"
+        elif metres[row]:
+            problems[row] = "these look like SWEREF 99 TM metres; name the columns N and E"
+        else:
+            problems[row] = f"the point ({lat[row]:.5f}, {lon[row]:.5f}) is outside Sweden"
+    return problems
+
+
+def check_sweref(n: pd.Series, e: pd.Series) -> Problems:
+    """Explain every northing/easting pair that cannot be a place in Sweden."""
+    ok = _inside(n, N_RANGE) & _inside(e, E_RANGE)
+    swapped = _inside(e, N_RANGE) & _inside(n, E_RANGE)
+    degrees = (n.abs() <= 180) & (e.abs() <= 180)
+    problems = {}
+    for row in n.index[~ok & n.notna() & e.notna()]:
+        if swapped[row]:
+            problems[row] = "N (northing) and E (easting) look swapped"
+        elif degrees[row]:
+            problems[row] = "these look like degrees; name the columns lat and lon (WGS84)"
+        else:
+            problems[row] = f"the point (N {n[row]:.0f}, E {e[row]:.0f}) is outside Sweden (SWEREF 99 TM)"
+    return problems
+
+
+def transformer(source: str, target: str) -> Transformer:
+    """Return an x/y-ordered transformer between two CRS."""
+    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
+
+
+def place(x: pd.Series, y: pd.Series, crs: str) -> Placed:
+    """Compute lon/lat and E/N from x/y in `crs` (lon/lat for geographic CRS), rounded for storage."""
+    if CRS.from_user_input(crs).is_geographic:
+        lon, lat = x.to_numpy(float), y.to_numpy(float)
+    else:
+        lon, lat = transformer(crs, WGS84).transform(x.to_numpy(float), y.to_numpy(float))
+    e, n = transformer(WGS84, SWEREF99TM).transform(lon, lat)
+    if CRS.from_user_input(crs).equals(CRS.from_user_input(SWEREF99TM)):
+        e, n = x.to_numpy(float), y.to_numpy(float)  # exactly as given, not via a round trip
+    index = x.index
+    # Centimetres and about a centimetre in degrees: finer than any phone, stable for duplicate checks.
+    return Placed(pd.Series(np.round(lon, 7), index), pd.Series(np.round(lat, 7), index),
+                  pd.Series(np.round(e, 2), index), pd.Series(np.round(n, 2), index))
+
+
+def valid_crs(crs: str | None) -> str | None:
+    """Return a problem with a declared CRS, or None when it can be used."""
+    if crs is None:
+        return "the file declares no coordinate reference system (CRS)"
+    try:
+        CRS.from_user_input(crs)
+    except CRSError:
+        return f"the file's coordinate reference system {crs[:60]!r} is not known"
+    return None
+
+
+def locate_areas(e: pd.Series, n: pd.Series, areas) -> tuple[pd.Series, Problems]:
+    """Return the RegSO code holding each point, or a problem naming the nearest area and its distance."""
+    regso = areas[areas["kind"] == AREA_KIND_REGSO].reset_index(drop=True) if "kind" in areas else areas.reset_index(drop=True)
+    codes = regso["id"] if "id" in regso else regso["code"]
+    tree = shapely.STRtree(regso.geometry.values)
+    points = shapely.points(e.to_numpy(float), n.to_numpy(float))
+    hits = tree.query(points, predicate="intersects")
+    found = pd.Series(hits[1], index=hits[0])
+    found = found[~found.index.duplicated()]  # a point on a shared border belongs to the first area
+    result = pd.Series([None] * len(e), index=e.index, dtype=object)
+    result.iloc[found.index] = codes.iloc[found.values].values
+    outside = np.flatnonzero(result.isna().to_numpy())
+    problems: Problems = {}
+    if len(outside):
+        nearest, distances = tree.query_nearest(points[outside], return_distance=True, all_matches=False)
+        for position, area, distance in zip(nearest[0], nearest[1], distances):
+            problems[e.index[outside[position]]] = (
+                f"the point is outside every loaded area; the nearest, {regso['name'].iloc[area]}, "
+                f"is {round(distance)} m away"
+            )
+    return result, problems
