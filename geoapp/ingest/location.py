@@ -118,3 +118,25 @@ def locate_areas(e: pd.Series, n: pd.Series, areas) -> tuple[pd.Series, Problems
                 f"is {round(distance)} m away"
             )
     return result, problems
+
+
+class ObservationsOutside(ValueError):
+    """New boundaries would leave stored observations outside every area."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} stored observation(s) would fall outside every area")
+        self.count = count
+
+
+def recompute_area_codes(conn, areas) -> int:
+    """Give every stored observation the code of the area now holding it; return how many changed."""
+    from geoapp.store.observations import observation_points, set_area_codes
+
+    points = observation_points(conn)
+    if points.empty:
+        return 0
+    codes, problems = locate_areas(points["e"], points["n"], areas)
+    if problems:
+        raise ObservationsOutside(len(problems))
+    changed = codes[codes.to_numpy() != points["area_code"].to_numpy()]
+    return set_area_codes(conn, pd.Series(changed.to_numpy(), index=points["id"][changed.index].to_numpy()))

@@ -66,8 +66,8 @@ class ImportReport:
     def summary(self) -> str:
         """Return the one-line verdict shown to the uploader."""
         if self.status == IMPORTED:
-            walks = ", ".join(self.walks) or "no walk"
-            return f"imported: {self.rows} observations from walk {walks}"
+            walks = f"walk {self.walks[0]}" if len(self.walks) == 1 else f"{len(self.walks)} walks"
+            return f"imported: {self.rows} observations from {walks}"
         if self.status == ALREADY_IMPORTED:
             when = self.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if self.uploaded_at else "an earlier date"
             return f"already imported on {when}"

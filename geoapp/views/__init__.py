@@ -14,7 +14,7 @@ def instance() -> Instance:
 
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`."""
-    from geoapp.views import api, assets, health, pages
+    from geoapp.views import api, assets, health, observations, pages
 
-    for module in (assets, health, api, pages):
+    for module in (assets, health, api, pages, observations):
         app.register_blueprint(module.bp)
