@@ -95,9 +95,10 @@ def parse_choice(cells: pd.Series, lookup: Callable[[str], object], problem: Cal
     """Map each distinct cell through `lookup` (None means refused); empty cells are None."""
     text = as_text(cells)
     table = {t: lookup(t) for t in text.unique() if t}
-    values = text.map(lambda t: table.get(t) if t else None)
+    # Built as objects so that integers and booleans stay themselves next to None.
+    values = pd.Series([table.get(t) if t else None for t in text], index=text.index, dtype=object)
     problems = {row: problem(t) for row, t in text.items() if (t and table[t] is None) or (not t and not optional)}
-    return values.astype(object), problems
+    return values, problems
 
 
 def parse_categories(cells: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Series, Problems]:

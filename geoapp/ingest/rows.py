@@ -133,6 +133,7 @@ def _coordinates(frame: pd.DataFrame, table: RawTable, found: Findings) -> pd.In
         problem = valid_crs(table.crs)
         if problem:
             found.add({row: problem for row in table.cells.index}, None)
+            frame[["lon", "lat", "e", "n"]] = float("nan")
             return table.cells.index[:0]
         x, y, crs = table.points["x"], table.points["y"], table.crs
         bad = found.add({r: "the feature has no point geometry" for r in x.index[x.isna() | y.isna()]

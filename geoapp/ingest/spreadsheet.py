@@ -41,24 +41,30 @@ def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None) -> RawTable
     """Read the first (or the named) sheet; the header is the first non-empty row."""
     check_archive(data, limits)
     import openpyxl
-    from defusedxml import DefusedXmlException
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise FileRejected("the workbook contains XML entity declarations, which are refused") from None
-    except Exception:  # openpyxl raises many types for a damaged workbook
-        raise FileRejected("the file is not a valid XLSX workbook") from None
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise _refusal(exc) from None
     try:
         return _read_sheet(workbook, limits, sheet)
-    except DefusedXmlException:
-        raise FileRejected("the workbook contains XML entity declarations, which are refused") from None
     except FileRejected:
         raise
-    except Exception:
-        raise FileRejected("the workbook's sheet cannot be read; save it again from the spreadsheet program") from None
+    except Exception as exc:
+        raise _refusal(exc, "the workbook's sheet cannot be read; save it again from the spreadsheet program") from None
     finally:
         workbook.close()
+
+
+def _refusal(exc: BaseException, message: str = "the file is not a valid XLSX workbook") -> FileRejected:
+    """Explain why openpyxl failed, naming refused XML entities wherever in the chain they were found."""
+    from defusedxml import DefusedXmlException
+
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return FileRejected("the workbook contains XML entity declarations, which are refused")
+        exc = exc.__cause__ or exc.__context__
+    return FileRejected(message)
 
 
 def _read_sheet(workbook, limits: Limits, sheet: str | None) -> RawTable:
