@@ -103,3 +103,16 @@ def counts(app) -> dict[str, int]:
         numbers = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                    for t in (observations, uploads, walks, audit)}
     return {**numbers, "data_version": store.data_version()}
+
+HEADERS_NO_WALK = EN_HEADERS[:-1]
+
+
+def big_csv(rows: int) -> bytes:
+    """A valid file of `rows` observations, each at its own minute, along the three places."""
+    lines = ["datum;latitud;longitud;kategori;allvarlighet;kommentar;vandring"]
+    for i in range(rows):
+        lat, lon = PLACES_WGS84[i % 3]
+        minute = f"{2024 + i // 500_000}-{1 + i // 43_200 % 12:02d}-{1 + i // 1440 % 28:02d} {i // 60 % 24:02d}:{i % 60:02d}"
+        lines.append(f"{minute};{lat + (i % 97) * 1e-6:.6f};{lon:.6f};{'belysning' if i % 2 else 'litter'};"
+                     f"{1 + i % 3};{'Mörkt' if i % 5 == 0 else ''};Stor vandring {i // 10_000}")
+    return ("\n".join(lines) + "\n").encode()

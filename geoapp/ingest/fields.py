@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from geoapp.model import STOCKHOLM_TZ, Vocabulary
@@ -27,11 +28,16 @@ EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
 DATE_HINT = "expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30"
 
 
+def to_text(cells: pd.Series) -> pd.Series:
+    """Return every cell as stripped text (pandas str dtype); missing cells become ''."""
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return cells.str.strip().astype("str")
+    return cells.map(_cell_text).astype("str")
+
+
 def as_text(cells: pd.Series) -> pd.Series:
-    """Return every cell as stripped text; missing cells become ''."""
-    if cells.map(type).eq(str).all():
-        return cells.str.strip()
-    return cells.map(_cell_text).astype(object)
+    """Return cells as text, at no cost when they already are (see to_text)."""
+    return cells if cells.dtype == "str" else to_text(cells)
 
 
 def _cell_text(value) -> str:
@@ -49,9 +55,13 @@ def _cell_text(value) -> str:
 def parse_numbers(cells: pd.Series, what: str) -> tuple[pd.Series, Problems]:
     """Parse numbers written with a decimal point or comma (spaces as thousands separators)."""
     text = as_text(cells)
-    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    values = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")),
-                           errors="coerce").astype(float)
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(float)
+    values[~np.isfinite(values.to_numpy())] = np.nan  # 'nan' and 'inf' are not coordinates
+    retry = values.isna() & (text != "")
+    if retry.any():  # the rare cell written with thousands separators, e.g. '6 706 369,40'
+        cleaned = text[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+        plain = cleaned.where(cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"), "")
+        values[retry] = pd.to_numeric(plain, errors="coerce")
     problems = {row: f"no {what}" if not t else f"the {what} is not a number"
                 for row, t in text[values.isna()].items()}
     return values, problems
@@ -59,7 +69,10 @@ def parse_numbers(cells: pd.Series, what: str) -> tuple[pd.Series, Problems]:
 
 def parse_times(cells: pd.Series) -> tuple[pd.Series, Problems]:
     """Parse dates or datetimes; times without an offset are Swedish time (Europe/Stockholm)."""
-    text = as_text(cells).map(lambda t: SWEDISH_CLOCK.sub(lambda m: f" {m[1]}:{m[2]}" + (f":{m[3]}" if m[3] else ""), t))
+    text = as_text(cells)
+    swedish = text.str.contains(".", regex=False) | text.str.contains("kl", regex=False)
+    if swedish.any():  # '18.30' and 'kl. 18.30' as Swedes write the time of day
+        text = text.where(~swedish, text[swedish].map(_iso_clock))
     explicit = text.str.contains(OFFSET)
     with_offset = pd.to_datetime(text[explicit], format="ISO8601", errors="coerce", utc=True)
     naive = pd.to_datetime(text[~explicit], format="ISO8601", errors="coerce")
@@ -85,19 +98,32 @@ def _time_problem(text: str, value, naive) -> str:
 
 def combine_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
     """Join a date column and a time column into one text per row."""
-    date_text = as_text(dates).str.slice(0, 10).where(as_text(dates).str.len() > 0, "")
-    time_text = as_text(times).map(lambda t: t.split(" ")[-1] if t else "")
-    return (date_text + " " + time_text).str.strip().where(date_text != "", "")
+    date_text = per_unique(as_text(dates), lambda d: d[:10])
+    time_text = per_unique(as_text(times), lambda t: t.split(" ")[-1] if t else "")
+    joined = (date_text + " " + time_text).str.strip()
+    return joined.where(date_text != "", "").astype("str")
+
+
+def _iso_clock(text: str) -> str:
+    """Rewrite a Swedish time of day ('18.30', 'kl. 18.30') after a date as 18:30."""
+    return SWEDISH_CLOCK.sub(lambda m: f" {m[1]}:{m[2]}" + (f":{m[3]}" if m[3] else ""), text)
+
+
+def per_unique(text: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """Apply `function` once per distinct value and spread the results over the rows (as objects)."""
+    codes, uniques = pd.factorize(text)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [function(u) for u in uniques]
+    return pd.Series(results[codes], index=text.index, dtype=object)
 
 
 def parse_choice(cells: pd.Series, lookup: Callable[[str], object], problem: Callable[[str], str],
                  optional: bool = True) -> tuple[pd.Series, Problems]:
     """Map each distinct cell through `lookup` (None means refused); empty cells are None."""
     text = as_text(cells)
-    table = {t: lookup(t) for t in text.unique() if t}
-    # Built as objects so that integers and booleans stay themselves next to None.
-    values = pd.Series([table.get(t) if t else None for t in text], index=text.index, dtype=object)
-    problems = {row: problem(t) for row, t in text.items() if (t and table[t] is None) or (not t and not optional)}
+    values = per_unique(text, lambda t: lookup(t) if t else None)
+    refused = values.isna() & ((text != "") | (not optional))
+    problems = {row: problem(text[row]) for row in text.index[refused.to_numpy()]}
     return values, problems
 
 

@@ -80,31 +80,32 @@ def _save(instance, checked: Checked, name: str, digest: str, uploaded_by: str |
         ids = stored.walk_ids(conn, frame["walk"].unique().tolist())
         walk_id = frame["walk"].map(ids)
         known = stored.stored_keys(conn, ids.values())
-        times = [t.to_pydatetime() for t in frame["observed_at"]]
-        keys = list(zip(walk_id.tolist(), times, frame["e"].tolist(), frame["n"].tolist(), frame["category"].tolist()))
-        fresh = [key not in known for key in keys] if known else [True] * len(keys)
+        times = frame["observed_at"].dt.to_pydatetime().tolist()
+        fresh = [True] * len(frame)
+        if known:
+            keys = zip(walk_id.tolist(), times, frame["e"].tolist(), frame["n"].tolist(), frame["category"].tolist())
+            fresh = [key not in known for key in keys]
         duplicates = checked.duplicates + [
             {"row": int(row), "message": "already stored (same walk, time, place and category)"}
             for row, new in zip(frame.index, fresh) if not new
         ]
         redactions = sum(checked.redactions.values())
         upload_id = stored.add_upload(conn, KIND, digest, name, uploaded_by, sum(fresh), redactions)
-        rows = _rows(frame, walk_id, times, upload_id, fresh)
-        stored.insert_observations(conn, rows)
+        rows = stored.insert_observations(conn, _rows(frame, walk_id, times, upload_id, fresh))
         bump_data_version(conn)
         walks = sorted(ids)
         audit.record(conn, "upload", actor=uploaded_by,
-                     detail=f"observations file {name}: {len(rows)} rows, {len(walks)} walk(s)")
-    return ImportReport(IMPORTED, name, rows=len(rows), walks=walks, redactions=dict(sorted(checked.redactions.items())),
+                     detail=f"observations file {name}: {rows} rows, {len(walks)} walk(s)")
+    return ImportReport(IMPORTED, name, rows=rows, walks=walks, redactions=dict(sorted(checked.redactions.items())),
                         duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored)
 
 
-def _rows(frame: pd.DataFrame, walk_id: pd.Series, times: list, upload_id: int, fresh: list[bool]) -> list[dict]:
-    """Return the new observations as plain-Python rows for the insert."""
-    columns = {name: frame[name].tolist() for name in ("category", "severity", "positive", "comment",
-                                                       "lon", "lat", "e", "n", "area_code")}
-    columns["walk_id"], columns["observed_at"] = walk_id.tolist(), times
-    names = list(columns)
-    return [dict(zip(names, values), upload_id=upload_id)
-            for values, new in zip(zip(*columns.values()), fresh) if new]
-
+def _rows(frame: pd.DataFrame, walk_id: pd.Series, times: list, upload_id: int, fresh: list[bool]) -> dict[str, list]:
+    """Return the new observations column by column, as plain Python values for the insert."""
+    keep = pd.Series(fresh, index=frame.index)
+    columns = {name: frame[name][keep].tolist() for name in ("category", "severity", "positive", "comment",
+                                                             "lon", "lat", "e", "n", "area_code")}
+    columns["walk_id"] = walk_id[keep].tolist()
+    columns["observed_at"] = [t for t, new in zip(times, fresh) if new]
+    columns["upload_id"] = [upload_id] * len(columns["walk_id"])
+    return columns

@@ -101,16 +101,17 @@ def locate_areas(e: pd.Series, n: pd.Series, areas) -> tuple[pd.Series, Problems
     """Return the RegSO code holding each point, or a problem naming the nearest area and its distance."""
     regso = areas[areas["kind"] == AREA_KIND_REGSO].reset_index(drop=True) if "kind" in areas else areas.reset_index(drop=True)
     codes = regso["id"] if "id" in regso else regso["code"]
-    tree = shapely.STRtree(regso.geometry.values)
     points = shapely.points(e.to_numpy(float), n.to_numpy(float))
-    hits = tree.query(points, predicate="intersects")
-    found = pd.Series(hits[1], index=hits[0])
+    # Areas query a tree of points, so each of the few complex polygons is prepared once.
+    hits = shapely.STRtree(points).query(regso.geometry.values, predicate="intersects")
+    found = pd.Series(hits[0], index=hits[1])
     found = found[~found.index.duplicated()]  # a point on a shared border belongs to the first area
     result = pd.Series([None] * len(e), index=e.index, dtype=object)
     result.iloc[found.index] = codes.iloc[found.values].values
     outside = np.flatnonzero(result.isna().to_numpy())
     problems: Problems = {}
     if len(outside):
+        tree = shapely.STRtree(regso.geometry.values)
         nearest, distances = tree.query_nearest(points[outside], return_distance=True, all_matches=False)
         for position, area, distance in zip(nearest[0], nearest[1], distances):
             problems[e.index[outside[position]]] = (

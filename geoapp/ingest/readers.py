@@ -96,7 +96,28 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(text: str, limits: Limits) -> RawTable:
     """Read CSV text; rows are numbered as a spreadsheet numbers them (header = row 1)."""
-    reader = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=False), 1)
+    delimiter = sniff_delimiter(text)
+    try:
+        # pandas' C parser for the common, rectangular file; the csv module for everything else.
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, nrows=limits.max_rows + 1000, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return _read_csv_records(text, delimiter, limits)
+    frame.index = frame.index + 1
+    filled = frame.ne("").any(axis=1)
+    if len(frame) == limits.max_rows + 1000 or not filled.any():
+        return _read_csv_records(text, delimiter, limits)
+    header_row = int(filled.idxmax())
+    data = frame.loc[header_row + 1:][filled.loc[header_row + 1:]]
+    if len(data) > limits.max_rows:
+        raise FileRejected(too_many_rows(limits))
+    headers = [h.strip() for h in frame.loc[header_row]]
+    return RawTable(headers=headers, cells=data.set_axis(range(len(headers)), axis=1), header_row=header_row)
+
+
+def _read_csv_records(text: str, delimiter: str, limits: Limits) -> RawTable:
+    """Read CSV text record by record, tolerating ragged rows."""
+    reader = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), 1)
     # Numbered by record, as a spreadsheet shows the file: blank lines count, quoted line breaks do not.
     try:
         header_row, header = next(((n, r) for n, r in reader if any(c.strip() for c in r)), (None, None))

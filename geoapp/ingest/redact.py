@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable
+
+import numpy as np
+import pandas as pd
 
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # 10 or 12 digits (YYMMDD-NNNC or YYYYMMDDNNNC), checked by date and Luhn checksum below.
@@ -70,12 +72,13 @@ def redact(text: str) -> tuple[str, Counter]:
     return text, counts
 
 
-def redact_all(texts: Iterable[str]) -> tuple[list[str], Counter]:
+def redact_all(texts: pd.Series) -> tuple[pd.Series, Counter]:
     """Redact every text; return the redacted texts and the total count of each kind."""
+    codes, uniques = pd.factorize(texts)
+    done = [redact(u) for u in uniques]
     total: Counter = Counter()
-    out = []
-    for text in texts:
-        clean, counts = redact(text)
-        total.update(counts)
-        out.append(clean)
-    return out, total
+    for (_, counts), times in zip(done, np.bincount(codes, minlength=len(uniques))):
+        total.update({kind: n * int(times) for kind, n in counts.items()})
+    cleaned = np.empty(len(uniques), dtype=object)
+    cleaned[:] = [text for text, _ in done]
+    return pd.Series(cleaned[codes], index=texts.index, dtype=object), total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -65,6 +65,9 @@ def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, w
         found.errors.append(RowError(filename, None, None, "", "the file has no observations"))
     if columns.problems or table.cells.empty or ("walk" not in columns.fields and not walk):
         return Checked(None, found.errors, columns)
+    used = sorted(set(columns.fields.values()))
+    # Every used column becomes stripped text once, so that each parser works on the same text.
+    table = replace(table, cells=pd.DataFrame({p: parse.to_text(table.cells[p]) for p in used}, index=table.cells.index))
     frame = pd.DataFrame(index=table.cells.index)
     frame["observed_at"] = _times(table, found)
     cell = lambda name: table.cells[columns.fields[name]]  # noqa: E731
@@ -101,17 +104,21 @@ def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
     if "walk" not in found.columns.fields:
         return pd.Series(given, index=table.cells.index, dtype=object)
     column = found.header("walk")
-    text = parse.as_text(table.cells[found.columns.fields["walk"]]).map(lambda t: " ".join(t.split()))
-    problems = {}
-    for row, name in text.items():
-        if not name and not given:
-            problems[row] = "no walk"
-        elif given and name and name != given:
-            problems[row] = f"this row's walk differs from the walk given with the upload ({show_value(given)})"
-        elif len(name) > MAX_WALK_NAME:
-            problems[row] = f"the walk name is longer than {MAX_WALK_NAME} characters"
-    found.add(problems, column, text)
+    text = parse.per_unique(parse.as_text(table.cells[found.columns.fields["walk"]]), lambda t: " ".join(t.split()))
+    problem = parse.per_unique(text, lambda name: _walk_problem(name, given))
+    found.add(problem[problem.notna()].to_dict(), column, text)
     return text.where(text != "", given)
+
+
+def _walk_problem(name: str, given: str) -> str | None:
+    """Explain why a walk cell cannot be used, or return None."""
+    if not name and not given:
+        return "no walk"
+    if given and name and name != given:
+        return f"this row's walk differs from the walk given with the upload ({show_value(given)})"
+    if len(name) > MAX_WALK_NAME:
+        return f"the walk name is longer than {MAX_WALK_NAME} characters"
+    return None
 
 
 def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
@@ -119,8 +126,7 @@ def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
     if "comment" not in found.columns.fields:
         return pd.Series(None, index=table.cells.index, dtype=object), Counter()
     text = parse.as_text(table.cells[found.columns.fields["comment"]])
-    redacted, counts = redact_all(text.tolist())
-    clean = pd.Series(redacted, index=text.index, dtype=object)
+    clean, counts = redact_all(text)
     long = {row: f"the comment is longer than {MAX_COMMENT} characters" for row, t in clean.items() if len(t) > MAX_COMMENT}
     found.add(long, found.header("comment"), clean)
     return clean.where(clean != "", None), counts
