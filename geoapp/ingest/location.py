@@ -34,36 +34,34 @@ def _inside(values: pd.Series, bounds: tuple[float, float]) -> pd.Series:
     return values.between(*bounds)
 
 
+def _check(y: pd.Series, x: pd.Series, y_range, x_range, other_units: pd.Series, swapped_message: str,
+           units_message: str, outside) -> Problems:
+    """Explain every y/x pair outside the ranges: swapped, in the other system's units, or outside Sweden."""
+    ok = _inside(y, y_range) & _inside(x, x_range)
+    swapped = _inside(x, y_range) & _inside(y, x_range)
+    problems = {}
+    for row in y.index[~ok & y.notna() & x.notna()]:
+        if swapped[row]:
+            problems[row] = swapped_message
+        elif other_units[row]:
+            problems[row] = units_message
+        else:
+            problems[row] = outside(y[row], x[row])
+    return problems
+
+
 def check_wgs84(lat: pd.Series, lon: pd.Series) -> Problems:
     """Explain every latitude/longitude pair that cannot be a place in Sweden."""
-    ok = _inside(lat, LAT_RANGE) & _inside(lon, LON_RANGE)
-    swapped = _inside(lon, LAT_RANGE) & _inside(lat, LON_RANGE)
-    metres = (lat.abs() > 1000) | (lon.abs() > 1000)
-    problems = {}
-    for row in lat.index[~ok & lat.notna() & lon.notna()]:
-        if swapped[row]:
-            problems[row] = "latitude and longitude look swapped"
-        elif metres[row]:
-            problems[row] = "these look like SWEREF 99 TM metres; name the columns N and E"
-        else:
-            problems[row] = f"the point ({lat[row]:.5f}, {lon[row]:.5f}) is outside Sweden"
-    return problems
+    return _check(lat, lon, LAT_RANGE, LON_RANGE, (lat.abs() > 1000) | (lon.abs() > 1000),
+                  "latitude and longitude look swapped", "these look like SWEREF 99 TM metres; name the columns N and E",
+                  lambda a, b: f"the point ({a:.5f}, {b:.5f}) is outside Sweden")
 
 
 def check_sweref(n: pd.Series, e: pd.Series) -> Problems:
     """Explain every northing/easting pair that cannot be a place in Sweden."""
-    ok = _inside(n, N_RANGE) & _inside(e, E_RANGE)
-    swapped = _inside(e, N_RANGE) & _inside(n, E_RANGE)
-    degrees = (n.abs() <= 180) & (e.abs() <= 180)
-    problems = {}
-    for row in n.index[~ok & n.notna() & e.notna()]:
-        if swapped[row]:
-            problems[row] = "N (northing) and E (easting) look swapped"
-        elif degrees[row]:
-            problems[row] = "these look like degrees; name the columns lat and lon (WGS84)"
-        else:
-            problems[row] = f"the point (N {n[row]:.0f}, E {e[row]:.0f}) is outside Sweden (SWEREF 99 TM)"
-    return problems
+    return _check(n, e, N_RANGE, E_RANGE, (n.abs() <= 180) & (e.abs() <= 180),
+                  "N (northing) and E (easting) look swapped", "these look like degrees; name the columns lat and lon (WGS84)",
+                  lambda a, b: f"the point (N {a:.0f}, E {b:.0f}) is outside Sweden (SWEREF 99 TM)")
 
 
 def transformer(source: str, target: str) -> Transformer:
