@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
 from tests.observation_files import EN_HEADERS, counts, csv_bytes, en_rows
 
 JSON = {"Accept": "application/json"}
@@ -79,11 +82,18 @@ def test_missing_file_is_a_bad_request(client):
     assert response.status_code == 400 and response.get_json()["status"] == "rejected"
 
 
+def post_encoded(client, data: bytes, headers=None):
+    """Post a multipart body built in memory (the test client spools big ones to a file it leaves open)."""
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "big.csv")})
+    return client.post("/observations/upload", data=body, headers=headers or {},
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def test_too_large_upload_gets_413_with_a_clear_message(make_app):
     client = make_app(MAX_UPLOAD_MB=1).test_client()
     big = b"x" * (2 * 2**20)
-    response = post(client, big, headers=JSON)
+    response = post_encoded(client, big, headers=JSON)
     assert response.status_code == 413
     assert "larger than 1 MiB" in response.get_json()["errors"][0]["message"]
-    page = post(client, big)
+    page = post_encoded(client, big)
     assert page.status_code == 413 and "larger than 1 MiB" in page.get_data(as_text=True)
