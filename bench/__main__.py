@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import map_page
+from bench import ingest, map_page
 
-BENCHMARKS = {"map_page": map_page.run}
+BENCHMARKS = {"map_page": map_page.run, "ingest": ingest.run}
 
 
 def main(names: list[str]) -> None:

@@ -25,6 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in overrides.items() if k not in configuration.SETTINGS_BY_NAME})
     app.config["GEOAPP"] = settings
+    # Room for the multipart envelope; the file itself is held to the exact limit at import.
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
     os.makedirs(app.instance_path, exist_ok=True)
 
     store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))

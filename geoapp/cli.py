@@ -13,7 +13,9 @@ from geoapp import areas as area_files
 from geoapp import config as configuration
 from geoapp.accounts import reset_demo_accounts
 from geoapp.cli_users import reject, users
-from geoapp.store.areas import save_areas
+from geoapp.demo import load_demo
+from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
+from geoapp.store.areas import load_areas, save_areas
 
 
 def _create_app():
@@ -34,7 +36,8 @@ main.add_command(users)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-@click.option("--demo", is_flag=True, help="Make the map public and (re)create demo accounts with new passwords.")
+@click.option("--demo", is_flag=True,
+              help="Load the synthetic demo walks, make the map public and (re)create demo accounts with new passwords.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve geoapp with the waitress production server."""
     from waitress import create_server
@@ -49,7 +52,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
 
 
 def start_demo(instance) -> None:
-    """Open the map to everyone for this run and print fresh demo passwords, once."""
+    """Load the demo walks, open the map to everyone for this run and print fresh demo passwords, once."""
+    load_demo(instance)
     instance.settings["PUBLIC_MAP"] = True
     passwords = reset_demo_accounts(instance.store)
     click.echo("demo: the map is public for this run; these passwords are shown only now:")
@@ -79,11 +83,63 @@ def areas_import(file: Path, layer, code_field, name_field, where, replace, writ
     except area_files.AreaFileError as exc:
         reject(str(exc))
     store = current_app.extensions["geoapp"].store
-    with store.begin() as conn:
-        count = save_areas(conn, frame, source=file.name, replace=replace)
+    try:
+        with store.begin() as conn:
+            count = save_areas(conn, frame, source=file.name, replace=replace)
+            recompute_area_codes(conn, load_areas(conn))
+    except ObservationsOutside as exc:
+        reject(f"{file.name}: {exc}; nothing was changed")
     if write_to:
         frame[["code", "name", "geometry"]].to_file(write_to, driver="GPKG", layer="areas", engine="pyogrio")
     click.echo(f"imported: {count} areas from {file.name}")
+
+
+@main.group()
+def observations() -> None:
+    """Safety-walk observations."""
+
+
+@observations.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--walk", help="The walk these observations belong to, when the file has no walk column.")
+@click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
+def observations_import(file: Path, walk: str | None, sheet: str | None) -> None:
+    """Import a walk's observations from CSV, XLSX, GeoJSON or GeoPackage (all or nothing)."""
+    from geoapp.ingest import import_observations
+
+    report = import_observations(current_app.extensions["geoapp"], file.read_bytes(), file.name, walk=walk, sheet=sheet)
+    echo_report(report)
+
+
+def echo_report(report) -> None:
+    """Print an import report: the verdict on stdout, or every problem on stderr and exit 1."""
+    from geoapp.ingest.report import REJECTED
+
+    if report.status != REJECTED:
+        click.echo(report.summary())
+        for duplicate in report.duplicates:
+            click.echo(f"  duplicate, not stored again: {report.file}, row {duplicate['row']}: {duplicate['message']}")
+        if report.redaction_count:
+            click.echo(f"  redacted in comments: {report.redaction_count} ({', '.join(f'{k} {v}' for k, v in report.redactions.items())})")
+        return
+    click.echo(report.summary(), err=True)
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+    if report.error_count > len(report.errors):
+        click.echo(f"  … and {report.error_count - len(report.errors)} more", err=True)
+    sys.exit(1)
+
+
+@main.command()
+def demo() -> None:
+    """Load the synthetic demo walks shipped in data/observations (again: harmless)."""
+    from geoapp.demo import load_demo
+
+    reports = load_demo(current_app.extensions["geoapp"])
+    for report in reports:
+        click.echo(f"{report.file}: {report.summary()}")
+    if any(r.status == "rejected" for r in reports):
+        sys.exit(1)
 
 
 @main.command("config")

@@ -101,6 +101,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Where login throttling counts failed attempts: memory:// is per process; give "
         "e.g. redis://host:6379 when several processes serve the app.",
     ),
+    Setting(
+        "MAX_UPLOAD_MB",
+        20,
+        "Largest observation file accepted, in MiB (larger uploads get 413).",
+        int,
+    ),
+    Setting(
+        "MAX_ROWS",
+        100_000,
+        "Most observation rows accepted from one file.",
+        int,
+    ),
+    Setting(
+        "XLSX_MAX_UNPACKED_MB",
+        250,
+        "Largest total unpacked size of an XLSX file, in MiB, checked before parsing.",
+        int,
+    ),
+    Setting(
+        "XLSX_MAX_RATIO",
+        100,
+        "Largest unpacked-to-packed size ratio of any member of an XLSX file (zip bomb guard).",
+        int,
+    ),
 )
 
 SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}

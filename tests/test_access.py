@@ -35,6 +35,8 @@ RULES = {
     "admin.accounts_page": Rule("admin", "/admin/accounts"),
     "admin.remove_account": Rule("admin", "/admin/accounts/nobody/remove", "POST"),
     "admin.audit": Rule("admin", "/admin/audit"),
+    "observations.upload_form": Rule("uploader", "/observations/upload"),
+    "observations.upload": Rule("uploader", "/observations/upload", "POST"),
 }
 WHO = ["anonymous", *ROLES]
 

@@ -1,0 +1,152 @@
+"""Read an uploaded file of any accepted format into one uniform table of raw cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pandas as pd
+
+from geoapp.ingest.report import FileRejected
+
+FORMATS = "CSV, XLSX, GeoJSON or GeoPackage"
+DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may hold."""
+
+    max_rows: int = 100_000
+    xlsx_max_unpacked: int = 250 * 1024 * 1024
+    xlsx_max_ratio: int = 100
+
+
+@dataclass
+class RawTable:
+    """Raw cells indexed by the row number as the file numbers it, with the file's CRS if declared."""
+
+    headers: list[str]
+    cells: pd.DataFrame  # columns 0..len(headers)-1, object values as read
+    header_row: int | None = 1  # None when the format has no header row (GeoJSON, GeoPackage)
+    row_label: str = "row"
+    crs: str | None = None
+    points: pd.DataFrame | None = None  # x, y of each row's point geometry, in `crs`
+    row_problems: dict[int, str] = field(default_factory=dict)
+
+
+def read_table(data: bytes, filename: str, limits: Limits, sheet: str | None = None) -> RawTable:
+    """Read `data` as the format its content and name say, or raise FileRejected."""
+    kind = detect_format(data, filename)
+    if kind == "xlsx":
+        from geoapp.ingest.spreadsheet import read_xlsx
+
+        return read_xlsx(data, limits, sheet)
+    if kind == "gpkg":
+        from geoapp.ingest.geofiles import read_geopackage
+
+        return read_geopackage(data, limits, sheet)
+    text = decode_text(data)
+    if kind == "geojson":
+        from geoapp.ingest.geofiles import read_geojson
+
+        return read_geojson(text, limits)
+    return read_csv(text, limits)
+
+
+def detect_format(data: bytes, filename: str) -> str:
+    """Return xlsx, gpkg, geojson or csv from the file's first bytes and name."""
+    suffix = PurePath(filename).suffix.lower()
+    if not data.strip():
+        raise FileRejected("the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if suffix in {".xlsx", ".xlsm", ".gpkg", ".xls"}:
+        raise FileRejected(f"the file is not a valid {suffix[1:].upper()} file (accepted: {FORMATS})")
+    if suffix in {".geojson", ".json"} or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "geojson"
+    return "csv"
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or Windows-1252, as Excel saves in Sweden."""
+    if b"\x00" in data:
+        raise FileRejected(f"the file is binary, not text (accepted: {FORMATS})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FileRejected("the text is neither UTF-8 nor Windows-1252; save it as CSV UTF-8") from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """Return the delimiter used most in the header line (semicolon, comma or tab)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(text: str, limits: Limits) -> RawTable:
+    """Read CSV text; rows are numbered as a spreadsheet numbers them (header = row 1)."""
+    delimiter = sniff_delimiter(text)
+    try:
+        # pandas' C parser for the common, rectangular file; the csv module for everything else.
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, nrows=limits.max_rows + 1000, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return _read_csv_records(text, delimiter, limits)
+    frame.index = frame.index + 1
+    filled = frame.ne("").any(axis=1)
+    if len(frame) == limits.max_rows + 1000 or not filled.any():
+        return _read_csv_records(text, delimiter, limits)
+    header_row = int(filled.idxmax())
+    data = frame.loc[header_row + 1:][filled.loc[header_row + 1:]]
+    if len(data) > limits.max_rows:
+        raise FileRejected(too_many_rows(limits))
+    headers = [h.strip() for h in frame.loc[header_row]]
+    return RawTable(headers=headers, cells=data.set_axis(range(len(headers)), axis=1), header_row=header_row)
+
+
+def _read_csv_records(text: str, delimiter: str, limits: Limits) -> RawTable:
+    """Read CSV text record by record, tolerating ragged rows."""
+    reader = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False), 1)
+    # Numbered by record, as a spreadsheet shows the file: blank lines count, quoted line breaks do not.
+    try:
+        header_row, header = next(((n, r) for n, r in reader if any(c.strip() for c in r)), (None, None))
+        if header is None:
+            raise FileRejected("the file has no header row")
+        records, numbers = [], []
+        for number, record in reader:
+            if any(record):
+                records.append(record)
+                numbers.append(number)
+                if len(records) > limits.max_rows:
+                    raise FileRejected(too_many_rows(limits))
+    except csv.Error as exc:
+        raise FileRejected(f"the CSV cannot be read: {exc}") from None
+    return table_from_records([h.strip() for h in header], records, numbers, header_row)
+
+
+def too_many_rows(limits: Limits) -> str:
+    """Return the message for a file over the row limit."""
+    return f"the file has more than {limits.max_rows} rows (the limit, GEOAPP_MAX_ROWS); split it"
+
+
+def table_from_records(headers: list[str], records: list, numbers: list[int], header_row: int | None) -> RawTable:
+    """Build a RawTable, padding short records and flagging cells beyond the header."""
+    width = len(headers)
+    problems = {}
+    for number, record in zip(numbers, records):
+        if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
+            problems[number] = f"the row has {len(record)} cells but the header only {width} columns"
+    cells = pd.DataFrame([list(r[:width]) for r in records], index=numbers, columns=range(width), dtype=object)
+    cells = cells.reindex(columns=range(width))
+    return RawTable(headers=headers, cells=cells, header_row=header_row, row_problems=problems)

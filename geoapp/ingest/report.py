@@ -1,0 +1,99 @@
+"""What an import tells the uploader: the verdict, the counts, and every problem found."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+IMPORTED = "imported"
+ALREADY_IMPORTED = "already_imported"
+REJECTED = "rejected"
+
+# Enough to fix a file; a file with more problems is usually the wrong file altogether.
+MAX_ERRORS_SHOWN = 500
+MAX_VALUE_SHOWN = 60
+
+
+class FileRejected(ValueError):
+    """A file that cannot be read as observations at all; the message says why."""
+
+
+def show_value(value: object) -> str:
+    """Return `value` as short printable text, safe to put in a report."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 1] + "…"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: where it is (row as numbered in the file, column) and what is wrong."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where += f", column {self.column!r}" if self.column else ""
+        shown = f" (value {self.value!r})" if self.value else ""
+        return f"{where}: {self.message}{shown}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of importing one file."""
+
+    status: str
+    file: str
+    rows: int = 0
+    walks: list[str] = field(default_factory=list)
+    redactions: dict[str, int] = field(default_factory=dict)
+    duplicates: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    uploaded_at: datetime | None = None
+
+    @property
+    def redaction_count(self) -> int:
+        return sum(self.redactions.values())
+
+    def summary(self) -> str:
+        """Return the one-line verdict shown to the uploader."""
+        if self.status == IMPORTED:
+            walks = f"walk {self.walks[0]}" if len(self.walks) == 1 else f"{len(self.walks)} walks"
+            return f"imported: {self.rows} observations from {walks}"
+        if self.status == ALREADY_IMPORTED:
+            when = self.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if self.uploaded_at else "an earlier date"
+            return f"already imported on {when}"
+        return f"rejected: {self.error_count} problem(s) in {self.file}; nothing was saved"
+
+    def to_json(self) -> dict:
+        """Return the report as the upload API's JSON document."""
+        doc = {
+            "status": self.status,
+            "file": self.file,
+            "rows": self.rows,
+            "walks": self.walks,
+            "redactions": self.redactions,
+            "duplicates": self.duplicates,
+            "ignored_columns": self.ignored_columns,
+            "message": self.summary(),
+        }
+        if self.uploaded_at is not None:
+            doc["uploaded_at"] = self.uploaded_at.isoformat()
+        if self.status == REJECTED:
+            doc["errors"] = [{k: v for k, v in asdict(e).items() if k != "file"} for e in self.errors]
+            doc["error_count"] = self.error_count
+        return doc
+
+
+def rejected(file: str, errors: list[RowError]) -> ImportReport:
+    """Return a rejection listing (at most MAX_ERRORS_SHOWN of) `errors`, ordered by row."""
+    ordered = sorted(errors, key=lambda e: (e.row is not None, e.row or 0, e.column or ""))
+    return ImportReport(REJECTED, file, errors=ordered[:MAX_ERRORS_SHOWN], error_count=len(errors))

@@ -1,0 +1,195 @@
+"""Check every row of a table and build the observations it describes, or the list of problems."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from geoapp.ingest import fields as parse
+from geoapp.ingest.columns import ColumnMap, map_columns
+from geoapp.ingest.location import check_sweref, check_wgs84, locate_areas, place, valid_crs
+from geoapp.ingest.readers import RawTable
+from geoapp.ingest.redact import redact_all
+from geoapp.ingest.report import RowError, show_value
+from geoapp.model import WGS84, SWEREF99TM, Vocabulary
+
+MAX_WALK_NAME = 255
+MAX_COMMENT = 2000
+OBSERVATION_COLUMNS = ["walk", "observed_at", "category", "severity", "positive", "comment", "lon", "lat", "e", "n",
+                       "area_code"]
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a table: clean observations (index = row number) or errors."""
+
+    observations: pd.DataFrame | None
+    errors: list[RowError]
+    columns: ColumnMap
+    redactions: Counter = field(default_factory=Counter)
+    duplicates: list[dict] = field(default_factory=list)
+
+
+class Findings:
+    """Collects problems as RowErrors that name the file, row and column."""
+
+    def __init__(self, filename: str, table: RawTable, columns: ColumnMap):
+        self.filename, self.table, self.columns = filename, table, columns
+        self.errors: list[RowError] = []
+        self.bad_rows: set[int] = set()
+        self.add(table.row_problems, None)
+
+    def header(self, name: str) -> str:
+        return self.table.headers[self.columns.fields[name]]
+
+    def add(self, problems: parse.Problems, column: str | None, shown: pd.Series | None = None) -> set[int]:
+        """Record `problems` (row -> message) against `column`, showing that row's value from `shown`."""
+        for row, message in problems.items():
+            value = show_value(shown[row]) if shown is not None else ""
+            self.errors.append(RowError(self.filename, row, column, value, message))
+        self.bad_rows.update(problems)
+        return set(problems)
+
+
+def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, walk: str | None) -> Checked:
+    """Check headers, then every cell; return observations only when nothing is wrong."""
+    columns = map_columns(table)
+    found = Findings(filename, table, columns)
+    for header, message in columns.problems:
+        found.errors.append(RowError(filename, table.header_row, header, "", message))
+    if "walk" not in columns.fields and not walk:
+        found.errors.append(RowError(filename, None, None, "", "no walk: add a walk (vandring) column or give the walk's name"))
+    if table.cells.empty:
+        found.errors.append(RowError(filename, None, None, "", "the file has no observations"))
+    if columns.problems or table.cells.empty or ("walk" not in columns.fields and not walk):
+        return Checked(None, found.errors, columns)
+    used = sorted(set(columns.fields.values()))
+    # Every used column becomes stripped text once, so that each parser works on the same text.
+    table = replace(table, cells=pd.DataFrame({p: parse.to_text(table.cells[p]) for p in used}, index=table.cells.index))
+    frame = pd.DataFrame(index=table.cells.index)
+    frame["observed_at"] = _times(table, found)
+    cell = lambda name: table.cells[columns.fields[name]]  # noqa: E731
+    frame["category"], problems = parse.parse_categories(cell("category"), vocabulary)
+    found.add(problems, found.header("category"), cell("category"))
+    for name, parser in (("severity", parse.parse_severity), ("positive", parse.parse_positive)):
+        frame[name] = None
+        if name in columns.fields:
+            frame[name], problems = parser(cell(name))
+            found.add(problems, found.header(name), cell(name))
+    frame["walk"] = _walks(table, found, walk)
+    frame["comment"], redactions = _comments(table, found)
+    placed_rows = _coordinates(frame, table, found)
+    return _finish(frame, found, areas, placed_rows, redactions)
+
+
+def _times(table: RawTable, found: Findings) -> pd.Series:
+    """Parse the observation time from whichever column(s) the file has."""
+    fields, cells = found.columns.fields, table.cells
+    if "date" in fields and "time" in fields:
+        text = parse.combine_date_time(cells[fields["date"]], cells[fields["time"]])
+        column = found.header("date")
+    else:
+        name = next(n for n in ("observed_at", "date", "start", "today") if n in fields)
+        text, column = cells[fields[name]], found.header(name)
+    values, problems = parse.parse_times(text)
+    found.add(problems, column, text)
+    return values
+
+
+def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
+    """Return each row's walk: its own cell, else the walk given with the upload."""
+    given = " ".join((walk or "").split())
+    if "walk" not in found.columns.fields:
+        return pd.Series(given, index=table.cells.index, dtype=object)
+    column = found.header("walk")
+    text = parse.per_unique(parse.as_text(table.cells[found.columns.fields["walk"]]), lambda t: " ".join(t.split()))
+    problem = parse.per_unique(text, lambda name: _walk_problem(name, given))
+    found.add(problem[problem.notna()].to_dict(), column, text)
+    return text.where(text != "", given)
+
+
+def _walk_problem(name: str, given: str) -> str | None:
+    """Explain why a walk cell cannot be used, or return None."""
+    if not name and not given:
+        return "no walk"
+    if given and name and name != given:
+        return f"this row's walk differs from the walk given with the upload ({show_value(given)})"
+    if len(name) > MAX_WALK_NAME:
+        return f"the walk name is longer than {MAX_WALK_NAME} characters"
+    return None
+
+
+def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
+    """Redact every comment; the raw text goes no further than this function."""
+    if "comment" not in found.columns.fields:
+        return pd.Series(None, index=table.cells.index, dtype=object), Counter()
+    text = parse.as_text(table.cells[found.columns.fields["comment"]])
+    clean, counts = redact_all(text)
+    long = {row: f"the comment is longer than {MAX_COMMENT} characters" for row, t in clean.items() if len(t) > MAX_COMMENT}
+    found.add(long, found.header("comment"), clean)
+    return clean.where(clean != "", None), counts
+
+
+def _coordinates(frame: pd.DataFrame, table: RawTable, found: Findings) -> pd.Index:
+    """Parse and check coordinates in the file's system, add lon/lat and e/n; return the rows placed."""
+    location = found.columns.location
+    if location == "geometry":
+        problem = valid_crs(table.crs)
+        if problem:
+            found.add({row: problem for row in table.cells.index}, None)
+            frame[["lon", "lat", "e", "n"]] = float("nan")
+            return table.cells.index[:0]
+        x, y, crs = table.points["x"], table.points["y"], table.crs
+        bad = found.add({r: "the feature has no point geometry" for r in x.index[x.isna() | y.isna()]
+                         if r not in table.row_problems}, None) | set(table.row_problems)
+    else:
+        x, y, crs, bad = _coordinate_columns(table, found)
+    placed = place(x, y, crs)
+    frame["lon"], frame["lat"], frame["e"], frame["n"] = placed.lon, placed.lat, placed.e, placed.n
+    if location == "geometry":
+        usable = ~frame.index.isin(list(bad))
+        bad |= found.add(check_wgs84(frame["lat"][usable], frame["lon"][usable]), None)
+    return frame.index[~frame.index.isin(list(bad))]
+
+
+def _coordinate_columns(table: RawTable, found: Findings):
+    """Return x, y, their CRS and the rows refused, from lat/lon, N/E or a combined location column."""
+    fields, cells, location = found.columns.fields, table.cells, found.columns.location
+    if location == "geopoint":
+        text = parse.as_text(cells[fields["geopoint"]])
+        number = r"([+-]?\d+(?:\.\d+)?)"
+        parts = text.str.extract(rf"^\[?\s*{number}\s*[,;\s]\s*{number}")
+        y, x = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
+        column = found.header("geopoint")
+        bad = found.add({r: "no latitude and longitude in the location" for r in x.index[x.isna() | y.isna()]}, column, text)
+        return x, y, WGS84, bad | found.add(check_wgs84(y, x), column, text)
+    names = ("lat", "lon") if location == "wgs84" else ("n", "e")
+    (y, problems_y), (x, problems_x) = (parse.parse_numbers(cells[fields[n]], _what(n)) for n in names)
+    bad = found.add(problems_y, found.header(names[0]), cells[fields[names[0]]])
+    bad |= found.add(problems_x, found.header(names[1]), cells[fields[names[1]]])
+    shown = parse.as_text(cells[fields[names[0]]]) + ", " + parse.as_text(cells[fields[names[1]]])
+    column = f"{found.header(names[0])}/{found.header(names[1])}"
+    crs, check = (WGS84, check_wgs84) if location == "wgs84" else (SWEREF99TM, check_sweref)
+    return x, y, crs, bad | found.add(check(y, x), column, shown)
+
+
+def _what(name: str) -> str:
+    return {"lat": "latitude", "lon": "longitude", "n": "northing (N)", "e": "easting (E)"}[name]
+
+
+def _finish(frame: pd.DataFrame, found: Findings, areas, placed_rows: pd.Index, redactions: Counter) -> Checked:
+    """Find each point's area and the duplicates within the file; return the verdict."""
+    placed = frame.loc[placed_rows]
+    codes, problems = locate_areas(placed["e"], placed["n"], areas)
+    found.add(problems, None)
+    if found.errors:
+        return Checked(None, found.errors, found.columns)
+    frame = frame.assign(area_code=codes)[OBSERVATION_COLUMNS]
+    key = ["walk", "observed_at", "e", "n", "category"]
+    first = frame.assign(row=frame.index).groupby(key, sort=False)["row"].transform("first")
+    repeated = first.index != first.to_numpy()
+    duplicates = [{"row": int(r), "message": f"same walk, time, place and category as row {int(f)}"}
+                  for r, f in first[repeated].items()]
+    return Checked(frame[~repeated], [], found.columns, redactions, duplicates)

@@ -1,0 +1,91 @@
+"""XLSX workbooks, checked for zip bombs before any XML in them is parsed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
+from geoapp.ingest.report import FileRejected
+
+MAX_MEMBERS = 10_000
+# Below this a high ratio is just a small, repetitive part such as styles.xml.
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def check_archive(data: bytes, limits: Limits) -> None:
+    """Refuse an archive whose declared unpacked size or compression ratio is out of bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise FileRejected("the file is not a valid XLSX workbook") from None
+    if len(members) > MAX_MEMBERS:
+        raise FileRejected(f"the workbook holds {len(members)} parts; at most {MAX_MEMBERS} are accepted")
+    # zipfile stops at the declared size and fails the CRC beyond it, so declared sizes can be trusted.
+    total = sum(m.file_size for m in members)
+    if total > limits.xlsx_max_unpacked:
+        raise FileRejected(
+            f"the workbook unpacks to {total // 2**20} MiB; at most {limits.xlsx_max_unpacked // 2**20} MiB "
+            "is accepted (GEOAPP_XLSX_MAX_UNPACKED_MB)"
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > limits.xlsx_max_ratio * max(m.compress_size, 1):
+            raise FileRejected(
+                f"the workbook part {m.filename!r} is compressed more than {limits.xlsx_max_ratio} times; "
+                "refused as a possible zip bomb (GEOAPP_XLSX_MAX_RATIO)"
+            )
+
+
+def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None) -> RawTable:
+    """Read the first (or the named) sheet; the header is the first non-empty row."""
+    check_archive(data, limits)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise _refusal(exc) from None
+    try:
+        return _read_sheet(workbook, limits, sheet)
+    except FileRejected:
+        raise
+    except Exception as exc:
+        raise _refusal(exc, "the workbook's sheet cannot be read; save it again from the spreadsheet program") from None
+    finally:
+        workbook.close()
+
+
+def _refusal(exc: BaseException, message: str = "the file is not a valid XLSX workbook") -> FileRejected:
+    """Explain why openpyxl failed, naming refused XML entities wherever in the chain they were found."""
+    from defusedxml import DefusedXmlException
+
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return FileRejected("the workbook contains XML entity declarations, which are refused")
+        exc = exc.__cause__ or exc.__context__
+    return FileRejected(message)
+
+
+def _read_sheet(workbook, limits: Limits, sheet: str | None) -> RawTable:
+    """Read one sheet of an open read-only workbook."""
+    names = workbook.sheetnames
+    if sheet is not None and sheet not in names:
+        raise FileRejected(f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
+    rows = enumerate(workbook[sheet or names[0]].iter_rows(values_only=True), 1)
+    header_row, header = next(((n, r) for n, r in rows if any(_filled(c) for c in r)), (None, None))
+    if header is None:
+        raise FileRejected("the sheet is empty")
+    records, numbers = [], []
+    for number, record in rows:
+        if any(_filled(c) for c in record):
+            records.append(record)
+            numbers.append(number)
+            if len(records) > limits.max_rows:
+                raise FileRejected(too_many_rows(limits))
+    headers = ["" if h is None else str(h).strip() for h in header]
+    return table_from_records(headers, records, numbers, header_row)
+
+
+def _filled(cell) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))

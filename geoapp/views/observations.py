@@ -1,0 +1,51 @@
+"""Uploading a safety walk's observations: a form page, and the same endpoint for scripts (JSON)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from geoapp.ingest import import_observations
+from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
+from geoapp.views import instance
+from geoapp.views.access import current_user, require_role, wants_json
+
+bp = Blueprint("observations", __name__, url_prefix="/observations")
+
+STATUS_CODES = {IMPORTED: 201, ALREADY_IMPORTED: 200, REJECTED: 422}
+
+
+def reply(report: ImportReport, status: int | None = None):
+    """Send the report as JSON or as the HTML report page."""
+    code = status or STATUS_CODES[report.status]
+    if wants_json():
+        return jsonify(report.to_json()), code
+    return render_template("upload_report.html", report=report), code
+
+
+@bp.get("/upload")
+@require_role("uploader")
+def upload_form():
+    """Show the upload form."""
+    return render_template("upload.html", max_mb=instance().settings["MAX_UPLOAD_MB"],
+                           max_rows=instance().settings["MAX_ROWS"])
+
+
+@bp.post("/upload")
+@require_role("uploader")
+def upload():
+    """Import the uploaded file (field `file`, optional `walk`) and report the outcome."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return reply(rejected("(no file)", [RowError("(no file)", None, "file", "", "choose a file to upload")]), 400)
+    walk = request.form.get("walk", "").strip() or None
+    sheet = request.form.get("sheet", "").strip() or None
+    report = import_observations(instance(), upload.read(), upload.filename, walk=walk, uploaded_by=current_user().name, sheet=sheet)
+    return reply(report)
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Explain the size limit instead of a bare 413."""
+    limit = instance().settings["MAX_UPLOAD_MB"]
+    message = f"the file is larger than {limit} MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files"
+    return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)]), 413)
