@@ -11,13 +11,15 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
-from geoapp.maps import Basemap
+from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
 from geoapp.store import Store
 from geoapp.store.areas import count_areas, load_areas, save_areas
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
+# Views are cached per filters; this bounds memory however many filter combinations are asked for.
+CACHE_ENTRIES = 512
 
 
 @dataclass
@@ -57,14 +59,21 @@ class Instance:
 
         return self._cached("areas", version, build)
 
-    def _cached(self, key: str, version: Any, build):
+    def display_areas(self) -> dict[str, dict]:
+        """Return each area's simplified WGS84 GeoJSON feature, cached until the data changes."""
+        return self._cached("display_areas", self.store.data_version(), lambda: display_area_features(self.area_frame()))
+
+    def _cached(self, key: Any, version: Any, build):
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return hit[1]
         value = build()
         with self._lock:
+            self._cache.pop(key, None)
             self._cache[key] = (version, value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))
         return value
 
     def load_default_areas(self) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from geoapp.maps import build_area_map, render_parts
+from geoapp import config
+from geoapp.maps import build_view_maps, color_scale, render_parts
+from geoapp.periods import choices
+from geoapp.publication import QueryError, data_years, published_view
 from geoapp.views import instance
 
 bp = Blueprint("pages", __name__)
-
-DEFAULT_FOCUS = "tjarna-angar"
 
 
 def asset_url(package: str, filename: str) -> str:
@@ -19,11 +20,19 @@ def asset_url(package: str, filename: str) -> str:
 
 @bp.get("/")
 def index():
-    """Show the map of the chosen area (Tjärna Ängar by default) in its context."""
-    areas = instance().area_frame()
-    focus = request.args.get("area", DEFAULT_FOCUS)
-    if focus not in set(areas["id"]):
-        abort(400, description=f"Unknown area {focus!r}; choose one listed at /api/v1/areas.")
-    fmap = build_area_map(areas, focus, instance().basemap, asset_url)
-    choices = areas[["id", "name", "kind", "approximation"]].to_dict("records")
-    return render_template("map.html", parts=render_parts(fmap), areas=choices, focus=focus)
+    """Show the published cells, area numbers and table for the chosen area, period and category."""
+    geoapp = instance()
+    try:
+        published = published_view(geoapp, request.args)
+    except QueryError as exc:
+        abort(400, description=str(exc))
+    vocabulary = geoapp.vocabulary()
+    labels = {c.key: c.en for c in vocabulary.categories}
+    classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), published.k)
+    areas = geoapp.area_frame()
+    maps = build_view_maps(published, areas, geoapp.display_areas(), geoapp.basemap, asset_url, classes, labels)
+    return render_template(
+        "map.html", published=published, maps=[render_parts(m) for m in maps], classes=classes, labels=labels,
+        areas=areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
+        period_groups=choices(data_years(geoapp, geoapp.store.data_version())),
+    )
