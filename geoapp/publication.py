@@ -13,7 +13,7 @@ from pyproj import Transformer
 
 from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
 from geoapp.periods import Period, PeriodError, parse_period
-from geoapp.privacy import publish
+from geoapp.privacy import decide, publish
 from geoapp.privacy.rules import year_grid
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
 from geoapp.store.aggregates import segment_counts, time_span, walk_counts
@@ -93,8 +93,8 @@ def build_view(instance, request: ViewRequest) -> Published:
     regso = areas[areas["kind"] != AREA_KIND_GROUP].set_index("id")
     clip = {code: regso.geometry[code] for code in codes}
     names = {code: regso["name"][code] for code in codes}
-    return publish(request, raw, walks, clip, names, instance.vocabulary().keys, int(settings["K_MIN"]),
-                   int(settings["GRID_SIZE"]))
+    categories, k = instance.vocabulary().keys, int(settings["K_MIN"])
+    return publish(request, decide(raw, codes, categories, k), walks, clip, names, categories, k, int(settings["GRID_SIZE"]))
 
 
 def view(instance, request: ViewRequest, version: int) -> Published:

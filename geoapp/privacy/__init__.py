@@ -19,18 +19,22 @@ import shapely
 from geoapp.config import MIN_WALKS
 from geoapp.grid import Cell
 from geoapp.periods import Period
-from geoapp.privacy.rules import decide_year, period_values
+from geoapp.privacy.rules import YearDecision, decide_year, period_values
 from geoapp.published import (ALL, SAFE_PLACE, SEAL, Published, PublishedCell, PublishedLayer, TableRow,
                               ViewRequest, WalkRow)
 from geoapp.store.aggregates import SegmentCount
 
 
-def publish(request: ViewRequest, raw: Mapping[int, Sequence[SegmentCount]], walks: Mapping[str, Mapping[str, int]],
+def decide(raw: Mapping[int, Sequence[SegmentCount]], codes: Sequence[str], categories: Sequence[str],
+           k: int) -> dict[int, YearDecision]:
+    """Decide, per calendar year, what the RegSO areas `codes` and their pieces may publish."""
+    return {year: decide_year(rows, codes, categories, year, k) for year, rows in raw.items()}
+
+
+def publish(request: ViewRequest, decisions: Mapping[int, YearDecision], walks: Mapping[str, Mapping[str, int]],
             clip: Mapping[str, Any], names: Mapping[str, str], categories: Sequence[str], k: int,
             grid_size: int) -> Published:
-    """Apply the privacy rules to one view's raw counts (all calendar years its periods touch)."""
-    codes = request.area.members
-    decisions = {year: decide_year(rows, codes, categories, year, k) for year, rows in raw.items()}
+    """Build the published numbers of one view from the decisions for every calendar year its periods touch."""
     problems = [c for c in categories if c != SAFE_PLACE]
     layers = tuple(_layer(request, period, decisions, clip, problems, grid_size) for period in request.periods)
     rows = tuple(r for period in request.periods for r in _rows(request, period, decisions, problems, names))
@@ -42,7 +46,7 @@ def publish(request: ViewRequest, raw: Mapping[int, Sequence[SegmentCount]], wal
 
 
 def _shown(values: Mapping, column: int) -> dict:
-    return {key: int(v[column]) for key, (v, ok) in values.items() if ok and v[column] > 0}
+    return {key: int(v[column]) for key, (v, ok) in values.items() if ok[column] and v[column] > 0}
 
 
 def _layer(request: ViewRequest, period: Period, decisions, clip, problems: list[str], size: int) -> PublishedLayer:
@@ -56,8 +60,8 @@ def _layer(request: ViewRequest, period: Period, decisions, clip, problems: list
         main = _shown(period_values(decisions, period, "all", False), 0)
         safe = _shown(period_values(decisions, period, "safe", False), 0)
         for key, (v, ok) in period_values(decisions, period, "cats", False).items():
-            if ok and key in main:
-                breakdown[key] = tuple((problems[i], int(n)) for i, n in enumerate(v) if n > 0)
+            if key in main:
+                breakdown[key] = tuple((problems[i], int(n)) for i, n in enumerate(v) if n > 0 and ok[i])
     return PublishedLayer(period, _cells(main, breakdown, clip, size), _cells(safe, {}, clip, size))
 
 
@@ -96,8 +100,8 @@ def _rows(request: ViewRequest, period: Period, decisions, problems: list[str], 
     for area_id, name, members in _table_areas(request, names):
         for category, level, column in columns:
             values = cats if level == "cats" else levels[level][0]
-            parts = [values.get(code, (np.zeros(column + 1, np.int64), True)) for code in members]
+            parts = [values[code] for code in members]
             # A group's total is shown only when every member's is, so it reveals nothing new.
-            total = int(sum(v[column] for v, _ in parts)) if all(ok for _, ok in parts) else 0
+            total = int(sum(v[column] for v, _ in parts)) if all(ok[column] for _, ok in parts) else 0
             rows.append(TableRow(area_id, name, category, period.code, total or None))
     return rows

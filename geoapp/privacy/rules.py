@@ -17,10 +17,12 @@ Why the decision is shaped like this:
   or >= k. Every published period is a union of blocks, and so is every set an attacker can form by
   adding and subtracting published periods; hence every such difference is 0 or >= k. A rejected
   kind is not shown for that piece and year (for every filter alike).
-- Categories follow the same ladder over the kinds accepted for all categories; a kind keeps its
-  category breakdown only when every category's blocks are 0 or >= k. With margins "blocks x all
-  categories" and "coarser blocks x one category", every derivable set is a union of one of the two
-  kinds of block, so category differences are also 0 or >= k.
+- Categories: per area and year, categories below k (or from one walk) are hidden, and then the
+  smallest others until the hidden rest (derivable as all minus the shown ones) is 0 or >= k; a
+  piece hides at least what its area hides. The shown categories plus the rest then follow the
+  same ladder over the kinds accepted for all categories. With margins "blocks x all categories"
+  and "coarser blocks x one category (or the rest)", every derivable set is a union of one of the
+  two kinds of block, so category differences are also 0 or >= k.
 - Places that feel safe are a separate total, never mixed into "all", with their own ladder.
 - Area totals: an area's own numbers pass the same ladder, and then, for every published area
   period and every area block, the area count minus everything the published pieces let one
@@ -87,8 +89,8 @@ class Series:
     lo: np.ndarray
     hi: np.ndarray
 
-    def take(self, rows) -> "Series":
-        return Series(self.x[rows], self.lo[rows], self.hi[rows])
+    def columns(self, count: int) -> "Series":
+        return Series(self.x[..., :count], self.lo[..., :count], self.hi[..., :count])
 
 
 def _blocks_ok(x: np.ndarray, bounds: np.ndarray, k: int) -> np.ndarray:
@@ -174,6 +176,7 @@ class YearDecision:
     areas: tuple  # RegSO codes
     counts: dict  # level -> (piece counts, area counts), units x segments x columns
     accepted: dict  # level -> (piece kinds, area kinds), units x kinds
+    shown: dict  # level -> (piece columns, area columns) that may be shown at all this year
 
 
 def _arrays(rows: Sequence[SegmentCount], codes: Sequence[str], categories: Sequence[str], size: int):
@@ -208,6 +211,30 @@ def _levels(s: Series, problems: list[int], safe: list[int]) -> dict[str, Series
     return {"all": pooled(problems), "cats": Series(s.x[..., problems], s.lo[..., problems], s.hi[..., problems]), "safe": pooled(safe)}
 
 
+def _hidden_categories(cats: Series, k: int, hidden: np.ndarray) -> np.ndarray:
+    """Hide, per unit, categories below k or from one walk in the year, then the smallest others until the hidden rest is 0 or >= k."""
+    year = cats.x.sum(axis=1)
+    walks_ok = cats.lo.min(axis=1) < cats.hi.max(axis=1)
+    hidden = hidden | ((year > 0) & ((year < k) | ~walks_ok))
+    while True:
+        rest = (year * hidden).sum(axis=1)
+        candidates = np.where(~hidden & (year > 0), year, np.iinfo(np.int64).max)
+        bad = (rest > 0) & (rest < k) & (candidates.min(axis=1) < np.iinfo(np.int64).max)
+        if not bad.any():
+            return hidden
+        hidden[np.flatnonzero(bad), candidates[bad].argmin(axis=1)] = True
+
+
+def _with_rest(cats: Series, hidden: np.ndarray) -> Series:
+    """Zero the hidden categories and add their sum as a last column, never shown but derivable, so checked."""
+    mask = hidden[:, None, :]
+    rest = Series((cats.x * mask).sum(-1, keepdims=True), np.where(mask, cats.lo, np.inf).min(-1, keepdims=True),
+                  np.where(mask, cats.hi, -np.inf).max(-1, keepdims=True))
+    return Series(np.concatenate([np.where(mask, 0, cats.x), rest.x], axis=-1),
+                  np.concatenate([np.where(mask, np.inf, cats.lo), rest.lo], axis=-1),
+                  np.concatenate([np.where(mask, -np.inf, cats.hi), rest.hi], axis=-1))
+
+
 def decide_year(rows: Sequence[SegmentCount], codes: Sequence[str], categories: Sequence[str], year: int, k: int) -> YearDecision:
     """Decide, for the RegSO areas `codes` in calendar `year`, which kinds every piece and area publishes."""
     grid = year_grid(year)
@@ -215,31 +242,37 @@ def decide_year(rows: Sequence[SegmentCount], codes: Sequence[str], categories: 
     problems = [i for i, c in enumerate(categories) if c != SAFE_PLACE]
     safe = [i for i, c in enumerate(categories) if c == SAFE_PLACE]
     piece_levels, area_levels = _levels(raw, problems, safe), _levels(_by_area(raw, owner, len(codes)), problems, safe)
-    accepted, counts = {}, {}
+    area_hidden = _hidden_categories(area_levels["cats"], k, np.zeros(area_levels["cats"].x.shape[::2], bool))
+    piece_hidden = _hidden_categories(piece_levels["cats"], k, area_hidden[owner])
+    raw_cats = (piece_levels["cats"].x, area_levels["cats"].x)
+    area_levels["cats"] = _with_rest(area_levels["cats"], area_hidden)
+    piece_levels["cats"] = _with_rest(piece_levels["cats"], piece_hidden)
+    accepted, counts, shown = {}, {}, {}
     for level in LEVELS:
         p, a = piece_levels[level], area_levels[level]
+        width = len(problems) if level == "cats" else 1
         p_allowed = accepted["all"][0] if level == "cats" else np.ones((len(pieces), len(KINDS)), bool)
         a_allowed = accepted["all"][1] if level == "cats" else np.ones((len(codes), len(KINDS)), bool)
         p_ok, p_bounds = ladder(p, grid, k, p_allowed)
         a_ok, a_bounds = ladder(a, grid, k, a_allowed)
-        _withhold_for_remainders(a, a_ok, a_bounds, p, p_ok, p_bounds, owner, grid, k)
+        _withhold_for_remainders(a.columns(width), a_ok, a_bounds, p.columns(width), p_ok, p_bounds, owner, grid, k)
         accepted[level], counts[level] = (p_ok, a_ok), (p.x, a.x)
-    return YearDecision(grid, pieces, tuple(codes), counts, accepted)
+        shown[level] = (np.ones((len(pieces), 1), bool), np.ones((len(codes), 1), bool))
+    counts["cats"], shown["cats"] = raw_cats, (~piece_hidden, ~area_hidden)
+    return YearDecision(grid, pieces, tuple(codes), counts, accepted, shown)
 
 
 def period_values(decisions: Mapping[int, YearDecision], period: Period, level: str, areas: bool) -> dict:
-    """Return, per piece key (or area code), the counts per column of `period` and whether they may be published."""
+    """Return, per piece key (or area code), the counts per column of `period` and which columns may be published."""
     values: dict = {}
-    blocked: set = set()
     j = KIND_INDEX[period.kind]
     for year in period.calendar_years():
         d = decisions[year]
         a, b = d.grid.span(period)
         units = d.areas if areas else d.pieces
-        x, ok = d.counts[level][areas], d.accepted[level][areas]
+        x, ok, shown = d.counts[level][areas], d.accepted[level][areas], d.shown[level][areas]
         sums = x[:, a:b, :].sum(axis=1)
         for u, key in enumerate(units):
-            values[key] = values.get(key, 0) + sums[u]
-            if not ok[u, j]:
-                blocked.add(key)
-    return {key: (v, key not in blocked) for key, v in values.items()}
+            before, allowed = values.get(key, (0, True))
+            values[key] = (before + sums[u], allowed & shown[u] & ok[u, j])
+    return values
