@@ -27,13 +27,6 @@ class Cell:
         e, n = self.col * self.size, self.row * self.size
         return shapely.box(e, n, e + self.size, n + self.size)
 
-    def parent(self, size: int) -> "Cell":
-        """Return the coarser square of side `size` (a multiple of this one's) holding this one."""
-        if size % self.size:
-            raise ValueError(f"{size} m squares do not nest {self.size} m squares")
-        ratio = size // self.size
-        return Cell(size, self.col // ratio, self.row // ratio)
-
 
 def cell_at(e: float, n: float, size: int) -> Cell:
     """Return the square of side `size` holding the point (e, n)."""

@@ -48,9 +48,9 @@ class Instance:
         """Return the category vocabulary from the data folder."""
         return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
-    def area_frame(self) -> gpd.GeoDataFrame:
-        """Return stored areas and their groups, cached until the data changes."""
-        version = self.store.data_version()
+    def area_frame(self, version: int | None = None) -> gpd.GeoDataFrame:
+        """Return stored areas and their groups, cached until the data changes (pass a version already read)."""
+        version = self.store.data_version() if version is None else version
 
         def build() -> gpd.GeoDataFrame:
             with self.store.connect() as conn:
@@ -59,9 +59,10 @@ class Instance:
 
         return self._cached("areas", version, build)
 
-    def display_areas(self) -> dict[str, dict]:
+    def display_areas(self, version: int | None = None) -> dict[str, dict]:
         """Return each area's simplified WGS84 GeoJSON feature, cached until the data changes."""
-        return self._cached("display_areas", self.store.data_version(), lambda: display_area_features(self.area_frame()))
+        version = self.store.data_version() if version is None else version
+        return self._cached("display_areas", version, lambda: display_area_features(self.area_frame(version)))
 
     def _cached(self, key: Any, version: Any, build):
         with self._lock:

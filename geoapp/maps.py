@@ -10,7 +10,9 @@ from typing import Callable
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
 from geoapp.model import AREA_KIND_GROUP, WGS84
@@ -127,15 +129,41 @@ def display_area_features(frame: gpd.GeoDataFrame) -> dict[str, dict]:
     return {f["properties"]["id"]: f for f in data["features"]}
 
 
-def _layer(features: list[dict], name: str, style, tooltip: bool = True, show: bool = True) -> folium.GeoJson:
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        style_function=style if callable(style) else (lambda _feature, s=style: s),
-        highlight_function=lambda _feature: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True) if tooltip else None,
-        show=show,
-    )
+class _Script(Element):
+    """Script text added to the page as it is; branca would otherwise compile it as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _GeoJsonLayer(Layer):
+    """A GeoJSON overlay with one style, per-feature fill colours and escaped HTML tooltips."""
+
+    def __init__(self, features: list[dict], name: str, style: dict, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GeoJsonLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.style = style
+
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        script = (
+            f"var {name} = L.geoJson({htmlsafe_json_dumps(self.data)}, {{"
+            f"style: function (f) {{ return Object.assign({{}}, {htmlsafe_json_dumps(self.style)},"
+            " f.properties.fill ? {fillColor: f.properties.fill} : {}); },"
+            " onEachFeature: function (f, layer) { if (f.properties.label) {"
+            " layer.bindTooltip(f.properties.label, {sticky: true}); } } });"
+            + (f" {name}.addTo({parent});" if self.show else "")
+        )
+        self.get_root().script.add_child(_Script(script), name=name)
+
+
+def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _GeoJsonLayer:
+    return _GeoJsonLayer(features, name, style, show)
 
 
 def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
@@ -146,17 +174,19 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     if basemap.url:
         folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=19, control=False).add_to(fmap)
     _Attribution(SCB_ATTRIBUTION).add_to(fmap)
-    shown = areas[areas["id"] == focus]
-    inside_focus = set(shown.iloc[0]["members"]) if not shown.empty else set()
-    regso = areas[(areas["kind"] != AREA_KIND_GROUP) & ~areas["id"].isin(inside_focus | {focus})]
-    groups = areas[(areas["kind"] == AREA_KIND_GROUP) & (areas["id"] != focus)]
-    if not regso.empty:
-        _layer([features[i] for i in regso["id"]], "RegSO areas", STYLE_CONTEXT).add_to(fmap)
-    for row in groups.itertuples():
-        label = f"{row.name} (approximation)" if row.approximation else row.name
-        _layer([features[row.id]], label, STYLE_GROUP).add_to(fmap)
-    if not shown.empty:
-        _layer([features[focus]], shown.iloc[0]["name"], STYLE_FOCUS).add_to(fmap)
+    rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
+    shown = [r for r in rows if r["id"] == focus]
+    inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
+    context = [features[r["id"]] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
+    if context:
+        _layer(context, "RegSO areas", STYLE_CONTEXT).add_to(fmap)
+    # Leaflet's layer control shows names as HTML, so they are escaped here.
+    for row in rows:
+        if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
+            label = f"{row['name']} (approximation)" if row["approximation"] else row["name"]
+            _layer([features[row["id"]]], html.escape(label), STYLE_GROUP).add_to(fmap)
+    if shown:
+        _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS).add_to(fmap)
     return fmap
 
 
@@ -211,10 +241,6 @@ def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[di
     return features
 
 
-def _cell_style(feature) -> dict:
-    return {**STYLE_CELL, "fillColor": feature["properties"]["fill"]}
-
-
 def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: Basemap,
                     asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str]) -> list[folium.Map]:
     """Draw one map per published period (the view, then the previous period) on the same colour classes."""
@@ -225,7 +251,7 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
         fmap = _base_map(areas, features, focus, basemap, asset_url)
         if layer.cells:
             cells = _cell_features(layer.cells, classes, labels, "observations")
-            _layer(cells, f"Observations {layer.period.code}", _cell_style).add_to(fmap)
+            _layer(cells, f"Observations {layer.period.code}", STYLE_CELL).add_to(fmap)
         if layer.safe_places:
             safe = _cell_features(layer.safe_places, classes, labels, "places that feel safe")
             _layer(safe, f"Places that feel safe {layer.period.code}", STYLE_SAFE).add_to(fmap)

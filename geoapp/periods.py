@@ -18,11 +18,11 @@ KINDS = ("year", "tertial", "quarter", "month", "week")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _MONTHS_PER = {"tertial": 4, "quarter": 3, "month": 1}
 _PATTERNS = (
-    ("year", re.compile(r"(\d{4})")),
-    ("tertial", re.compile(r"(\d{4})-T([1-3])")),
-    ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
-    ("month", re.compile(r"(\d{4})-(0[1-9]|1[0-2])")),
-    ("week", re.compile(r"(\d{4})-W(\d{2})")),
+    ("year", re.compile(r"([0-9]{4})")),
+    ("tertial", re.compile(r"([0-9]{4})-T([1-3])")),
+    ("quarter", re.compile(r"([0-9]{4})-Q([1-4])")),
+    ("month", re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")),
+    ("week", re.compile(r"([0-9]{4})-W([0-9]{2})")),
 )
 _LABELS = {"year": "Years", "tertial": "Tertials", "quarter": "Quarters", "month": "Months", "week": "Weeks (ISO)"}
 

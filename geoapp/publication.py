@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Mapping
@@ -12,7 +13,7 @@ import shapely
 from pyproj import Transformer
 
 from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
-from geoapp.periods import Period, PeriodError, parse_period
+from geoapp.periods import Period, PeriodError, choices, parse_period
 from geoapp.privacy import decide, publish
 from geoapp.privacy.rules import year_grid
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
@@ -74,14 +75,32 @@ def _local_year(moment) -> int:
     return moment.astimezone(ZoneInfo(STOCKHOLM_TZ)).year
 
 
-def published_view(instance, args: Mapping[str, str]) -> Published:
+def published_view(instance, args: Mapping[str, str], version: int | None = None) -> Published:
     """Return the published numbers for the filters in `args`, or raise QueryError."""
-    version = instance.store.data_version()
-    request = parse_request(args, instance.area_frame(), instance.vocabulary(), default_period(instance, version))
+    version = instance.store.data_version() if version is None else version
+    request = parse_request(args, instance.area_frame(version), instance.vocabulary(), default_period(instance, version))
     return view(instance, request, version)
 
 
-def build_view(instance, request: ViewRequest) -> Published:
+@dataclass(frozen=True)
+class MapPage:
+    """What the map page shows: the published numbers, the areas to draw and choose, the periods to offer."""
+
+    published: Published
+    areas: object  # the area frame
+    features: dict
+    period_groups: list
+
+
+def map_page(instance, args: Mapping[str, str]) -> MapPage:
+    """Gather the map page's published numbers and choices, reading the data version once."""
+    version = instance.store.data_version()
+    published = published_view(instance, args, version)
+    return MapPage(published, instance.area_frame(version), instance.display_areas(version),
+                   choices(data_years(instance, version)))
+
+
+def build_view(instance, request: ViewRequest, version: int | None = None) -> Published:
     """Compute one view's published numbers from the database (no cache)."""
     settings = instance.settings
     codes = request.area.members
@@ -89,7 +108,7 @@ def build_view(instance, request: ViewRequest) -> Published:
     with instance.store.connect() as conn:
         raw = {y: segment_counts(conn, codes, year_grid(y).edges, settings["GRID_SIZE"]) for y in years}
         walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
-    areas = instance.area_frame()
+    areas = instance.area_frame(version)
     regso = areas[areas["kind"] != AREA_KIND_GROUP].set_index("id")
     clip = {code: regso.geometry[code] for code in codes}
     names = {code: regso["name"][code] for code in codes}
@@ -99,7 +118,7 @@ def build_view(instance, request: ViewRequest) -> Published:
 
 def view(instance, request: ViewRequest, version: int) -> Published:
     """Return one view's published numbers, cached per filters and data version."""
-    return instance._cached(("view",) + request.key, version, lambda: build_view(instance, request))
+    return instance._cached(("view",) + request.key, version, lambda: build_view(instance, request, version))
 
 
 @lru_cache(maxsize=1)

@@ -6,17 +6,15 @@ and PostgreSQL (timestamptz) alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, select
+from sqlalchemy import Connection, Integer, and_, case, cast, func, literal, select
 
 from geoapp.store.schema import observations as obs
 
 
-@dataclass(frozen=True)
-class SegmentCount:
+class SegmentCount(NamedTuple):
     """Observations of one category in one area's grid cell during one time segment, with their walk range."""
 
     area_code: str
@@ -41,9 +39,17 @@ def _in_time(edges: Sequence[datetime]):
     return and_(obs.c.observed_at >= edges[0], obs.c.observed_at < edges[-1])
 
 
+def _segment(edges: Sequence[datetime], low: int, high: int):
+    """Return the index of the segment holding observed_at among segments low..high-1, by bisection."""
+    if high - low == 1:
+        return literal(low)
+    middle = (low + high) // 2
+    return case((obs.c.observed_at < edges[middle], _segment(edges, low, middle)), else_=_segment(edges, middle, high))
+
+
 def segment_counts(conn: Connection, codes: Sequence[str], edges: Sequence[datetime], size: int) -> list[SegmentCount]:
     """Count observations per area, cell, category and segment [edges[i], edges[i+1]) in the given areas."""
-    segment = case(*[(obs.c.observed_at < edge, i) for i, edge in enumerate(edges[1:-1])], else_=len(edges) - 2)
+    segment = _segment(edges, 0, len(edges) - 1)
     col, row = _cell_index(conn, obs.c.e, size), _cell_index(conn, obs.c.n, size)
     query = (
         select(obs.c.area_code, col, row, obs.c.category, segment,
@@ -51,7 +57,7 @@ def segment_counts(conn: Connection, codes: Sequence[str], edges: Sequence[datet
         .where(obs.c.area_code.in_(list(codes)), _in_time(edges))
         .group_by(obs.c.area_code, col, row, obs.c.category, segment)
     )
-    return [SegmentCount(*r) for r in conn.execute(query)]
+    return [SegmentCount._make(r) for r in conn.execute(query).all()]
 
 
 def walk_counts(conn: Connection, codes: Sequence[str], start: datetime, end: datetime) -> dict[str, int]:

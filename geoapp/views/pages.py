@@ -6,8 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp import config
 from geoapp.maps import build_view_maps, color_scale, render_parts
-from geoapp.periods import choices
-from geoapp.publication import QueryError, data_years, published_view
+from geoapp.publication import QueryError, map_page
 from geoapp.views import instance
 
 bp = Blueprint("pages", __name__)
@@ -23,16 +22,15 @@ def index():
     """Show the published cells, area numbers and table for the chosen area, period and category."""
     geoapp = instance()
     try:
-        published = published_view(geoapp, request.args)
+        page = map_page(geoapp, request.args)
     except QueryError as exc:
         abort(400, description=str(exc))
     vocabulary = geoapp.vocabulary()
     labels = {c.key: c.en for c in vocabulary.categories}
-    classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), published.k)
-    areas = geoapp.area_frame()
-    maps = build_view_maps(published, areas, geoapp.display_areas(), geoapp.basemap, asset_url, classes, labels)
+    classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
+    maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels)
     return render_template(
-        "map.html", published=published, maps=[render_parts(m) for m in maps], classes=classes, labels=labels,
-        areas=areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
-        period_groups=choices(data_years(geoapp, geoapp.store.data_version())),
+        "map.html", published=page.published, maps=[render_parts(m) for m in maps], classes=classes, labels=labels,
+        areas=page.areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
+        period_groups=page.period_groups,
     )
