@@ -180,25 +180,31 @@ class YearDecision:
 
 
 def _arrays(rows: Sequence[SegmentCount], codes: Sequence[str], categories: Sequence[str], size: int):
-    pieces = sorted({(r.area_code, r.col, r.row) for r in rows if r.category in categories})
-    index = {p: i for i, p in enumerate(pieces)}
+    """Spread rows (area, col, row, category, segment, count, first walk, last walk) into unit arrays."""
     column = {c: i for i, c in enumerate(categories)}
+    area, col, row, category, segment, count, first, last = zip(*rows) if rows else [()] * 8
+    # A category no longer in the vocabulary is not shown.
+    kept = [i for i, c in enumerate(category) if c in column]
+    keys = [(area[i], col[i], row[i]) for i in kept]
+    pieces = sorted(set(keys))
+    index = {p: i for i, p in enumerate(pieces)}
     shape = (len(pieces), size, len(categories))
     x, lo, hi = np.zeros(shape, np.int64), np.full(shape, np.inf), np.full(shape, -np.inf)
-    for r in rows:
-        if r.category in column:
-            at = (index[(r.area_code, r.col, r.row)], r.segment, column[r.category])
-            x[at], lo[at], hi[at] = r.count, r.first_walk, r.last_walk
-    owner = np.array([list(codes).index(p[0]) for p in pieces], dtype=np.int64)
+    if kept:
+        at = ([index[key] for key in keys], [segment[i] for i in kept], [column[category[i]] for i in kept])
+        x[at], lo[at] = [count[i] for i in kept], [first[i] for i in kept]
+        hi[at] = [last[i] for i in kept]
+    area_index = {code: i for i, code in enumerate(codes)}
+    owner = np.array([area_index[p[0]] for p in pieces], dtype=np.int64)
     return tuple(pieces), Series(x, lo, hi), owner
 
 
 def _by_area(series: Series, owner: np.ndarray, areas: int) -> Series:
     shape = (areas,) + series.x.shape[1:]
     x, lo, hi = np.zeros(shape, np.int64), np.full(shape, np.inf), np.full(shape, -np.inf)
-    np.add.at(x, owner, series.x)
-    np.minimum.at(lo, owner, series.lo)
-    np.maximum.at(hi, owner, series.hi)
+    for a in np.unique(owner):
+        mine = owner == a
+        x[a], lo[a], hi[a] = series.x[mine].sum(0), series.lo[mine].min(0), series.hi[mine].max(0)
     return Series(x, lo, hi)
 
 
