@@ -7,7 +7,7 @@ import sys
 from bench import map_cells, map_page
 
 BENCHMARKS = {"map_page": map_page.run, "map_cells": map_cells.run}
-# Opt-in: stores a million rows, about two minutes.
+# Opt-in: stores a million rows, 2 to 3 minutes.
 OPT_IN = {"map_cells_1m": map_cells.run_million}
 
 

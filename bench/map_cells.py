@@ -1,8 +1,8 @@
 """The planners' map against a naive folium map with one marker per observation, and at a million rows.
 
-`python -m bench map_cells` runs the 10 000-observation comparison (about 20 s);
+`python -m bench map_cells` runs the 10 000-observation comparison (about a minute, mostly the naive map);
 `python -m bench map_cells_1m` also stores 1 000 000 observations in SQLite and times one uncached
-view (about 2 minutes, most of it inserting the rows).
+view (2 to 3 minutes, most of it generating and inserting the rows).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
+from geoapp.colors import ColorClass, color_of
 from geoapp.model import AREA_KIND_GROUP, WGS84
 from geoapp.publication import display_shapes
 from geoapp.published import require_published
@@ -32,7 +33,6 @@ STYLE_FOCUS = {"color": "#1e3a8a", "weight": 4, "fillColor": "#93c5fd", "fillOpa
 STYLE_CELL = {"color": "#7c2d12", "weight": 1, "fillOpacity": 0.7}
 # Places that feel safe: their own colour, outside the observation classes' orange-to-brown range.
 STYLE_SAFE = {"color": "#065f46", "weight": 2, "fillColor": "#10b981", "fillOpacity": 0.6, "dashArray": "4 3"}
-CELL_PALETTE = ("#fde68a", "#fdba74", "#fb923c", "#ea580c", "#c2410c", "#7c2d12")
 
 # Asset URLs are resolved by the caller (the web app or an offline export).
 AssetUrl = Callable[[str, str], str]
@@ -205,31 +205,6 @@ def build_area_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: st
     return _finish(_base_map(areas, features, focus, basemap, asset_url), features, focus)
 
 
-@dataclass(frozen=True)
-class ColorClass:
-    """One fixed colour class of the cell layer: counts from `lower` up to (not including) `upper`."""
-
-    lower: int
-    upper: int | None
-    color: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.lower} or more" if self.upper is None else f"{self.lower}–{self.upper - 1}"
-
-
-def color_scale(bounds: tuple[int, ...], k: int) -> tuple[ColorClass, ...]:
-    """Return the fixed colour classes from GEOAPP_COLOR_CLASSES; the first starts at k when k is lower."""
-    lowers = [min(bounds[0], k), *bounds[1:]]
-    colors = [CELL_PALETTE[round(i * (len(CELL_PALETTE) - 1) / max(len(lowers) - 1, 1))] for i in range(len(lowers))]
-    uppers = [*lowers[1:], None]
-    return tuple(ColorClass(lo, up, c) for lo, up, c in zip(lowers, uppers, colors))
-
-
-def _color_of(count: int, classes: tuple[ColorClass, ...]) -> str:
-    return [c for c in classes if c.lower <= count][-1].color if count >= classes[0].lower else classes[0].color
-
-
 def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[dict]:
     """Return display features of published cells with escaped tooltips of published numbers only."""
     features = []
@@ -237,7 +212,7 @@ def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[di
         lines = [f"<strong>{cell.count} {noun}</strong>"]
         lines += [f"{html.escape(labels.get(key, key))}: {n}" for key, n in cell.categories]
         features.append({"type": "Feature", "geometry": shape,
-                         "properties": {"label": "<br>".join(lines), "fill": _color_of(cell.count, classes)}})
+                         "properties": {"label": "<br>".join(lines), "fill": color_of(cell.count, classes)}})
     return features
 
 

@@ -13,9 +13,8 @@ import shapely
 from pyproj import Transformer
 
 from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
-from geoapp.periods import Period, PeriodError, choices, parse_period
+from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
 from geoapp.privacy import decide, publish
-from geoapp.privacy.rules import year_grid
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
 from geoapp.store.aggregates import segment_counts, time_span, walk_counts
 

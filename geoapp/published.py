@@ -9,20 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from geoapp.areas import AreaGroup
 from geoapp.periods import Period
 
 ALL = "all"  # every category except places that feel safe
 SAFE_PLACE = "safe_place"
 
 
-@dataclass(frozen=True)
-class ViewArea:
-    """An area as a view uses it: id, display name, and the RegSO codes it is made of."""
-
-    id: str
-    name: str
-    members: tuple[str, ...]
-    approximation: bool = False
+# An area as a view uses it: id, display name, and the RegSO codes it is made of (one for a RegSO area).
+ViewArea = AreaGroup
 
 
 @dataclass(frozen=True)

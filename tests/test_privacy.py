@@ -12,9 +12,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoapp.periods import KINDS, Period, periods_of_year
+from geoapp.periods import KINDS, Period, periods_of_year, year_grid
 from geoapp.privacy import decide, publish
-from geoapp.privacy.rules import year_grid
 from geoapp.published import ALL, SAFE_PLACE, Published, ViewArea, ViewRequest
 from geoapp.store.aggregates import SegmentCount
 

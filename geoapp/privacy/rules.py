@@ -36,49 +36,16 @@ Why the decision is shaped like this:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
 
-from geoapp.periods import KINDS, Period, local_midnight_utc, periods_of_year
+from geoapp.periods import KINDS, Period, YearGrid, year_grid
 from geoapp.published import SAFE_PLACE
 from geoapp.store.aggregates import SegmentCount
 
 KIND_INDEX = {kind: j for j, kind in enumerate(KINDS)}
 LEVELS = ("all", "cats", "safe")
-
-
-@dataclass(frozen=True)
-class YearGrid:
-    """The segments of one calendar year and where each period of each kind starts."""
-
-    year: int
-    edges: tuple  # UTC datetimes, one more than segments
-    periods: dict
-    starts: dict  # kind -> first segment of each period
-
-    @property
-    def size(self) -> int:
-        return len(self.edges) - 1
-
-    def span(self, period: Period) -> tuple[int, int]:
-        """Return the segments [a, b) of `period` that fall in this year."""
-        i = self.periods[period.kind].index(period)
-        starts = self.starts[period.kind]
-        return int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else self.size
-
-
-@lru_cache(maxsize=64)
-def year_grid(year: int) -> YearGrid:
-    """Split `year` at every month start and every Monday (Stockholm dates)."""
-    first, last = date(year, 1, 1), date(year + 1, 1, 1)
-    periods = {kind: periods_of_year(year, kind) for kind in KINDS}
-    days = sorted({first, last} | {max(p.first_day, first) for ps in periods.values() for p in ps})
-    position = {day: i for i, day in enumerate(days)}
-    starts = {kind: np.array([position[max(p.first_day, first)] for p in ps]) for kind, ps in periods.items()}
-    return YearGrid(year, tuple(local_midnight_utc(d) for d in days), periods, starts)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp import config
-from geoapp.maps import build_view_maps, color_scale, render_parts
+from geoapp.colors import color_scale
+from geoapp.maps import build_view_maps, render_parts
 from geoapp.publication import QueryError, map_page
 from geoapp.views import instance
 
