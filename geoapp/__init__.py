@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a geoapp Flask application; `config` overrides defaults and GEOAPP_* variables."""
     overrides = dict(config or {})
     settings = configuration.resolve({k: v for k, v in overrides.items() if k in configuration.SETTINGS_BY_NAME})
+    configuration.check(settings)
     app = Flask(
         __name__,
         instance_path=os.path.abspath(settings["INSTANCE_PATH"]) if settings["INSTANCE_PATH"] else None,

@@ -125,6 +125,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest unpacked-to-packed size ratio of any member of an XLSX file (zip bomb guard).",
         int,
     ),
+    Setting(
+        "K_MIN",
+        5,
+        "Smallest number of observations ever published for a cell, area or table row "
+        "(k); refused below 3.",
+        int,
+    ),
+    Setting(
+        "GRID_SIZE",
+        250,
+        "Side of the map's grid cells in metres, aligned to SWEREF 99 TM: 100, 125, 250, 500 or 1000.",
+        int,
+    ),
+    Setting(
+        "COLOR_CLASSES",
+        "5,10,20,40",
+        "Lower bounds of the map's fixed colour classes, ascending, comma-separated; "
+        "the same classes for every period so maps compare at a glance.",
+    ),
 )
 
 SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
@@ -132,6 +151,35 @@ SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
 
 class ConfigError(ValueError):
     """A configuration value that cannot be used."""
+
+
+K_MIN_FLOOR = 3
+GRID_SIZES = (100, 125, 250, 500, 1000)
+MIN_WALKS = 2
+
+
+def parse_color_classes(text: str) -> tuple[int, ...]:
+    """Read GEOAPP_COLOR_CLASSES such as '5,10,20,40' into ascending lower bounds."""
+    try:
+        bounds = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}COLOR_CLASSES: expected whole numbers separated by commas, got {text!r}") from None
+    if not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 1:
+        raise ConfigError(f"{ENV_PREFIX}COLOR_CLASSES: expected ascending positive numbers, got {text!r}")
+    return bounds
+
+
+def check(values: Mapping[str, Any]) -> None:
+    """Refuse settings that would break the privacy rules or the grid, naming the variable."""
+    if int(values["K_MIN"]) < K_MIN_FLOOR:
+        raise ConfigError(
+            f"{ENV_PREFIX}K_MIN is {values['K_MIN']}: below {K_MIN_FLOOR} single observations could be singled out; "
+            f"use {K_MIN_FLOOR} or more (default 5)"
+        )
+    if int(values["GRID_SIZE"]) not in GRID_SIZES:
+        sizes = ", ".join(map(str, GRID_SIZES))
+        raise ConfigError(f"{ENV_PREFIX}GRID_SIZE is {values['GRID_SIZE']}: choose one of {sizes} (metres)")
+    parse_color_classes(str(values["COLOR_CLASSES"]))
 
 
 def defaults() -> dict[str, Any]:

@@ -11,13 +11,15 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
-from geoapp.maps import Basemap
+from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
 from geoapp.store import Store
 from geoapp.store.areas import count_areas, load_areas, save_areas
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
+# Views are cached per filters; this bounds memory however many filter combinations are asked for.
+CACHE_ENTRIES = 512
 
 
 @dataclass
@@ -46,9 +48,9 @@ class Instance:
         """Return the category vocabulary from the data folder."""
         return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
-    def area_frame(self) -> gpd.GeoDataFrame:
-        """Return stored areas and their groups, cached until the data changes."""
-        version = self.store.data_version()
+    def area_frame(self, version: int | None = None) -> gpd.GeoDataFrame:
+        """Return stored areas and their groups, cached until the data changes (pass a version already read)."""
+        version = self.store.data_version() if version is None else version
 
         def build() -> gpd.GeoDataFrame:
             with self.store.connect() as conn:
@@ -57,14 +59,22 @@ class Instance:
 
         return self._cached("areas", version, build)
 
-    def _cached(self, key: str, version: Any, build):
+    def display_areas(self, version: int | None = None) -> dict[str, dict]:
+        """Return each area's simplified WGS84 GeoJSON feature, cached until the data changes."""
+        version = self.store.data_version() if version is None else version
+        return self._cached("display_areas", version, lambda: display_area_features(self.area_frame(version)))
+
+    def _cached(self, key: Any, version: Any, build):
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return hit[1]
         value = build()
         with self._lock:
+            self._cache.pop(key, None)
             self._cache[key] = (version, value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))
         return value
 
     def load_default_areas(self) -> None:

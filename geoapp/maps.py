@@ -10,10 +10,16 @@ from typing import Callable
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
+import shapely
+from branca.element import Element, MacroElement
+from folium.map import Layer
+from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
+from geoapp.colors import ColorClass, color_of
 from geoapp.model import AREA_KIND_GROUP, WGS84
+from geoapp.publication import display_shapes
+from geoapp.published import require_published
 
 SCB_ATTRIBUTION = "Based on SCB RegSO 2025 (CC0)"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -25,7 +31,10 @@ _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.
 
 STYLE_CONTEXT = {"color": "#6b7280", "weight": 1, "fillColor": "#9ca3af", "fillOpacity": 0.05}
 STYLE_GROUP = {"color": "#1d4ed8", "weight": 3, "dashArray": "8 6", "fillOpacity": 0}
-STYLE_FOCUS = {"color": "#c2410c", "weight": 4, "fillColor": "#fb923c", "fillOpacity": 0.12}
+STYLE_FOCUS = {"color": "#1e3a8a", "weight": 4, "fillColor": "#93c5fd", "fillOpacity": 0.08}
+STYLE_CELL = {"color": "#7c2d12", "weight": 1, "fillOpacity": 0.7}
+# Places that feel safe: their own colour, outside the observation classes' orange-to-brown range.
+STYLE_SAFE = {"color": "#065f46", "weight": 2, "fillColor": "#10b981", "fillOpacity": 0.6, "dashArray": "4 3"}
 
 # Asset URLs are resolved by the caller (the web app or an offline export).
 AssetUrl = Callable[[str, str], str]
@@ -115,41 +124,116 @@ def _area_tooltip_html(row) -> str:
     return "<br>".join(lines)
 
 
-def _area_layer(frame: gpd.GeoDataFrame, name: str, style: dict, show: bool = True) -> folium.GeoJson:
+def display_area_features(frame: gpd.GeoDataFrame) -> dict[str, dict]:
+    """Return each area's display feature (simplified, WGS84, rounded, with its escaped tooltip) by id."""
     labelled = frame.assign(label=[_area_tooltip_html(r) for r in frame.itertuples()])
     data = _rounded(display_geojson(labelled, ["id", "label"]))
-    return folium.GeoJson(
-        data,
-        name=name,
-        style_function=lambda _feature, s=style: s,
-        highlight_function=lambda _feature: {"weight": style["weight"] + 2},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
-        show=show,
-    )
+    return {f["properties"]["id"]: f for f in data["features"]}
 
 
-def build_area_map(areas: gpd.GeoDataFrame, focus: str, basemap: Basemap, asset_url: AssetUrl) -> folium.Map:
-    """Draw the context areas, the groups and the focus area, with controls and attributions."""
-    shown = areas[areas["id"] == focus]
-    bounds = (shown if not shown.empty else areas).to_crs(WGS84).total_bounds
+class _Script(Element):
+    """Script text added to the page as it is; branca would otherwise compile it as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _GeoJsonLayer(Layer):
+    """A GeoJSON overlay with one style, per-feature fill colours and escaped HTML tooltips."""
+
+    def __init__(self, features: list[dict], name: str, style: dict, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GeoJsonLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.style = style
+
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        script = (
+            f"var {name} = L.geoJson({htmlsafe_json_dumps(self.data)}, {{"
+            f"style: function (f) {{ return Object.assign({{}}, {htmlsafe_json_dumps(self.style)},"
+            " f.properties.fill ? {fillColor: f.properties.fill} : {}); },"
+            " onEachFeature: function (f, layer) { if (f.properties.label) {"
+            " layer.bindTooltip(f.properties.label, {sticky: true}); } } });"
+            + (f" {name}.addTo({parent});" if self.show else "")
+        )
+        self.get_root().script.add_child(_Script(script), name=name)
+
+
+def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _GeoJsonLayer:
+    return _GeoJsonLayer(features, name, style, show)
+
+
+def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
+              asset_url: AssetUrl) -> folium.Map:
+    """Draw the context areas, the groups and the focus area, with scale and attributions."""
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_control=True)
     _localise(fmap, asset_url)
     if basemap.url:
         folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=19, control=False).add_to(fmap)
     _Attribution(SCB_ATTRIBUTION).add_to(fmap)
-    inside_focus = set(shown.iloc[0]["members"]) if not shown.empty else set()
-    regso = areas[(areas["kind"] != AREA_KIND_GROUP) & ~areas["id"].isin(inside_focus | {focus})]
-    groups = areas[(areas["kind"] == AREA_KIND_GROUP) & (areas["id"] != focus)]
-    if not regso.empty:
-        _area_layer(regso, "RegSO areas", STYLE_CONTEXT).add_to(fmap)
-    for row in groups.itertuples():
-        label = f"{row.name} (approximation)" if row.approximation else row.name
-        _area_layer(groups[groups["id"] == row.id], label, STYLE_GROUP).add_to(fmap)
-    if not shown.empty:
-        _area_layer(shown, shown.iloc[0]["name"], STYLE_FOCUS).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
+    shown = [r for r in rows if r["id"] == focus]
+    inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
+    context = [features[r["id"]] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
+    if context:
+        _layer(context, "RegSO areas", STYLE_CONTEXT).add_to(fmap)
+    # Leaflet's layer control shows names as HTML, so they are escaped here.
+    for row in rows:
+        if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
+            label = f"{row['name']} (approximation)" if row["approximation"] else row["name"]
+            _layer([features[row["id"]]], html.escape(label), STYLE_GROUP).add_to(fmap)
+    if shown:
+        _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS).add_to(fmap)
     return fmap
+
+
+def _finish(fmap: folium.Map, features: dict[str, dict], focus: str) -> folium.Map:
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    shapes = [shapely.geometry.shape(features[focus]["geometry"])] if focus in features else [
+        shapely.geometry.shape(f["geometry"]) for f in features.values()]
+    west, south, east, north = shapely.union_all(shapes).bounds
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def build_area_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
+                   asset_url: AssetUrl) -> folium.Map:
+    """Draw the areas only, the focus area highlighted."""
+    return _finish(_base_map(areas, features, focus, basemap, asset_url), features, focus)
+
+
+def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[dict]:
+    """Return display features of published cells with escaped tooltips of published numbers only."""
+    features = []
+    for cell, shape in zip(cells, display_shapes([c.geometry for c in cells])):
+        lines = [f"<strong>{cell.count} {noun}</strong>"]
+        lines += [f"{html.escape(labels.get(key, key))}: {n}" for key, n in cell.categories]
+        features.append({"type": "Feature", "geometry": shape,
+                         "properties": {"label": "<br>".join(lines), "fill": color_of(cell.count, classes)}})
+    return features
+
+
+def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: Basemap,
+                    asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str]) -> list[folium.Map]:
+    """Draw one map per published period (the view, then the previous period) on the same colour classes."""
+    published = require_published(published)
+    focus = published.request.area.id
+    maps = []
+    for layer in published.layers:
+        fmap = _base_map(areas, features, focus, basemap, asset_url)
+        if layer.cells:
+            cells = _cell_features(layer.cells, classes, labels, "observations")
+            _layer(cells, f"Observations {layer.period.code}", STYLE_CELL).add_to(fmap)
+        if layer.safe_places:
+            safe = _cell_features(layer.safe_places, classes, labels, "places that feel safe")
+            _layer(safe, f"Places that feel safe {layer.period.code}", STYLE_SAFE).add_to(fmap)
+        maps.append(_finish(fmap, features, focus))
+    return maps
 
 
 def with_nonce(fragment: str, nonce: str) -> str:

@@ -28,6 +28,8 @@ RULES = {
     "login.login": Rule("public", "/login"),
     "pages.index": Rule("map", "/"),
     "api.areas": Rule("map", "/api/v1/areas"),
+    "api.cells": Rule("map", "/api/v1/cells"),
+    "api.summary_json": Rule("map", "/api/v1/summary"),
     "account.account": Rule("login", "/account"),
     "account.logout": Rule("login", "/logout", "POST"),
     "admin.uploads": Rule("admin", "/admin/uploads"),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from geoapp.maps import build_area_map, render_parts
+from geoapp import config
+from geoapp.colors import color_scale
+from geoapp.maps import build_view_maps, render_parts
+from geoapp.publication import QueryError, map_page
 from geoapp.security import csp_nonce
 from geoapp.views import instance
 from geoapp.views.access import require_role
 
 bp = Blueprint("pages", __name__)
-
-DEFAULT_FOCUS = "tjarna-angar"
 
 
 def asset_url(package: str, filename: str) -> str:
@@ -22,11 +23,18 @@ def asset_url(package: str, filename: str) -> str:
 @bp.get("/")
 @require_role("viewer")
 def index():
-    """Show the map of the chosen area (Tjärna Ängar by default) in its context."""
-    areas = instance().area_frame()
-    focus = request.args.get("area", DEFAULT_FOCUS)
-    if focus not in set(areas["id"]):
-        abort(400, description=f"Unknown area {focus!r}; choose one listed at /api/v1/areas.")
-    fmap = build_area_map(areas, focus, instance().basemap, asset_url)
-    choices = areas[["id", "name", "kind", "approximation"]].to_dict("records")
-    return render_template("map.html", parts=render_parts(fmap, nonce=csp_nonce()), areas=choices, focus=focus)
+    """Show the published cells, area numbers and table for the chosen area, period and category."""
+    geoapp = instance()
+    try:
+        page = map_page(geoapp, request.args)
+    except QueryError as exc:
+        abort(400, description=str(exc))
+    vocabulary = geoapp.vocabulary()
+    labels = {c.key: c.en for c in vocabulary.categories}
+    classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
+    maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels)
+    return render_template(
+        "map.html", published=page.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps], classes=classes, labels=labels,
+        areas=page.areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
+        period_groups=page.period_groups,
+    )

@@ -1,0 +1,172 @@
+"""A planner's view: read its filters, gather raw counts, have the privacy rules decide, cache the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
+from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
+from geoapp.privacy import decide, publish
+from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
+from geoapp.store.aggregates import segment_counts, time_span, walk_counts
+
+DEFAULT_AREA = "tjarna-angar"
+# Cells are drawn slightly simplified; a metre is below what the map can show at street level.
+DISPLAY_TOLERANCE_M = 1.0
+COORD_DECIMALS = 5
+_TRUE, _FALSE = {"1", "true", "on", "yes"}, {"", "0", "false", "off", "no"}
+
+
+class QueryError(ValueError):
+    """A filter value that is not accepted; the message says what is."""
+
+
+def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, default_period: Period) -> ViewRequest:
+    """Read `area`, `period`, `category` and `compare` from query parameters, or raise QueryError."""
+    area_id = args.get("area") or DEFAULT_AREA
+    found = areas[areas["id"] == area_id]
+    if found.empty:
+        raise QueryError(f"Unknown area {area_id!r}; choose one listed at /api/v1/areas.")
+    row = found.iloc[0]
+    area = ViewArea(row["id"], row["name"], tuple(row["members"]), bool(row["approximation"]))
+    try:
+        period = parse_period(args["period"]) if args.get("period") else default_period
+    except PeriodError as exc:
+        raise QueryError(str(exc)) from None
+    category = (args.get("category") or ALL).strip()
+    if category != ALL and category not in vocabulary.keys:
+        raise QueryError(f"Unknown category {category!r}; use 'all' or one of: {', '.join(vocabulary.keys)}.")
+    compare = (args.get("compare") or "").strip().lower()
+    if compare not in _TRUE | _FALSE:
+        raise QueryError(f"compare must be 1 or 0, not {compare!r}.")
+    return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
+
+
+def _span(instance, version: int):
+    def build():
+        with instance.store.connect() as conn:
+            return time_span(conn)
+
+    return instance._cached("time_span", version, build)
+
+
+def data_years(instance, version: int) -> list[int]:
+    """Return the calendar years from the first stored observation to the current year."""
+    span, this_year = _span(instance, version), date.today().year
+    return list(range(_local_year(span[0]) if span else this_year, this_year + 1))
+
+
+def default_period(instance, version: int) -> Period:
+    """Return the latest year holding observations, or the current year."""
+    span = _span(instance, version)
+    return Period("year", _local_year(span[1]) if span else date.today().year)
+
+
+def _local_year(moment) -> int:
+    return moment.astimezone(ZoneInfo(STOCKHOLM_TZ)).year
+
+
+def published_view(instance, args: Mapping[str, str], version: int | None = None) -> Published:
+    """Return the published numbers for the filters in `args`, or raise QueryError."""
+    version = instance.store.data_version() if version is None else version
+    request = parse_request(args, instance.area_frame(version), instance.vocabulary(), default_period(instance, version))
+    return view(instance, request, version)
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """What the map page shows: the published numbers, the areas to draw and choose, the periods to offer."""
+
+    published: Published
+    areas: object  # the area frame
+    features: dict
+    period_groups: list
+
+
+def map_page(instance, args: Mapping[str, str]) -> MapPage:
+    """Gather the map page's published numbers and choices, reading the data version once."""
+    version = instance.store.data_version()
+    published = published_view(instance, args, version)
+    return MapPage(published, instance.area_frame(version), instance.display_areas(version),
+                   choices(data_years(instance, version)))
+
+
+def build_view(instance, request: ViewRequest, version: int | None = None) -> Published:
+    """Compute one view's published numbers from the database (no cache)."""
+    settings = instance.settings
+    codes = request.area.members
+    years = sorted({y for p in request.periods for y in p.calendar_years()})
+    with instance.store.connect() as conn:
+        raw = {y: segment_counts(conn, codes, year_grid(y).edges, settings["GRID_SIZE"]) for y in years}
+        walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
+    areas = instance.area_frame(version)
+    regso = areas[areas["kind"] != AREA_KIND_GROUP].set_index("id")
+    clip = {code: regso.geometry[code] for code in codes}
+    names = {code: regso["name"][code] for code in codes}
+    categories, k = instance.vocabulary().keys, int(settings["K_MIN"])
+    return publish(request, decide(raw, codes, categories, k), walks, clip, names, categories, k, int(settings["GRID_SIZE"]))
+
+
+def view(instance, request: ViewRequest, version: int) -> Published:
+    """Return one view's published numbers, cached per filters and data version."""
+    return instance._cached(("view",) + request.key, version, lambda: build_view(instance, request, version))
+
+
+@lru_cache(maxsize=1)
+def _to_wgs84() -> Transformer:
+    return Transformer.from_crs(SWEREF99TM, WGS84, always_xy=True)
+
+
+def display_shapes(geometries) -> list[dict]:
+    """Return SWEREF 99 TM shapes as rounded WGS84 GeoJSON geometry mappings, for Leaflet."""
+    if not len(geometries):
+        return []
+    simplified = shapely.simplify(np.array(geometries, dtype=object), DISPLAY_TOLERANCE_M, preserve_topology=True)
+
+    def project(xy):
+        lon, lat = _to_wgs84().transform(xy[:, 0], xy[:, 1])
+        return np.round(np.column_stack([lon, lat]), COORD_DECIMALS)
+
+    return [shapely.geometry.mapping(g) for g in shapely.transform(simplified, project)]
+
+
+def cells_geojson(published: Published) -> dict:
+    """Return the published cells of every period as a GeoJSON FeatureCollection (EPSG:4326)."""
+    published = require_published(published)
+    features = []
+    for layer in published.layers:
+        for name, cells in (("observations", layer.cells), ("safe_place", layer.safe_places)):
+            for cell, shape in zip(cells, display_shapes([c.geometry for c in cells])):
+                properties = {"layer": name, "period": layer.period.code, "cell": cell.cell, "area": cell.area_code,
+                              "count": cell.count}
+                if cell.categories:
+                    properties["categories"] = dict(cell.categories)
+                features.append({"type": "Feature", "geometry": shape, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def summary(published: Published) -> dict:
+    """Return the view's area numbers and table as a JSON-ready dict (null: not published)."""
+    published = require_published(published)
+    request = published.request
+    walks = {(w.area_id, w.period): w.walks for w in published.walks}
+    areas: dict = {}
+    for row in published.rows:
+        entry = areas.setdefault((row.area_id, row.period), {
+            "id": row.area_id, "name": row.area_name, "period": row.period,
+            "walks": walks[(row.area_id, row.period)], "counts": {}})
+        entry["counts"][row.category] = row.count
+    return {
+        "area": request.area.id, "period": request.period.code, "category": request.category or ALL,
+        "compare": request.period.previous().code if request.compare else None,
+        "k": published.k, "min_walks": published.min_walks, "grid_size_m": published.grid_size,
+        "areas": list(areas.values()),
+    }
