@@ -87,7 +87,10 @@
     if (!map || !place) return;
     const at = [place.lat, place.lon];
     if (marker) marker.setLatLng(at);
-    else marker = L.circleMarker(at, { radius: 9, color: "#1e3a8a", weight: 3, fillColor: "#f59e0b", fillOpacity: 0.9 }).addTo(map);
+    else {
+      marker = L.circleMarker(at, { radius: 9, color: "#1e3a8a", weight: 3, fillColor: "#f59e0b", fillOpacity: 0.9, interactive: false });
+      marker.addTo(map);
+    }
     if (circle) circle.remove();
     circle = chosen ? null : L.circle(at, { radius: gps.accuracy, color: "#1e3a8a", weight: 1, fillOpacity: 0.08, interactive: false }).addTo(map);
     if (!centred) {
