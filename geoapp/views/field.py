@@ -6,7 +6,8 @@ from flask import Blueprint, jsonify, render_template, request, send_from_direct
 from flask_wtf.csrf import CSRFError
 
 from geoapp.field import field_form
-from geoapp.ingest.entry import entry_reply, import_entry
+from geoapp.ingest import import_entry
+from geoapp.ingest.entry import entry_reply
 from geoapp.views import instance
 from geoapp.views.access import current_user, public, require_role
 from geoapp.views.assets import package_dir
