@@ -39,6 +39,9 @@ RULES = {
     "admin.audit": Rule("admin", "/admin/audit"),
     "observations.upload_form": Rule("uploader", "/observations/upload"),
     "observations.upload": Rule("uploader", "/observations/upload", "POST"),
+    "field.form": Rule("uploader", "/observations/field"),
+    "field.worker": Rule("public", "/observations/field-sw.js"),
+    "field.submit": Rule("uploader", "/api/v1/observations", "POST"),
 }
 WHO = ["anonymous", *ROLES]
 

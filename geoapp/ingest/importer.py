@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import PureWindowsPath
+from typing import Callable
 
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.ingest.readers import Limits, read_table
+from geoapp.ingest.readers import Limits, RawTable, read_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.model import AREA_KIND_REGSO
@@ -36,6 +38,16 @@ def limits_of(settings: dict) -> Limits:
                   xlsx_max_ratio=settings["XLSX_MAX_RATIO"])
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a table comes from: its upload kind, content key, name, and how the audit log names it."""
+
+    kind: str
+    digest: str
+    name: str
+    audit_name: str
+
+
 def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
                         uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
@@ -43,39 +55,46 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
     limit = instance.settings["MAX_UPLOAD_MB"]
     if len(data) > limit * 2**20:
         return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")])
-    digest = hashlib.sha256(data).hexdigest()
+    source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
+    return import_table(instance, source, lambda: read_table(data, name, limits_of(instance.settings), sheet),
+                        walk, uploaded_by)
+
+
+def import_table(instance, source: Source, read: Callable[[], RawTable], walk: str | None,
+                 uploaded_by: str | None) -> ImportReport:
+    """Check the table `read` returns and store all of it in one transaction, unless `source` is stored already."""
     with instance.store.connect() as conn:
-        earlier = stored.find_upload(conn, KIND, digest)
+        earlier = stored.find_upload(conn, source.kind, source.digest)
     if earlier:
-        return _already(name, earlier)
+        return _already(source.name, earlier)
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
-        return rejected(name, [RowError(name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")])
+        return rejected(source.name, [RowError(source.name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")])
     try:
-        table = read_table(data, name, limits_of(instance.settings), sheet)
+        table = read()
     except FileRejected as exc:
-        return rejected(name, [RowError(name, None, None, "", str(exc))])
-    checked = check_table(table, name, instance.vocabulary(), areas, walk)
+        return rejected(source.name, [RowError(source.name, None, None, "", str(exc))])
+    checked = check_table(table, source.name, instance.vocabulary(), areas, walk)
     if checked.errors:
-        return rejected(name, checked.errors)
+        return rejected(source.name, checked.errors)
     try:
-        return _save(instance, checked, name, digest, uploaded_by)
+        return _save(instance, checked, source, uploaded_by)
     except IntegrityError:
-        # A concurrent upload of the same file or of the same rows committed first; look again.
+        # A concurrent upload of the same source or of the same rows committed first; look again.
         with instance.store.connect() as conn:
-            earlier = stored.find_upload(conn, KIND, digest)
+            earlier = stored.find_upload(conn, source.kind, source.digest)
         if earlier:
-            return _already(name, earlier)
-        return _save(instance, checked, name, digest, uploaded_by)
+            return _already(source.name, earlier)
+        return _save(instance, checked, source, uploaded_by)
 
 
 def _already(name: str, earlier: stored.UploadRecord) -> ImportReport:
     return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at)
 
 
-def _save(instance, checked: Checked, name: str, digest: str, uploaded_by: str | None) -> ImportReport:
+def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -> ImportReport:
     """Store the upload, its walks and its new observations in one transaction."""
-    frame = checked.observations
+    frame, name = checked.observations, source.name
     with instance.store.begin() as conn:
         ids = stored.walk_ids(conn, frame["walk"].unique().tolist())
         walk_id = frame["walk"].map(ids)
@@ -90,12 +109,12 @@ def _save(instance, checked: Checked, name: str, digest: str, uploaded_by: str |
             for row, new in zip(frame.index, fresh) if not new
         ]
         redactions = sum(checked.redactions.values())
-        upload_id = stored.add_upload(conn, KIND, digest, name, uploaded_by, sum(fresh), redactions)
+        upload_id = stored.add_upload(conn, source.kind, source.digest, name, uploaded_by, sum(fresh), redactions)
         rows = stored.insert_observations(conn, _rows(frame, walk_id, times, upload_id, fresh))
         bump_data_version(conn)
         walks = sorted(ids)
         audit.record(conn, "upload", actor=uploaded_by,
-                     detail=f"observations file {name}: {rows} rows, {len(walks)} walk(s)")
+                     detail=f"{source.audit_name}: {rows} rows, {len(walks)} walk(s)")
     return ImportReport(IMPORTED, name, rows=rows, walks=walks, redactions=dict(sorted(checked.redactions.items())),
                         duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored)
 

@@ -1,0 +1,29 @@
+"""What the field form offers: the vocabulary's categories, the basemap and where its map starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geoapp.maps import SCB_ATTRIBUTION
+from geoapp.model import AREA_KIND_REGSO, WGS84
+
+
+@dataclass(frozen=True)
+class FieldForm:
+    """The choices and the map of the field form."""
+
+    categories: list[tuple[str, str]]  # (key, Swedish label), in the vocabulary's order
+    tiles: str | None
+    attribution: str  # HTML: the basemap's attribution (already escaped) and the boundaries'
+    bounds: list[list[float]]  # [[south, west], [north, east]] of the loaded areas, WGS84
+
+
+def field_form(instance) -> FieldForm:
+    """Return what the field form of this instance shows."""
+    basemap = instance.basemap
+    areas = instance.area_frame()
+    regso = areas[areas["kind"] == AREA_KIND_REGSO]
+    west, south, east, north = (regso if not regso.empty else areas).to_crs(WGS84).total_bounds
+    attribution = " | ".join(part for part in (basemap.attribution, SCB_ATTRIBUTION) if part)
+    categories = [(c.key, c.sv) for c in instance.vocabulary().categories]
+    return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]])

@@ -1,0 +1,74 @@
+"""One observation entered in the field: checked, redacted and stored exactly like a row of a file, once per key."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+
+import pandas as pd
+
+from geoapp.ingest.importer import Source, import_table
+from geoapp.ingest.readers import RawTable
+from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, ImportReport, RowError, rejected, show_value
+
+FIELD_KIND = "field"
+ENTRY_NAME = "field form"
+# The fields of an entry that are columns of a file, named as file headers the ingest recognises.
+COLUMNS = ("walk", "observed_at", "lat", "lon", "category", "severity", "positive", "comment")
+KEY = re.compile(r"[A-Za-z0-9._:-]{8,100}")
+# Far beyond any field the checks accept; refused before redaction has to scan it.
+MAX_TEXT = 10_000
+
+
+def import_entry(instance, entry: object, uploaded_by: str | None = None) -> ImportReport:
+    """Import one observation given as a JSON object; the same idempotency key again changes nothing."""
+    problems = shape_problems(entry)
+    if problems:
+        return rejected(ENTRY_NAME, problems)
+    key = entry["idempotency_key"]
+    digest = hashlib.sha256(f"{FIELD_KIND}:{key}".encode()).hexdigest()
+    source = Source(FIELD_KIND, digest, ENTRY_NAME, "field form entry")
+    return import_table(instance, source, lambda: entry_table(entry), None, uploaded_by)
+
+
+def shape_problems(entry: object) -> list[RowError]:
+    """Return what makes `entry` unusable before its values are checked: not an object, no key, nested values."""
+    if not isinstance(entry, dict):
+        return [RowError(ENTRY_NAME, None, None, "", "send one observation as a JSON object")]
+    problems = []
+    key = entry.get("idempotency_key")
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        problems.append(RowError(ENTRY_NAME, None, "idempotency_key", show_value(key),
+                                 "give a unique key of 8 to 100 letters, digits or -._: (such as a UUID)"))
+    for name in COLUMNS:
+        value = entry.get(name)
+        if not (value is None or isinstance(value, (str, int, float))):
+            problems.append(RowError(ENTRY_NAME, None, name, "", "expected text, a number or true/false"))
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            problems.append(RowError(ENTRY_NAME, None, name, "", f"longer than {MAX_TEXT} characters"))
+    accuracy = entry.get("accuracy_m")
+    if accuracy is not None and (isinstance(accuracy, bool) or not isinstance(accuracy, (int, float))
+                                 or not math.isfinite(accuracy) or accuracy < 0):
+        problems.append(RowError(ENTRY_NAME, None, "accuracy_m", show_value(accuracy),
+                                 "the accuracy must be a number of metres, 0 or more"))
+    return problems
+
+
+def entry_table(entry: dict) -> RawTable:
+    """Return the entry as a one-row table whose headers are its field names."""
+    cells = pd.DataFrame([[entry.get(name) for name in COLUMNS]], index=[1], columns=range(len(COLUMNS)), dtype=object)
+    return RawTable(headers=list(COLUMNS), cells=cells, header_row=None, row_label="entry")
+
+
+def entry_reply(report: ImportReport) -> dict:
+    """Return the JSON answer to one entry: its status, and for a refused one each field's problem."""
+    if report.status == IMPORTED:
+        return {"status": IMPORTED, "stored": report.rows, "redactions": report.redactions,
+                "duplicate": bool(report.duplicates)}
+    if report.status == ALREADY_IMPORTED:
+        return {"status": ALREADY_IMPORTED, "uploaded_at": report.uploaded_at.isoformat()}
+    # A row's problem without a column comes from the place check (outside every area).
+    return {"status": report.status,
+            "errors": [{"field": e.column or ("lat/lon" if e.row is not None else None), "message": e.message}
+                       for e in report.errors]}

@@ -1,0 +1,47 @@
+"""The field form for entering observations one at a time during a walk, and the API it sends them to."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, send_from_directory
+from flask_wtf.csrf import CSRFError
+
+from geoapp.field import field_form
+from geoapp.ingest import import_entry
+from geoapp.ingest.entry import entry_reply
+from geoapp.views import instance
+from geoapp.views.access import current_user, public, require_role
+from geoapp.views.assets import package_dir
+from geoapp.views.observations import STATUS_CODES
+
+bp = Blueprint("field", __name__)
+
+
+@bp.get("/observations/field")
+@require_role("uploader")
+def form():
+    """Show the field form (Swedish first)."""
+    return render_template("field.html", form=field_form(instance()), lang="sv")
+
+
+@bp.get("/observations/field-sw.js")
+@public
+def worker():
+    """Send the service worker that keeps the field form usable offline; its scope is /observations/."""
+    # Always revalidated, so a new version reaches the phones on their next visit.
+    response = send_from_directory(package_dir("geoapp"), "field-sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/api/v1/observations")
+@require_role("uploader")
+def submit():
+    """Store one observation sent as JSON; the same idempotency key again changes nothing."""
+    report = import_entry(instance(), request.get_json(silent=True), uploaded_by=current_user().name)
+    return jsonify(entry_reply(report)), STATUS_CODES[report.status]
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError):
+    """Tell a field app in JSON that its CSRF token is missing or stale, so it can fetch a new one."""
+    return jsonify(status="csrf", error=error.description), 400
