@@ -15,6 +15,7 @@ from geoapp.accounts import reset_demo_accounts
 from geoapp.cli_users import reject, users
 from geoapp.demo import load_demo
 from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
+from geoapp.places import recompute_place_areas
 from geoapp.store.areas import load_areas, save_areas
 
 
@@ -86,7 +87,9 @@ def areas_import(file: Path, layer, code_field, name_field, where, replace, writ
     try:
         with store.begin() as conn:
             count = save_areas(conn, frame, source=file.name, replace=replace)
-            recompute_area_codes(conn, load_areas(conn))
+            stored = load_areas(conn)
+            recompute_area_codes(conn, stored)
+            recompute_place_areas(conn, stored)
     except ObservationsOutside as exc:
         reject(f"{file.name}: {exc}; nothing was changed")
     if write_to:

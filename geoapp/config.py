@@ -19,6 +19,14 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _parse_at_least(text: str, lowest: int) -> int:
+    """Read a whole number no smaller than `lowest`."""
+    value = int(text)
+    if value < lowest:
+        raise ValueError(f"expected a whole number of at least {lowest}, got {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One configuration key: its name without prefix, default, parser and help line."""
@@ -49,8 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DATA_DIR",
         None,
-        "Folder holding areas/, observations/ and vocabulary/; unset means the data "
-        "shipped with geoapp.",
+        "Folder holding areas/, places/, observations/, activities/ and vocabulary/; unset "
+        "means the data shipped with geoapp.",
     ),
     Setting(
         "AREA_GROUPS",
@@ -65,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_bool,
     ),
     Setting(
+        "LOAD_DEFAULT_PLACES",
+        True,
+        "Load the places shipped in places/ of the data folder when the database has none.",
+        _parse_bool,
+    ),
+    Setting(
         "TILES",
         "openstreetmap",
         "Basemap: 'openstreetmap', 'none', or a tile URL template "
@@ -74,6 +88,13 @@ SETTINGS: tuple[Setting, ...] = (
         "TILES_ATTRIBUTION",
         "",
         "Attribution shown for a custom tile URL (required by most tile servers).",
+    ),
+    Setting(
+        "K_MIN",
+        5,
+        "Smallest number of observations ever published for a cell, area or table row "
+        "(k); refused below 3.",
+        int,
     ),
     Setting(
         "PUBLIC_MAP",
@@ -124,6 +145,13 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         "Largest unpacked-to-packed size ratio of any member of an XLSX file (zip bomb guard).",
         int,
+    ),
+    Setting(
+        "ACTIVITY_DELAY_DAYS",
+        7,
+        "Days after its end before an activity (dialogue, police presence, advice) is shown "
+        "anywhere; future activities are never shown.",
+        lambda text: _parse_at_least(text, 0),
     ),
 )
 

@@ -9,7 +9,7 @@ from pathlib import PureWindowsPath
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.ingest.readers import Limits, read_table
+from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.model import AREA_KIND_REGSO
@@ -17,6 +17,7 @@ from geoapp.store import audit, bump_data_version
 from geoapp.store import observations as stored
 
 KIND = "observations"
+ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MAX_FILENAME = 120
 
 
@@ -36,25 +37,37 @@ def limits_of(settings: dict) -> Limits:
                   xlsx_max_ratio=settings["XLSX_MAX_RATIO"])
 
 
-def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
-                        uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
-    """Import an observations file; the same function serves the upload page and the command line."""
+def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
+            formats: tuple[str, ...] = ALL_FORMATS) -> tuple[str, str, RawTable] | ImportReport:
+    """Return the file's clean name, content hash and table, or the report when it goes no further."""
     name = clean_filename(filename)
     limit = instance.settings["MAX_UPLOAD_MB"]
     if len(data) > limit * 2**20:
-        return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")])
+        return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")], kind)
     digest = hashlib.sha256(data).hexdigest()
     with instance.store.connect() as conn:
-        earlier = stored.find_upload(conn, KIND, digest)
+        earlier = stored.find_upload(conn, kind, digest)
     if earlier:
-        return _already(name, earlier)
+        return already(name, earlier, kind)
+    try:
+        if data.strip() and detect_format(data, name) not in formats:
+            raise FileRejected(f"{kind} come as {' or '.join(f.upper() for f in formats)}, not {detect_format(data, name).upper()}")
+        return name, digest, read_table(data, name, limits_of(instance.settings), sheet)
+    except FileRejected as exc:
+        return rejected(name, [RowError(name, None, None, "", str(exc))], kind)
+
+
+def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
+                        uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
+    """Import an observations file; the same function serves the upload page and the command line."""
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
+        name = clean_filename(filename)
         return rejected(name, [RowError(name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")])
-    try:
-        table = read_table(data, name, limits_of(instance.settings), sheet)
-    except FileRejected as exc:
-        return rejected(name, [RowError(name, None, None, "", str(exc))])
+    received = receive(instance, data, filename, KIND, sheet)
+    if isinstance(received, ImportReport):
+        return received
+    name, digest, table = received
     checked = check_table(table, name, instance.vocabulary(), areas, walk)
     if checked.errors:
         return rejected(name, checked.errors)
@@ -65,12 +78,13 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
         with instance.store.connect() as conn:
             earlier = stored.find_upload(conn, KIND, digest)
         if earlier:
-            return _already(name, earlier)
+            return already(name, earlier)
         return _save(instance, checked, name, digest, uploaded_by)
 
 
-def _already(name: str, earlier: stored.UploadRecord) -> ImportReport:
-    return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at)
+def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
+    """Return the report on a file whose very content was imported before."""
+    return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
 
 
 def _save(instance, checked: Checked, name: str, digest: str, uploaded_by: str | None) -> ImportReport:
