@@ -114,6 +114,36 @@ def observations_import(file: Path, walk: str | None, sheet: str | None) -> None
     echo_report(report)
 
 
+@main.group()
+def activities() -> None:
+    """Activities: citizen dialogues, police presence, advice."""
+
+
+@activities.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Sheet (XLSX) to read; the first one by default.")
+def activities_import(file: Path, sheet: str | None) -> None:
+    """Import activities from CSV or XLSX (all or nothing; the same file again changes nothing)."""
+    from geoapp.ingest.activities import import_activities
+
+    echo_report(import_activities(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+
+
+@main.group()
+def places() -> None:
+    """The register of named public places."""
+
+
+@places.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
+def places_import(file: Path, sheet: str | None) -> None:
+    """Add or update places (name, kind, point) from CSV, XLSX, GeoJSON or GeoPackage, all or nothing."""
+    from geoapp.places import import_places
+
+    echo_report(import_places(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+
+
 def echo_report(report) -> None:
     """Print an import report: the verdict on stdout, or every problem on stderr and exit 1."""
     from geoapp.ingest.report import REJECTED
@@ -135,7 +165,7 @@ def echo_report(report) -> None:
 
 @main.command()
 def demo() -> None:
-    """Load the synthetic demo walks shipped in data/observations (again: harmless)."""
+    """Load the synthetic demo walks and activities shipped in data/ (again: harmless)."""
     from geoapp.demo import load_demo
 
     reports = load_demo(current_app.extensions["geoapp"])

@@ -13,6 +13,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 
+from geoapp.activities import KINDS, LABELS, LAYERS, PlaceActivities, PublishedActivities
 from geoapp.model import AREA_KIND_GROUP, WGS84
 
 SCB_ATTRIBUTION = "Based on SCB RegSO 2025 (CC0)"
@@ -164,3 +165,39 @@ def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
     header = root.header.render()
     return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
                     script=root.script.render())
+
+
+ACTIVITY_STYLES = ({"color": "#047857", "fillColor": "#10b981", "weight": 2, "fillOpacity": 0.55},
+                   {"color": "#1e3a8a", "fillColor": "#3b82f6", "weight": 2, "fillOpacity": 0.45, "dashArray": "4 3"})
+
+
+def activity_radius(count: int) -> float:
+    """Return a symbol radius in pixels that grows with the square root of the number of activities."""
+    return round(5 + 3 * count ** 0.5, 1)
+
+
+def _activity_tooltip_html(place: PlaceActivities, period: str) -> str:
+    """Build the escaped tooltip of one place: name, period, counts per kind, participants in total."""
+    lines = [f"<strong>{html.escape(place.name)}</strong>", html.escape(f"{place.place_kind} · {period}")]
+    lines += [f"{html.escape(LABELS[kind][0].capitalize())}: {place.counts[kind]}" for kind in KINDS]
+    lines.append(f"Deltagare totalt: {place.participants}")
+    return "<br>".join(lines)
+
+
+def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> None:
+    """Add the toggleable activity layers (dialogues with advice; police presence): one symbol per place."""
+    for (name, kinds), style in zip(LAYERS, ACTIVITY_STYLES):
+        places = [p for p in published.places if p.total(kinds)]
+        # Only escaped labels and numbers go into the page's script: never a raw name.
+        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+                     "properties": {"label": _activity_tooltip_html(p, published.period.code),
+                                    "radius": activity_radius(p.total(kinds))}} for p in places]
+        group = folium.FeatureGroup(name=f"{name}: {sum(p.total(kinds) for p in places)}")
+        if features:  # an empty layer still has its switch in the layer control
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": features},
+                marker=folium.CircleMarker(radius=6, fill=True),
+                style_function=lambda feature, s=style: {**s, "radius": feature["properties"]["radius"]},
+                tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
+            ).add_to(group)
+        group.add_to(fmap)

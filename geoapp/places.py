@@ -79,6 +79,12 @@ def import_places(instance, data: bytes, filename: str | None, by: str | None = 
     return ImportReport(IMPORTED, name, rows=added + updated, kind=KIND)
 
 
+def register(instance) -> list[dict]:
+    """Return every place of the register by name: id, name, kind, lon, lat, e, n, area_code."""
+    with instance.store.connect() as conn:
+        return stored.list_places(conn)
+
+
 def load_default_places(instance) -> None:
     """Import the places shipped in the data folder when the database has none and areas are loaded."""
     with instance.store.connect() as conn:
