@@ -89,7 +89,7 @@ def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
     values, _ = parse.parse_numbers(text, name)
     bad = (text != "") & ~(values.between(lowest, highest) & (values == values.round()))
     found.add({row: message for row in text.index[bad]}, found.header(name), None if name == "participants" else text)
-    return values.map(lambda v: None if pd.isna(v) else int(v)).astype(object)
+    return pd.Series([None if pd.isna(v) else int(v) for v in values], index=values.index, dtype=object)
 
 
 def import_activities(instance, data: bytes, filename: str | None, uploaded_by: str | None = None,
