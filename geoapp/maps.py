@@ -201,3 +201,11 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
                 tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
             ).add_to(group)
         group.add_to(fmap)
+    _layer_control_last(fmap)
+
+
+def _layer_control_last(fmap: folium.Map) -> None:
+    """Move the layer control after every layer: its script refers to the layers, which must exist first."""
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, folium.LayerControl):
+            fmap._children.move_to_end(key)
