@@ -38,7 +38,7 @@ main.add_command(users)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
 @click.option("--demo", is_flag=True,
-              help="Load the synthetic demo walks, make the map public and (re)create demo accounts with new passwords.")
+              help="Load the synthetic demo walks and activities, make the map public and (re)create demo accounts with new passwords.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve geoapp with the waitress production server."""
     from waitress import create_server

@@ -60,7 +60,7 @@ def _texts(table, found: Findings, name: str, longest: int) -> pd.Series:
 
 
 def import_places(instance, data: bytes, filename: str | None, by: str | None = None,
-                  sheet: str | None = None) -> ImportReport:
+                  sheet: str | None = None, audited: bool = True) -> ImportReport:
     """Add or update the places of a CSV, XLSX, GeoJSON or GeoPackage file, all or nothing."""
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
@@ -75,7 +75,8 @@ def import_places(instance, data: bytes, filename: str | None, by: str | None = 
         return rejected(name, errors, KIND)
     with instance.store.begin() as conn:
         added, updated = stored.save_places(conn, frame.to_dict("records"))
-        audit.record(conn, "places_import", actor=by, detail=f"places file {name}: {added} added, {updated} updated")
+        if audited:  # the shipped starter set, loaded on first start, is not someone's action
+            audit.record(conn, "places_import", actor=by, detail=f"places file {name}: {added} added, {updated} updated")
     return ImportReport(IMPORTED, name, rows=added + updated, kind=KIND)
 
 
@@ -94,7 +95,7 @@ def load_default_places(instance) -> None:
         return
     for path in sorted((instance.data_dir / DEFAULT_FOLDER).glob(DEFAULT_PATTERN)):
         try:
-            import_places(instance, path.read_bytes(), path.name, by="geoapp")
+            import_places(instance, path.read_bytes(), path.name, audited=False)
         except IntegrityError:
             pass  # another process loaded them at the same moment
 

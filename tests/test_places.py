@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from geoapp.store.schema import audit
 from geoapp.store.schema import places as table
 
 from tests.activity_files import TORGET, stored_counts
@@ -38,6 +39,9 @@ def test_import_adds_new_places_and_updates_known_ones_by_name(app, runner, tmp_
     assert "imported: 2 places" in result.output
     places = stored(app)
     assert len(places) == 12 and places[TORGET.upper()] == ("square", "2081R013") and places["Ny plats"][1] == "2081R004"
+    with app.extensions["geoapp"].store.connect() as conn:
+        details = conn.execute(select(audit.c.detail).where(audit.c.action == "places_import")).scalars().all()
+    assert details == ["places file places.csv: 1 added, 1 updated"]  # the starter set's own load is not audited
 
 
 def test_import_reads_sweref_and_geopackage(app, runner, tmp_path):
