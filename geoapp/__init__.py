@@ -35,6 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance = Instance(settings=settings, store=store)
     if settings["LOAD_DEFAULT_AREAS"]:
         instance.load_default_areas()
+    if settings["LOAD_DEFAULT_PLACES"]:
+        from geoapp.places import load_default_places
+
+        load_default_places(instance)
     app.extensions["geoapp"] = instance
 
     from geoapp import security

@@ -15,6 +15,7 @@ from geoapp.accounts import reset_demo_accounts
 from geoapp.cli_users import reject, users
 from geoapp.demo import load_demo
 from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
+from geoapp.places import recompute_place_areas
 from geoapp.store.areas import load_areas, save_areas
 
 
@@ -37,7 +38,7 @@ main.add_command(users)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
 @click.option("--demo", is_flag=True,
-              help="Load the synthetic demo walks, make the map public and (re)create demo accounts with new passwords.")
+              help="Load the synthetic demo walks and activities, make the map public and (re)create demo accounts with new passwords.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve geoapp with the waitress production server."""
     from waitress import create_server
@@ -86,7 +87,9 @@ def areas_import(file: Path, layer, code_field, name_field, where, replace, writ
     try:
         with store.begin() as conn:
             count = save_areas(conn, frame, source=file.name, replace=replace)
-            recompute_area_codes(conn, load_areas(conn))
+            stored = load_areas(conn)
+            recompute_area_codes(conn, stored)
+            recompute_place_areas(conn, stored)
     except ObservationsOutside as exc:
         reject(f"{file.name}: {exc}; nothing was changed")
     if write_to:
@@ -111,6 +114,36 @@ def observations_import(file: Path, walk: str | None, sheet: str | None) -> None
     echo_report(report)
 
 
+@main.group()
+def activities() -> None:
+    """Activities: citizen dialogues, police presence, advice."""
+
+
+@activities.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Sheet (XLSX) to read; the first one by default.")
+def activities_import(file: Path, sheet: str | None) -> None:
+    """Import activities from CSV or XLSX (all or nothing; the same file again changes nothing)."""
+    from geoapp.ingest.activities import import_activities
+
+    echo_report(import_activities(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+
+
+@main.group()
+def places() -> None:
+    """The register of named public places."""
+
+
+@places.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
+def places_import(file: Path, sheet: str | None) -> None:
+    """Add or update places (name, kind, point) from CSV, XLSX, GeoJSON or GeoPackage, all or nothing."""
+    from geoapp.places import import_places
+
+    echo_report(import_places(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+
+
 def echo_report(report) -> None:
     """Print an import report: the verdict on stdout, or every problem on stderr and exit 1."""
     from geoapp.ingest.report import REJECTED
@@ -132,7 +165,7 @@ def echo_report(report) -> None:
 
 @main.command()
 def demo() -> None:
-    """Load the synthetic demo walks shipped in data/observations (again: harmless)."""
+    """Load the synthetic demo walks and activities shipped in data/ (again: harmless)."""
     from geoapp.demo import load_demo
 
     reports = load_demo(current_app.extensions["geoapp"])

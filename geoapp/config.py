@@ -19,6 +19,14 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _parse_at_least(text: str, lowest: int) -> int:
+    """Read a whole number no smaller than `lowest`."""
+    value = int(text)
+    if value < lowest:
+        raise ValueError(f"expected a whole number of at least {lowest}, got {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One configuration key: its name without prefix, default, parser and help line."""
@@ -49,8 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DATA_DIR",
         None,
-        "Folder holding areas/, observations/ and vocabulary/; unset means the data "
-        "shipped with geoapp.",
+        "Folder holding areas/, places/, observations/, activities/ and vocabulary/; unset "
+        "means the data shipped with geoapp.",
     ),
     Setting(
         "AREA_GROUPS",
@@ -62,6 +70,12 @@ SETTINGS: tuple[Setting, ...] = (
         "LOAD_DEFAULT_AREAS",
         True,
         "Load the boundaries shipped in the data folder when the database has none.",
+        _parse_bool,
+    ),
+    Setting(
+        "LOAD_DEFAULT_PLACES",
+        True,
+        "Load the places shipped in places/ of the data folder when the database has none.",
         _parse_bool,
     ),
     Setting(
@@ -143,6 +157,13 @@ SETTINGS: tuple[Setting, ...] = (
         "5,10,20,40",
         "Lower bounds of the map's fixed colour classes, ascending, comma-separated; "
         "the same classes for every period so maps compare at a glance.",
+    ),
+    Setting(
+        "ACTIVITY_DELAY_DAYS",
+        7,
+        "Days after its end before an activity (dialogue, police presence, advice) is shown "
+        "anywhere; future activities are never shown.",
+        lambda text: _parse_at_least(text, 0),
     ),
 )
 

@@ -1,16 +1,20 @@
-"""The synthetic demo walks shipped in data/observations."""
+"""The synthetic demo walks and activities shipped in data/observations and data/activities."""
 
 from __future__ import annotations
 
 from geoapp.ingest import ImportReport, import_observations
+from geoapp.ingest.activities import import_activities
 
 DEMO_FOLDER = "observations"
 DEMO_PATTERN = "synthetic_walks_*"
 DEMO_FORMATS = {".csv", ".xlsx", ".geojson", ".gpkg"}
+ACTIVITIES_FOLDER, ACTIVITIES_PATTERN = "activities", "synthetic_activities_*"
 
 
 def load_demo(instance) -> list[ImportReport]:
     """Import every synthetic demo file; files already imported are left as they are."""
     folder = instance.data_dir / DEMO_FOLDER
     files = sorted(p for p in folder.glob(DEMO_PATTERN) if p.suffix in DEMO_FORMATS)
-    return [import_observations(instance, path.read_bytes(), path.name, uploaded_by="demo") for path in files]
+    reports = [import_observations(instance, path.read_bytes(), path.name, uploaded_by="demo") for path in files]
+    activities = sorted(p for p in (instance.data_dir / ACTIVITIES_FOLDER).glob(ACTIVITIES_PATTERN) if p.suffix in DEMO_FORMATS)
+    return reports + [import_activities(instance, path.read_bytes(), path.name, uploaded_by="demo") for path in activities]

@@ -16,6 +16,7 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
+from geoapp.activities import KINDS, LABELS, LAYERS, PlaceActivities, PublishedActivities
 from geoapp.colors import ColorClass, color_of
 from geoapp.model import AREA_KIND_GROUP, WGS84
 from geoapp.publication import display_shapes
@@ -218,13 +219,50 @@ def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[di
     return features
 
 
+ACTIVITY_STYLES = ({"color": "#047857", "fillColor": "#10b981", "weight": 2, "fillOpacity": 0.55},
+                   {"color": "#4c1d95", "fillColor": "#8b5cf6", "weight": 2, "fillOpacity": 0.45, "dashArray": "4 3"})
+
+
+def activity_radius(count: int) -> float:
+    """Return a symbol radius in pixels that grows with the square root of the number of activities."""
+    return round(5 + 3 * count ** 0.5, 1)
+
+
+def _activity_tooltip_html(place: PlaceActivities, period: str) -> str:
+    """Build the escaped tooltip of one place: name, period, counts per kind, participants in total."""
+    lines = [f"<strong>{html.escape(place.name)}</strong>", html.escape(f"{place.place_kind} · {period}")]
+    lines += [f"{html.escape(LABELS[kind][0].capitalize())}: {place.counts[kind]}" for kind in KINDS]
+    lines.append(f"Deltagare totalt: {place.participants}")
+    return "<br>".join(lines)
+
+
+def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> None:
+    """Add the toggleable activity layers (dialogues with advice; police presence): one symbol per place."""
+    for (name, kinds), style in zip(LAYERS, ACTIVITY_STYLES):
+        places = [p for p in published.places if p.total(kinds)]
+        # Only escaped labels and numbers go into the page's script: never a raw name.
+        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+                     "properties": {"label": _activity_tooltip_html(p, published.period.code),
+                                    "radius": activity_radius(p.total(kinds))}} for p in places]
+        group = folium.FeatureGroup(name=f"{name}: {sum(p.total(kinds) for p in places)}")
+        if features:  # an empty layer still has its switch in the layer control
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": features},
+                marker=folium.CircleMarker(radius=6, fill=True),
+                style_function=lambda feature, s=style: {**s, "radius": feature["properties"]["radius"]},
+                tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
+            ).add_to(group)
+        group.add_to(fmap)
+
+
 def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: Basemap,
-                    asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str]) -> list[folium.Map]:
+                    asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str],
+                    activities: tuple[PublishedActivities, ...] = ()) -> list[folium.Map]:
     """Draw one map per published period (the view, then the previous period) on the same colour classes."""
     published = require_published(published)
     focus = published.request.area.id
     maps = []
-    for layer in published.layers:
+    for index, layer in enumerate(published.layers):
         fmap = _base_map(areas, features, focus, basemap, asset_url)
         if layer.cells:
             cells = _cell_features(layer.cells, classes, labels, "observations")
@@ -232,6 +270,8 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
         if layer.safe_places:
             safe = _cell_features(layer.safe_places, classes, labels, "places that feel safe")
             _layer(safe, f"Places that feel safe {layer.period.code}", STYLE_SAFE).add_to(fmap)
+        if index < len(activities):
+            add_activity_layers(fmap, activities[index])
         maps.append(_finish(fmap, features, focus))
     return maps
 

@@ -42,6 +42,13 @@ RULES = {
     "field.form": Rule("uploader", "/observations/field"),
     "field.worker": Rule("public", "/observations/field-sw.js"),
     "field.submit": Rule("uploader", "/api/v1/observations", "POST"),
+    "activities.new": Rule("uploader", "/activities/new"),
+    "activities.record": Rule("uploader", "/activities/new", "POST"),
+    "activities.upload": Rule("uploader", "/activities/upload", "POST"),
+    "followup.page": Rule("map", "/followup"),
+    "followup.download": Rule("map", "/export/followup.csv"),
+    "api.activities": Rule("map", "/api/v1/activities"),
+    "api.followup": Rule("map", "/api/v1/followup"),
 }
 WHO = ["anonymous", *ROLES]
 
@@ -88,7 +95,7 @@ def test_each_route_answers_only_those_it_allows(make_app, as_role, who, public_
         assert "Tjärna" not in body and "FeatureCollection" not in body, endpoint
         if who != "anonymous":
             assert response.status_code == 403, endpoint
-        elif rule.url.startswith("/api/"):
+        elif rule.url.startswith(("/api/", "/export/")):
             assert response.status_code == 401 and response.get_json()["error"], endpoint
         else:
             assert response.status_code == 302 and location.startswith("/login?next="), endpoint

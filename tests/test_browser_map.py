@@ -51,3 +51,37 @@ def test_map_draws_every_area_after_login_under_the_csp(serve, browser):
     assert ran is False
     assert page.evaluate("window.__csp") == ["script-src-elem"]
     page.close()
+
+
+def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
+    loaded = serve.run("demo")
+    assert loaded.returncode == 0, loaded.stderr
+    assert serve.run("users", "add", "planner", "--role", "viewer", stdin=TEST_PASSWORD + "\n").returncode == 0
+    base = serve()
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.goto(base + "login?next=/%3Farea%3Dvastra-borlange%26period%3D2025", wait_until="networkidle")
+    page.get_by_label("Account name").fill("planner")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Log in").click()
+    dialogues, presence = 'path[stroke="#047857"]', 'path[stroke="#4c1d95"]'
+    page.wait_for_function(f"document.querySelectorAll('{dialogues}').length > 0")
+    # The 11 synthetic places all had dialogues or advice, and police presence, in 2025.
+    assert page.locator(dialogues).count() == 11
+    assert page.locator(presence).count() == 11
+    radii = page.eval_on_selector_all(dialogues, "ps => ps.map(p => p.getBBox().width)")
+    assert len(set(round(r) for r in radii)) > 1  # sized by the number of activities
+    page.locator(presence).first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip").inner_text()
+    assert "(exempel)" in tooltip and "Polisnärvaro:" in tooltip and "Deltagare totalt:" in tooltip
+    control = page.locator(".leaflet-control-layers")
+    assert "Dialogues and advice (medborgardialog, rådgivning)" in control.inner_text()
+    control.get_by_text("Police presence (polisnärvaro)").click()
+    assert page.locator(presence).count() == 0 and page.locator(dialogues).count() == 11
+    assert errors == []
+    assert page.evaluate("window.__csp") == []
+    page.close()

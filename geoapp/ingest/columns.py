@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from geoapp.ingest.readers import RawTable
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "observed_at": ("observed at", "observerad", "observerat", "tidpunkt", "datum och tid", "datum tid",
-                    "datetime", "date time", "timestamp", "tidsstämpel"),
-    "date": ("datum", "date", "dag", "day"),
-    "time": ("tid", "time", "klockslag", "kl"),
+LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("latitud", "lat", "latitude", "breddgrad"),
     "lon": ("longitud", "lon", "lng", "long", "longitude", "längdgrad"),
     "n": ("n", "northing", "nord", "sweref n", "n sweref", "sweref99tm n"),
     "e": ("e", "easting", "öst", "ost", "sweref e", "e sweref", "sweref99tm e"),
+    "geopoint": ("geolocation",),
+}
+DATE_ALIASES: dict[str, tuple[str, ...]] = {
+    "date": ("datum", "date", "dag", "day"),
+    "time": ("tid", "time", "klockslag", "kl"),
+}
+ALIASES: dict[str, tuple[str, ...]] = {
+    "observed_at": ("observed at", "observerad", "observerat", "tidpunkt", "datum och tid", "datum tid",
+                    "datetime", "date time", "timestamp", "tidsstämpel"),
+    **DATE_ALIASES,
+    **LOCATION_ALIASES,
     "category": ("kategori", "category", "typ", "type"),
     "severity": ("allvarlighet", "allvarlighetsgrad", "severity", "grad"),
     "comment": ("kommentar", "kommentarer", "comment", "comments", "anteckning", "anteckningar", "notering",
@@ -25,14 +33,31 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # KoBoToolbox / ODK metadata: when the form was opened and the day it was filled in.
     "start": ("start",),
     "today": ("today",),
-    "geopoint": ("geolocation",),
 }
 AMBIGUOUS = ("x", "y", "koordinat", "koordinater", "coordinates", "coords", "position")
-FIELD_BY_ALIAS = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 # `_gps_latitude` (KoBoToolbox) or `gps-Latitude` (ODK Central) for a geopoint question named gps.
 SPLIT_POINT = re.compile(r"^_?(?P<name>.+?)[ _\-.](?P<part>latitude|longitude|altitude|precision|accuracy)$")
 SPLIT_FIELD = {"latitude": "lat", "longitude": "lon"}
 TIME_FIELDS = ("observed_at", "date", "start", "today")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What one kind of file holds: header aliases per field, required fields, its time and point columns."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[tuple[str, str], ...] = ()  # (field, message when there is no such column)
+    time_fields: tuple[str, ...] = ()  # date(time) fields by preference; the first is the combined one
+    time_missing: str = ""
+    location: bool = True
+
+    @cached_property
+    def field_by_alias(self) -> dict[str, str]:
+        return {alias: name for name, aliases in self.aliases.items() for alias in aliases}
+
+
+OBSERVATIONS = Layout(ALIASES, (("category", "no category column (kategori/category)"),), TIME_FIELDS,
+                      "no date column (datum/date/observed_at)")
 
 
 def normalise(header: str) -> str:
@@ -58,14 +83,14 @@ class ColumnMap:
         return "geopoint" if "geopoint" in self.fields else "geometry"
 
 
-def map_columns(table: RawTable) -> ColumnMap:
+def map_columns(table: RawTable, layout: Layout = OBSERVATIONS) -> ColumnMap:
     """Recognise each header, and report duplicate, ambiguous and missing columns."""
     found: dict[str, list[int]] = {}
     result = ColumnMap()
     split_names = {m["name"] for h in table.headers
                    if (h.startswith("_") or "-" in h) and (m := SPLIT_POINT.match(normalise(h).replace(" ", "_")))}
     for position, header in enumerate(table.headers):
-        name = _field_of(header, split_names)
+        name = _field_of(header, split_names, layout)
         if name == "ambiguous":
             result.problems.append((header, f"the column {header!r} is ambiguous; name it lat/lon (WGS84) "
                                     "or N/E (SWEREF 99 TM)"))
@@ -78,16 +103,19 @@ def map_columns(table: RawTable) -> ColumnMap:
             shown = " and ".join(repr(table.headers[p]) for p in positions)
             result.problems.append((table.headers[positions[1]], f"the columns {shown} both mean {name}; keep one"))
         result.fields[name] = positions[0]
-    _settle_time(result, table)
-    _settle_location(result, table)
-    if "category" not in result.fields:
-        result.problems.append((None, "no category column (kategori/category)"))
+    if layout.time_fields:
+        _settle_time(result, table, layout)
+    if layout.location:
+        _settle_location(result, table)
+    result.problems.extend((None, message) for name, message in layout.required if name not in result.fields)
     return result
 
 
-def _field_of(header: str, split_names: set[str]) -> str | None:
+def _field_of(header: str, split_names: set[str], layout: Layout) -> str | None:
     """Return the field a header means, 'ambiguous', or None for a column to ignore."""
     key = normalise(header)
+    if not layout.location:
+        return layout.field_by_alias.get(key)
     if key.replace(" ", "_") in split_names:
         return None  # the combined geopoint text of KoBoToolbox/ODK; its split columns are used
     split = SPLIT_POINT.match(key.replace(" ", "_"))
@@ -95,20 +123,20 @@ def _field_of(header: str, split_names: set[str]) -> str | None:
         return SPLIT_FIELD.get(split["part"])
     if key in AMBIGUOUS:
         return "ambiguous"
-    return FIELD_BY_ALIAS.get(key)
+    return layout.field_by_alias.get(key)
 
 
-def _settle_time(result: ColumnMap, table: RawTable) -> None:
-    """Choose the time source: observed_at or date(+time), else KoBoToolbox start, else today."""
-    fields = result.fields
-    if "observed_at" in fields and "date" in fields:
-        both = f"{table.headers[fields['observed_at']]!r} and {table.headers[fields['date']]!r}"
+def _settle_time(result: ColumnMap, table: RawTable, layout: Layout) -> None:
+    """Choose the time source: a date-time or date(+time) column, else (observations) KoBoToolbox start or today."""
+    fields, combined = result.fields, layout.time_fields[0]
+    if combined in fields and "date" in fields:
+        both = f"{table.headers[fields[combined]]!r} and {table.headers[fields['date']]!r}"
         result.problems.append((table.headers[fields["date"]], f"the columns {both} both give the date; keep one"))
-    chosen = next((name for name in TIME_FIELDS if name in fields), None)
+    chosen = next((name for name in layout.time_fields if name in fields), None)
     if chosen is None and "time" in fields:
-        fields["observed_at"] = fields.pop("time")
+        fields[combined] = fields.pop("time")
     elif chosen is None:
-        result.problems.append((None, "no date column (datum/date/observed_at)"))
+        result.problems.append((None, layout.time_missing))
     for fallback in ("start", "today"):
         if fallback in fields and fallback != chosen:
             result.ignored.append(table.headers[fields.pop(fallback)])

@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.ingest.readers import Limits, RawTable, read_table
+from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.model import AREA_KIND_REGSO
@@ -19,6 +19,7 @@ from geoapp.store import audit, bump_data_version
 from geoapp.store import observations as stored
 
 KIND = "observations"
+ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MAX_FILENAME = 120
 
 
@@ -48,13 +49,41 @@ class Source:
     audit_name: str
 
 
+def oversize(instance, name: str, data: bytes, kind: str = KIND) -> ImportReport | None:
+    """Return the rejection of a file over the upload limit, or None when it is within it."""
+    limit = instance.settings["MAX_UPLOAD_MB"]
+    if len(data) <= limit * 2**20:
+        return None
+    return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")], kind)
+
+
+def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
+            formats: tuple[str, ...] = ALL_FORMATS) -> tuple[str, str, RawTable] | ImportReport:
+    """Return the file's clean name, content hash and table, or the report when it goes no further."""
+    name = clean_filename(filename)
+    too_large = oversize(instance, name, data, kind)
+    if too_large:
+        return too_large
+    digest = hashlib.sha256(data).hexdigest()
+    with instance.store.connect() as conn:
+        earlier = stored.find_upload(conn, kind, digest)
+    if earlier:
+        return already(name, earlier, kind)
+    try:
+        if data.strip() and detect_format(data, name) not in formats:
+            raise FileRejected(f"{kind} come as {' or '.join(f.upper() for f in formats)}, not {detect_format(data, name).upper()}")
+        return name, digest, read_table(data, name, limits_of(instance.settings), sheet)
+    except FileRejected as exc:
+        return rejected(name, [RowError(name, None, None, "", str(exc))], kind)
+
+
 def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
                         uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
-    limit = instance.settings["MAX_UPLOAD_MB"]
-    if len(data) > limit * 2**20:
-        return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")])
+    too_large = oversize(instance, name, data)
+    if too_large:
+        return too_large
     source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
     return import_table(instance, source, lambda: read_table(data, name, limits_of(instance.settings), sheet),
                         walk, uploaded_by)
@@ -66,7 +95,7 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
     with instance.store.connect() as conn:
         earlier = stored.find_upload(conn, source.kind, source.digest)
     if earlier:
-        return _already(source.name, earlier)
+        return already(source.name, earlier, source.kind)
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
         return rejected(source.name, [RowError(source.name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")])
@@ -84,12 +113,13 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
         with instance.store.connect() as conn:
             earlier = stored.find_upload(conn, source.kind, source.digest)
         if earlier:
-            return _already(source.name, earlier)
+            return already(source.name, earlier, source.kind)
         return _save(instance, checked, source, uploaded_by)
 
 
-def _already(name: str, earlier: stored.UploadRecord) -> ImportReport:
-    return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at)
+def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
+    """Return the report on a file whose very content was imported before."""
+    return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
 
 
 def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -> ImportReport:

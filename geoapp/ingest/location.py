@@ -122,8 +122,8 @@ def locate_areas(e: pd.Series, n: pd.Series, areas) -> tuple[pd.Series, Problems
 class ObservationsOutside(ValueError):
     """New boundaries would leave stored observations outside every area."""
 
-    def __init__(self, count: int):
-        super().__init__(f"{count} stored observation(s) would fall outside every area")
+    def __init__(self, count: int, what: str = "observation"):
+        super().__init__(f"{count} stored {what}(s) would fall outside every area")
         self.count = count
 
 

@@ -58,6 +58,7 @@ class ImportReport:
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     uploaded_at: datetime | None = None
+    kind: str = "observations"  # or activities, places
 
     @property
     def redaction_count(self) -> int:
@@ -65,6 +66,8 @@ class ImportReport:
 
     def summary(self) -> str:
         """Return the one-line verdict shown to the uploader."""
+        if self.status == IMPORTED and self.kind != "observations":
+            return f"imported: {self.rows} {self.kind}"
         if self.status == IMPORTED:
             walks = f"walk {self.walks[0]}" if len(self.walks) == 1 else f"{len(self.walks)} walks"
             return f"imported: {self.rows} observations from {walks}"
@@ -77,6 +80,7 @@ class ImportReport:
         """Return the report as the upload API's JSON document."""
         doc = {
             "status": self.status,
+            "kind": self.kind,
             "file": self.file,
             "rows": self.rows,
             "walks": self.walks,
@@ -93,7 +97,7 @@ class ImportReport:
         return doc
 
 
-def rejected(file: str, errors: list[RowError]) -> ImportReport:
+def rejected(file: str, errors: list[RowError], kind: str = "observations") -> ImportReport:
     """Return a rejection listing (at most MAX_ERRORS_SHOWN of) `errors`, ordered by row."""
     ordered = sorted(errors, key=lambda e: (e.row is not None, e.row or 0, e.column or ""))
-    return ImportReport(REJECTED, file, errors=ordered[:MAX_ERRORS_SHOWN], error_count=len(errors))
+    return ImportReport(REJECTED, file, errors=ordered[:MAX_ERRORS_SHOWN], error_count=len(errors), kind=kind)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from geoapp.ingest import fields as parse
-from geoapp.ingest.columns import ColumnMap, map_columns
+from geoapp.ingest.columns import OBSERVATIONS, TIME_FIELDS, ColumnMap, Layout, map_columns
 from geoapp.ingest.location import check_sweref, check_wgs84, locate_areas, place, valid_crs
 from geoapp.ingest.readers import RawTable
 from geoapp.ingest.redact import redact_all
@@ -53,23 +53,33 @@ class Findings:
         return set(problems)
 
 
-def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, walk: str | None) -> Checked:
-    """Check headers, then every cell; return observations only when nothing is wrong."""
-    columns = map_columns(table)
+def read_columns(table: RawTable, filename: str, layout: Layout, what: str) -> tuple[RawTable, Findings, bool]:
+    """Map the headers and, when they are usable and there are rows, turn every used column into stripped text."""
+    columns = map_columns(table, layout)
     found = Findings(filename, table, columns)
     for header, message in columns.problems:
         found.errors.append(RowError(filename, table.header_row, header, "", message))
-    if "walk" not in columns.fields and not walk:
-        found.errors.append(RowError(filename, None, None, "", "no walk: add a walk (vandring) column or give the walk's name"))
     if table.cells.empty:
-        found.errors.append(RowError(filename, None, None, "", "the file has no observations"))
-    if columns.problems or table.cells.empty or ("walk" not in columns.fields and not walk):
-        return Checked(None, found.errors, columns)
+        found.errors.append(RowError(filename, None, None, "", f"the file has no {what}"))
+    if columns.problems or table.cells.empty:
+        return table, found, False
     used = sorted(set(columns.fields.values()))
     # Every used column becomes stripped text once, so that each parser works on the same text.
-    table = replace(table, cells=pd.DataFrame({p: parse.to_text(table.cells[p]) for p in used}, index=table.cells.index))
+    text = pd.DataFrame({p: parse.to_text(table.cells[p]) for p in used}, index=table.cells.index)
+    return replace(table, cells=text), found, True
+
+
+def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, walk: str | None) -> Checked:
+    """Check headers, then every cell; return observations only when nothing is wrong."""
+    table, found, usable = read_columns(table, filename, OBSERVATIONS, "observations")
+    columns = found.columns
+    if "walk" not in columns.fields and not walk:
+        found.errors.append(RowError(filename, None, None, "", "no walk: add a walk (vandring) column or give the walk's name"))
+        usable = False
+    if not usable:
+        return Checked(None, found.errors, columns)
     frame = pd.DataFrame(index=table.cells.index)
-    frame["observed_at"] = _times(table, found)
+    frame["observed_at"] = parse_when(table, found, TIME_FIELDS)
     cell = lambda name: table.cells[columns.fields[name]]  # noqa: E731
     frame["category"], problems = parse.parse_categories(cell("category"), vocabulary)
     found.add(problems, found.header("category"), cell("category"))
@@ -80,18 +90,18 @@ def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, w
             found.add(problems, found.header(name), cell(name))
     frame["walk"] = _walks(table, found, walk)
     frame["comment"], redactions = _comments(table, found)
-    placed_rows = _coordinates(frame, table, found)
+    placed_rows = coordinates(frame, table, found)
     return _finish(frame, found, areas, placed_rows, redactions)
 
 
-def _times(table: RawTable, found: Findings) -> pd.Series:
-    """Parse the observation time from whichever column(s) the file has."""
+def parse_when(table: RawTable, found: Findings, names: tuple[str, ...]) -> pd.Series:
+    """Parse the time from a date and a time column, else from the first of `names` the file has."""
     fields, cells = found.columns.fields, table.cells
     if "date" in fields and "time" in fields:
         text = parse.combine_date_time(cells[fields["date"]], cells[fields["time"]])
         column = found.header("date")
     else:
-        name = next(n for n in ("observed_at", "date", "start", "today") if n in fields)
+        name = next(n for n in names if n in fields)
         text, column = cells[fields[name]], found.header(name)
     values, problems = parse.parse_times(text)
     found.add(problems, column, text)
@@ -132,7 +142,7 @@ def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
     return clean.where(clean != "", None), counts
 
 
-def _coordinates(frame: pd.DataFrame, table: RawTable, found: Findings) -> pd.Index:
+def coordinates(frame: pd.DataFrame, table: RawTable, found: Findings) -> pd.Index:
     """Parse and check coordinates in the file's system, add lon/lat and e/n; return the rows placed."""
     location = found.columns.location
     if location == "geometry":

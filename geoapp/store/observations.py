@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Iterable, NamedTuple
 
 import pandas as pd
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, case, func, select, update
 
 from geoapp.store.schema import observations, uploads, walks
 
@@ -110,3 +110,14 @@ def set_area_codes(conn: Connection, codes: pd.Series) -> int:
             conn.execute(update(observations).where(observations.c.id.in_(ids[start:start + CHUNK])).values(area_code=code))
     return len(codes)
 
+
+
+def counts_per_bin(conn: Connection, codes: Iterable[str], edges: list[datetime], left_out: Iterable[str] = ()) -> list[tuple]:
+    """Return (area_code, bin, observations, distinct walks) per area and time bin [edges[i], edges[i+1])."""
+    c = observations.c
+    time_bin = case(*[(c.observed_at < edge, i) for i, edge in enumerate(edges[1:-1])], else_=len(edges) - 2)
+    query = (select(c.area_code, time_bin, func.count(), func.count(c.walk_id.distinct()))
+             .where(c.area_code.in_(list(codes)), c.observed_at >= edges[0], c.observed_at < edges[-1],
+                    c.category.not_in(list(left_out)))
+             .group_by(c.area_code, time_bin))
+    return [tuple(r) for r in conn.execute(query)]

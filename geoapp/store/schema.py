@@ -130,6 +130,8 @@ places = Table(
     Column("lat", Float, nullable=False),
     Column("e", Float, nullable=False),
     Column("n", Float, nullable=False),
+    # RegSO code of the area holding the point, set at import and on every areas import.
+    Column("area_code", String(64), nullable=False, index=True),
 )
 
 activities = Table(

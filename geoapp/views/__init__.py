@@ -14,9 +14,10 @@ def instance() -> Instance:
 
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
-    from geoapp.views import access, account, admin, api, assets, field, health, login, observations, pages
+    from geoapp.views import (access, account, activities, admin, api, assets, field, followup, health, login,
+                              observations, pages)
 
-    for module in (assets, health, api, pages, login, account, admin, observations, field):
+    for module in (assets, health, api, pages, login, account, admin, observations, field, activities, followup):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
     app.context_processor(lambda: {"current_user": access.current_user})

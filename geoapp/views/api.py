@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, make_response, request
 
+from geoapp.activities import ViewError, activities_geojson, choose_view, publish_activities
 from geoapp.areas import areas_geojson
+from geoapp.followup import build_followup
 from geoapp.publication import QueryError, cells_geojson, published_view, summary
 from geoapp.views import instance
 from geoapp.views.access import require_role
@@ -44,3 +46,30 @@ def cells():
 def summary_json():
     """Return the published area numbers of the filtered view as JSON."""
     return jsonify(summary(published_view(instance(), request.args)))
+
+
+def view_or_400():
+    """Return the area row and period of the request, or raise a 400 JSON reply naming the problem."""
+    try:
+        return choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
+    except ViewError as exc:
+        abort(make_response(jsonify(error=str(exc)), 400))
+
+
+@bp.get("/activities")
+@require_role("viewer")
+def activities():
+    """Return the places of an area with their published activity counts in a period, as GeoJSON."""
+    area, period = view_or_400()
+    return geojson_response(json.dumps(activities_geojson(publish_activities(instance(), area, period)), ensure_ascii=False))
+
+
+@bp.get("/followup")
+@require_role("viewer")
+def followup():
+    """Return the follow-up table (per tertial and area) as JSON."""
+    area, period = view_or_400()
+    try:
+        return jsonify(build_followup(instance(), area, period).to_json())
+    except ViewError as exc:
+        return jsonify(error=str(exc)), 400

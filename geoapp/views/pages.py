@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp import config
+from geoapp.activities import publish_view_activities
 from geoapp.colors import color_scale
 from geoapp.maps import build_view_maps, render_parts
 from geoapp.publication import QueryError, map_page
@@ -32,9 +33,11 @@ def index():
     vocabulary = geoapp.vocabulary()
     labels = {c.key: c.en for c in vocabulary.categories}
     classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
-    maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels)
+    activities = publish_view_activities(geoapp, page.published.request)
+    maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels,
+                           activities)
     return render_template(
         "map.html", published=page.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps], classes=classes, labels=labels,
         areas=page.areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
-        period_groups=page.period_groups,
+        period_groups=page.period_groups, delay=geoapp.settings["ACTIVITY_DELAY_DAYS"],
     )

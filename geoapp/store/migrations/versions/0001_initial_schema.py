@@ -48,9 +48,13 @@ def upgrade() -> None:
     sa.Column('lat', sa.Float(), nullable=False),
     sa.Column('e', sa.Float(), nullable=False),
     sa.Column('n', sa.Float(), nullable=False),
+    sa.Column('area_code', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_places')),
     sa.UniqueConstraint('name', name=op.f('uq_places_name'))
     )
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_places_area_code'), ['area_code'], unique=False)
+
     op.create_table('uploads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -153,6 +157,9 @@ def downgrade() -> None:
     op.drop_table('walks')
     op.drop_table('users')
     op.drop_table('uploads')
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_places_area_code'))
+
     op.drop_table('places')
     op.drop_table('meta')
     op.drop_table('audit')

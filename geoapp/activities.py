@@ -1,0 +1,154 @@
+"""Activities of the municipality and the police (dialogues, police presence, advice), published per place and period.
+
+An activity is shown only once it ended at least GEOAPP_ACTIVITY_DELAY_DAYS days ago, so no page, API
+or export ever tells where the police or the municipality is, or will be, now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from geoapp.publication import DEFAULT_AREA
+from geoapp.periods import Period, PeriodError, parse_period
+from geoapp.store import activities as stored
+from geoapp.store.places import list_places
+
+DIALOGUE, POLICE_PRESENCE, ADVICE = "dialogue", "police_presence", "advice"
+KINDS = (DIALOGUE, POLICE_PRESENCE, ADVICE)
+LABELS = {
+    DIALOGUE: ("medborgardialog", "citizen dialogue"),
+    POLICE_PRESENCE: ("polisnärvaro", "police presence"),
+    ADVICE: ("rådgivning", "advice"),
+}
+OTHER_WORDS = {DIALOGUE: ("dialog", "dialogue"), POLICE_PRESENCE: ("police presence", "närvaro"),
+               ADVICE: ("radgivning", "råd")}
+KIND_BY_WORD = {word.casefold(): kind for kind in KINDS
+                for word in (kind, kind.replace("_", " "), *LABELS[kind], *OTHER_WORDS[kind])}
+# The map's two layers: dialogues with advice (meeting residents), and police presence.
+LAYERS = (("Dialogues and advice (medborgardialog, rådgivning)", (DIALOGUE, ADVICE)),
+          ("Police presence (polisnärvaro)", (POLICE_PRESENCE,)))
+
+
+class ViewError(ValueError):
+    """An area or period a page or API was asked for that does not exist; the message says what does."""
+
+
+def kind_of(text: str) -> str | None:
+    """Return the activity kind for a key or a Swedish or English label (case and spacing ignored), or None."""
+    return KIND_BY_WORD.get(" ".join(text.replace("_", " ").split()).casefold())
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One stored activity: never a name, participants only as a count."""
+
+    place_id: int
+    kind: str
+    started_at: datetime
+    duration_min: int | None = None
+    participants: int | None = None
+
+    @property
+    def ended_at(self) -> datetime:
+        return self.started_at + timedelta(minutes=self.duration_min or 0)
+
+
+def visible(activity: Activity, now: datetime, delay_days: int) -> bool:
+    """Return True when the activity ended at least `delay_days` days before `now` (never when in the future)."""
+    return activity.ended_at <= now - timedelta(days=delay_days)
+
+
+@dataclass(frozen=True)
+class PlaceActivities:
+    """The published activities at one place in one period: counts per kind, participants, presence hours."""
+
+    name: str
+    place_kind: str
+    lon: float
+    lat: float
+    area_code: str
+    counts: dict[str, int]
+    participants: int
+    presence_hours: float
+
+    def total(self, kinds: tuple[str, ...] = KINDS) -> int:
+        return sum(self.counts[k] for k in kinds)
+
+
+@dataclass(frozen=True)
+class PublishedActivities:
+    """What may be shown of the activities in one area and period: per place, after the delay."""
+
+    area_id: str
+    area_name: str
+    period: Period
+    delay_days: int
+    places: tuple[PlaceActivities, ...]
+
+
+def default_period(today: date | None = None) -> Period:
+    """Return the current calendar year, the period shown when none is asked for."""
+    return Period("year", (today or date.today()).year)
+
+
+def choose_view(areas, area_id: str | None, period_text: str | None) -> tuple[object, Period]:
+    """Return the area row (Tjärna Ängar by default) and period asked for, or raise ViewError saying what is accepted."""
+    area_id = area_id or DEFAULT_AREA
+    chosen = areas[areas["id"] == area_id]
+    if chosen.empty:
+        raise ViewError(f"Unknown area {area_id!r}; choose one listed at /api/v1/areas.")
+    try:
+        period = parse_period(period_text) if period_text else default_period()
+    except PeriodError as exc:
+        raise ViewError(str(exc)) from None
+    return chosen.iloc[0], period
+
+
+def published_in(conn, codes, start: datetime, end: datetime, now: datetime, delay_days: int) -> list[tuple[dict, Activity]]:
+    """Return (place, activity) of every activity started in [start, end) at places in `codes` and visible at `now`."""
+    places = {p["id"]: p for p in list_places(conn, codes)}
+    rows = stored.activities_between(conn, list(places), start, min(end, now))
+    activities = (Activity(**row) for row in rows)
+    return [(places[a.place_id], a) for a in activities if visible(a, now, delay_days)]
+
+
+def publish_activities(instance, area, period: Period, now: datetime | None = None) -> PublishedActivities:
+    """Count the visible activities per place of `area` (a row of the area frame) started in `period`."""
+    now = now or datetime.now(timezone.utc)
+    delay = instance.settings["ACTIVITY_DELAY_DAYS"]
+    start, end = period.bounds_utc()
+    with instance.store.connect() as conn:
+        found = published_in(conn, area["members"], start, end, now, delay)
+    per_place: dict[str, list] = {}
+    for place, activity in found:
+        per_place.setdefault(place["name"], [place]).append(activity)
+    return PublishedActivities(area["id"], area["name"], period, delay,
+                               tuple(_summarise(entry[0], entry[1:]) for _, entry in sorted(per_place.items())))
+
+
+def publish_view_activities(instance, request) -> tuple[PublishedActivities, ...]:
+    """Publish the activities of each period of a map view (the view's period, then the compared one)."""
+    area = {"id": request.area.id, "name": request.area.name, "members": request.area.members}
+    return tuple(publish_activities(instance, area, period) for period in request.periods)
+
+
+def _summarise(place: dict, activities: list[Activity]) -> PlaceActivities:
+    counts = {kind: sum(a.kind == kind for a in activities) for kind in KINDS}
+    minutes = sum(a.duration_min or 0 for a in activities if a.kind == POLICE_PRESENCE)
+    return PlaceActivities(place["name"], place["kind"], place["lon"], place["lat"], place["area_code"], counts,
+                           sum(a.participants or 0 for a in activities), round(minutes / 60, 1))
+
+
+def activities_geojson(published: PublishedActivities) -> dict:
+    """Return the published activities as a GeoJSON FeatureCollection of places (WGS84)."""
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+         "properties": {"name": p.name, "place_kind": p.place_kind, "area_code": p.area_code, "period": published.period.code,
+                        **p.counts, "activities": p.total(), "participants": p.participants,
+                        "police_presence_hours": p.presence_hours}}
+        for p in published.places
+    ]
+    return {"type": "FeatureCollection", "features": features,
+            "area": published.area_id, "period": published.period.code, "delay_days": published.delay_days}

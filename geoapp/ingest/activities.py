@@ -1,0 +1,158 @@
+"""Activities in: a CSV/XLSX file or one activity from the form, checked like observations, stored all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.exc import IntegrityError
+
+from geoapp.activities import KINDS, LABELS, kind_of
+from geoapp.ingest import fields as parse
+from geoapp.ingest.columns import DATE_ALIASES, Layout
+from geoapp.ingest.importer import already, receive
+from geoapp.ingest.readers import RawTable
+from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
+from geoapp.ingest.rows import Findings, parse_when, read_columns
+from geoapp.places import clean_name
+from geoapp.store import activities as stored
+from geoapp.store import audit
+from geoapp.store.observations import add_upload, find_upload
+from geoapp.store.places import list_places
+
+KIND = "activities"
+LAYOUT = Layout(
+    {"place": ("plats", "place", "platsnamn", "place name"),
+     "kind": ("aktivitet", "typ", "kind", "type", "activity", "aktivitetstyp"),
+     "started_at": ("start", "starttid", "started at", "start time", "tidpunkt", "datum och tid", "datum tid",
+                    "datetime", "date time"),
+     **DATE_ALIASES,
+     "duration": ("varaktighet", "duration", "duration min", "minuter", "minutes", "längd", "längd min",
+                  "varaktighet min"),
+     "participants": ("deltagare", "participants", "antal deltagare", "number of participants")},
+    (("place", "no place column (plats/place)"), ("kind", "no kind column (aktivitet/kind)")),
+    ("started_at", "date"), "no date column (datum/date/start)", location=False,
+)
+COUNTS = {  # column: (lowest, highest, message); participants are never shown back, they might be names
+    "duration": (1, 24 * 60, "the duration must be whole minutes from 1 to 1440"),
+    "participants": (0, 100_000, "participants are a count (a whole number from 0 to 100000), never names"),
+}
+KEY = ["place_id", "kind", "started_at"]
+ACCEPTED_KINDS = ", ".join(f"{k} ({LABELS[k][0]})" for k in KINDS)
+
+
+@dataclass
+class CheckedActivities:
+    """Clean activities (index = row number) with the rows repeated within the file, or the problems."""
+
+    activities: pd.DataFrame | None
+    errors: list[RowError]
+    duplicates: list[dict] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def check_activities(table: RawTable, filename: str, places: list[dict]) -> CheckedActivities:
+    """Check every row: a known place, a kind, a start time, and counts that are whole numbers."""
+    table, found, usable = read_columns(table, filename, LAYOUT, "activities")
+    if not usable:
+        return CheckedActivities(None, found.errors)
+    cell = lambda name: table.cells[found.columns.fields[name]]  # noqa: E731
+    frame = pd.DataFrame(index=table.cells.index)
+    frame["started_at"] = parse_when(table, found, LAYOUT.time_fields)
+    ids = {p["name"].casefold(): p["id"] for p in places}
+    known = ", ".join(p["name"] for p in places[:5])
+    frame["place_id"], problems = parse.parse_choice(
+        cell("place"), lambda t: ids.get(clean_name(t).casefold()),
+        lambda t: "no place" if not t else f"unknown place; add it with geoapp places import, or use one of: {known} …",
+        optional=False)
+    found.add(problems, found.header("place"), cell("place"))
+    frame["kind"], problems = parse.parse_choice(cell("kind"), kind_of,
+                                                 lambda t: "no kind" if not t else f"unknown kind; use {ACCEPTED_KINDS}",
+                                                 optional=False)
+    found.add(problems, found.header("kind"), cell("kind"))
+    frame["duration_min"] = _count(table, found, "duration")
+    frame["participants"] = _count(table, found, "participants")
+    if found.errors:
+        return CheckedActivities(None, found.errors)
+    first = frame.assign(row=frame.index).groupby(KEY, sort=False)["row"].transform("first")
+    repeated = first.index != first.to_numpy()
+    duplicates = [{"row": int(r), "message": f"same place, kind and start as row {int(f)}"} for r, f in first[repeated].items()]
+    return CheckedActivities(frame[~repeated], [], duplicates, found.columns.ignored)
+
+
+def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
+    """Parse an optional whole-number column; empty cells are None."""
+    if name not in found.columns.fields:
+        return pd.Series(None, index=table.cells.index, dtype=object)
+    lowest, highest, message = COUNTS[name]
+    text = parse.as_text(table.cells[found.columns.fields[name]])
+    values, _ = parse.parse_numbers(text, name)
+    bad = (text != "") & ~(values.between(lowest, highest) & (values == values.round()))
+    found.add({row: message for row in text.index[bad]}, found.header(name), None if name == "participants" else text)
+    return pd.Series([None if pd.isna(v) else int(v) for v in values], index=values.index, dtype=object)
+
+
+def import_activities(instance, data: bytes, filename: str | None, uploaded_by: str | None = None,
+                      sheet: str | None = None) -> ImportReport:
+    """Import an activities file (CSV or XLSX); the same function serves the upload page and the command line."""
+    received = receive(instance, data, filename, KIND, sheet, formats=("csv", "xlsx"))
+    if isinstance(received, ImportReport):
+        return received
+    name, digest, table = received
+    with instance.store.connect() as conn:
+        places = list_places(conn)
+    checked = check_activities(table, name, places)
+    if checked.errors:
+        return rejected(name, checked.errors, KIND)
+    try:
+        return _save(instance, checked, name, digest, uploaded_by)
+    except IntegrityError:
+        # The same file, or the same activities, committed by a concurrent upload first.
+        with instance.store.connect() as conn:
+            earlier = find_upload(conn, KIND, digest)
+        return already(name, earlier, KIND) if earlier else _save(instance, checked, name, digest, uploaded_by)
+
+
+def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Split checked activities into those not stored yet and the duplicates of stored ones."""
+    known = stored.stored_keys(conn, frame["place_id"].tolist())
+    rows = frame.assign(started_at=frame["started_at"].dt.to_pydatetime()).to_dict("index")
+    fresh = [r for r in rows.values() if (r["place_id"], r["kind"], r["started_at"]) not in known]
+    repeated = [{"row": int(n), "message": "already stored (same place, kind and start)"}
+                for n, r in rows.items() if (r["place_id"], r["kind"], r["started_at"]) in known]
+    return fresh, repeated
+
+
+def _save(instance, checked: CheckedActivities, name: str, digest: str, uploaded_by: str | None) -> ImportReport:
+    """Store the upload and its new activities in one transaction."""
+    with instance.store.begin() as conn:
+        fresh, repeated = _fresh(conn, checked.activities)
+        upload_id = add_upload(conn, KIND, digest, name, uploaded_by, len(fresh), 0)
+        rows = stored.insert_activities(conn, fresh, upload_id, uploaded_by)
+        audit.record(conn, "upload", actor=uploaded_by, detail=f"activities file {name}: {rows} rows")
+    duplicates = sorted(checked.duplicates + repeated, key=lambda d: d["row"])
+    return ImportReport(IMPORTED, name, rows=rows, duplicates=duplicates, ignored_columns=checked.ignored, kind=KIND)
+
+
+FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants")
+
+
+def record_activity(instance, form: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:
+    """Store one activity from the form's fields; return the problems by field (empty when stored)."""
+    table = RawTable(headers=list(FORM_FIELDS), cells=pd.DataFrame([[form.get(f, "") for f in FORM_FIELDS]], index=[1]))
+    with instance.store.connect() as conn:
+        places = list_places(conn)
+    checked = check_activities(table, "form", places)
+    if checked.errors:
+        return {e.column or "form": e.message for e in checked.errors}
+    try:
+        with instance.store.begin() as conn:
+            fresh, repeated = _fresh(conn, checked.activities)
+            if repeated:
+                return {"form": "this activity is already recorded (same place, kind and start)"}
+            stored.insert_activities(conn, fresh, None, by)
+            place = next(p["name"] for p in places if p["id"] == fresh[0]["place_id"])
+            audit.record(conn, "activity_record", actor=by, detail=f"{fresh[0]['kind']} at {place}", address=address)
+    except IntegrityError:
+        return {"form": "this activity is already recorded (same place, kind and start)"}
+    return {}

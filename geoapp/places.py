@@ -1,0 +1,112 @@
+"""The register of named public places (square, library, school yard …) where activities happen."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.exc import IntegrityError
+
+from geoapp.ingest import fields as parse
+from geoapp.ingest.columns import LOCATION_ALIASES, Layout
+from geoapp.ingest.importer import clean_filename, receive
+from geoapp.ingest.location import ObservationsOutside, locate_areas
+from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
+from geoapp.ingest.rows import Findings, coordinates, read_columns
+from geoapp.model import AREA_KIND_REGSO
+from geoapp.store import audit
+from geoapp.store import places as stored
+
+KIND = "places"
+DEFAULT_FOLDER = "places"
+DEFAULT_PATTERN = "*.csv"
+MAX_NAME, MAX_KIND = 255, 64
+LAYOUT = Layout(
+    {"name": ("namn", "name", "plats", "place", "platsnamn", "place name"),
+     "kind": ("typ", "kind", "type", "slag", "sort", "platstyp", "place type"),
+     **LOCATION_ALIASES},
+    (("name", "no name column (namn/name)"), ("kind", "no kind column (typ/kind)")),
+)
+
+
+def clean_name(text: str) -> str:
+    """Return a place name with its runs of white space made single spaces."""
+    return " ".join(str(text).split())
+
+
+def check_places(table, filename: str, areas) -> tuple[pd.DataFrame | None, list[RowError]]:
+    """Check every row: a name, a kind and a point inside a loaded area; return the places or the problems."""
+    table, found, usable = read_columns(table, filename, LAYOUT, "places")
+    if not usable:
+        return None, found.errors
+    frame = pd.DataFrame(index=table.cells.index)
+    frame["name"] = _texts(table, found, "name", MAX_NAME)
+    frame["kind"] = _texts(table, found, "kind", MAX_KIND)
+    repeated = frame["name"].str.casefold().duplicated() & (frame["name"] != "")
+    found.add({row: "this place appears twice in the file" for row in frame.index[repeated]}, found.header("name"), frame["name"])
+    placed = coordinates(frame, table, found)
+    codes, problems = locate_areas(frame.loc[placed, "e"], frame.loc[placed, "n"], areas)
+    found.add(problems, None)
+    if found.errors:
+        return None, found.errors
+    return frame.assign(area_code=codes), []
+
+
+def _texts(table, found: Findings, name: str, longest: int) -> pd.Series:
+    """Return a required text column with spaces tidied, noting empty and too long cells."""
+    text = parse.per_unique(parse.as_text(table.cells[found.columns.fields[name]]), clean_name).astype("str")
+    problems = {row: f"no {name}" for row in text.index[text == ""]}
+    problems.update({row: f"the {name} is longer than {longest} characters" for row in text.index[text.str.len() > longest]})
+    found.add(problems, found.header(name), text)
+    return text
+
+
+def import_places(instance, data: bytes, filename: str | None, by: str | None = None,
+                  sheet: str | None = None, audited: bool = True) -> ImportReport:
+    """Add or update the places of a CSV, XLSX, GeoJSON or GeoPackage file, all or nothing."""
+    areas = instance.area_frame()
+    if not (areas["kind"] == AREA_KIND_REGSO).any():
+        name = clean_filename(filename)
+        return rejected(name, [RowError(name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")], KIND)
+    received = receive(instance, data, filename, KIND, sheet)  # places keep no upload record: never "already imported"
+    if isinstance(received, ImportReport):
+        return received
+    name, _digest, table = received
+    frame, errors = check_places(table, name, areas)
+    if errors:
+        return rejected(name, errors, KIND)
+    with instance.store.begin() as conn:
+        added, updated = stored.save_places(conn, frame.to_dict("records"))
+        if audited:  # the shipped starter set, loaded on first start, is not someone's action
+            audit.record(conn, "places_import", actor=by, detail=f"places file {name}: {added} added, {updated} updated")
+    return ImportReport(IMPORTED, name, rows=added + updated, kind=KIND)
+
+
+def register(instance) -> list[dict]:
+    """Return every place of the register by name: id, name, kind, lon, lat, e, n, area_code."""
+    with instance.store.connect() as conn:
+        return stored.list_places(conn)
+
+
+def load_default_places(instance) -> None:
+    """Import the places shipped in the data folder when the database has none and areas are loaded."""
+    with instance.store.connect() as conn:
+        if stored.count_places(conn):
+            return
+    if not (instance.area_frame()["kind"] == AREA_KIND_REGSO).any():
+        return
+    for path in sorted((instance.data_dir / DEFAULT_FOLDER).glob(DEFAULT_PATTERN)):
+        try:
+            import_places(instance, path.read_bytes(), path.name, audited=False)
+        except IntegrityError:
+            pass  # another process loaded them at the same moment
+
+
+def recompute_place_areas(conn, areas) -> int:
+    """Give every stored place the code of the area now holding it, or refuse when one would be outside all."""
+    rows = pd.DataFrame(stored.list_places(conn), columns=["id", "e", "n", "area_code"])
+    if rows.empty:
+        return 0
+    codes, problems = locate_areas(rows["e"], rows["n"], areas)
+    if problems:
+        raise ObservationsOutside(len(problems), "place")
+    changed = codes.to_numpy() != rows["area_code"].to_numpy()
+    return stored.set_place_areas(conn, dict(zip(rows["id"][changed].tolist(), codes[changed].tolist())))

@@ -1,0 +1,53 @@
+"""Recording activities: one at a time through a short form, or a whole file (same checks as the command line)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from geoapp.activities import KINDS, LABELS
+from geoapp.ingest.activities import FORM_FIELDS, import_activities, record_activity
+from geoapp.ingest.report import RowError, rejected
+from geoapp.places import register
+from geoapp.views import instance
+from geoapp.views.access import current_actor, require_role
+from geoapp.views.observations import reply
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+
+def _page(errors: dict | None = None, values: dict | None = None, status: int = 200):
+    kinds = [(k, LABELS[k][0], LABELS[k][1]) for k in KINDS]
+    return render_template("activities.html", places=register(instance()), kinds=kinds, errors=errors or {},
+                           values=values or {}, delay=instance().settings["ACTIVITY_DELAY_DAYS"]), status
+
+
+@bp.get("/new")
+@require_role("uploader")
+def new():
+    """Show the form for one activity and the file upload."""
+    return _page()
+
+
+@bp.post("/new")
+@require_role("uploader")
+def record():
+    """Store one activity from the form, or show the form again with what to correct."""
+    values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+    actor = current_actor()
+    errors = record_activity(instance(), values, actor.name, actor.address)
+    if errors:
+        return _page(errors, values, 400)
+    flash(f"Recorded: {LABELS.get(values['kind'], (values['kind'],))[0]} at {values['place']} on {values['date']}.")
+    return redirect(url_for("activities.new"))
+
+
+@bp.post("/upload")
+@require_role("uploader")
+def upload():
+    """Import an activities file (field `file`, optional `sheet`) and report the outcome."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        message = [RowError("(no file)", None, "file", "", "choose a file to upload")]
+        return reply(rejected("(no file)", message, "activities"), 400)
+    sheet = request.form.get("sheet", "").strip() or None
+    return reply(import_activities(instance(), upload.read(), upload.filename, current_actor().name, sheet))

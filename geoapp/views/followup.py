@@ -1,0 +1,39 @@
+"""The follow-up page (Uppföljning) and its CSV download."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from geoapp.activities import ViewError, choose_view
+from geoapp.followup import build_followup, followup_csv
+from geoapp.views import instance
+from geoapp.views.access import require_role
+
+bp = Blueprint("followup", __name__)
+
+
+def requested_followup():
+    """Build the follow-up for the request's area and period, or answer 400 naming the problem."""
+    try:
+        area, period = choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
+        return build_followup(instance(), area, period)
+    except ViewError as exc:
+        abort(400, description=str(exc))
+
+
+@bp.get("/followup")
+@require_role("viewer")
+def page():
+    """Show the table per tertial and area: activities held and safety-walk observations."""
+    areas = instance().area_frame()[["id", "name", "approximation"]].to_dict("records")
+    return render_template("followup.html", followup=requested_followup(), areas=areas)
+
+
+@bp.get("/export/followup.csv")
+@require_role("viewer")
+def download():
+    """Send the follow-up table as CSV (UTF-8 with BOM, for Excel)."""
+    followup = requested_followup()
+    name = f"uppfoljning_{followup.area_id}_{followup.period.code}.csv"
+    return Response(followup_csv(followup), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

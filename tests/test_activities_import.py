@@ -1,0 +1,115 @@
+"""`geoapp activities import` and the upload: accepted files, re-uploads, duplicates, and every rejected-input class."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from geoapp.store.schema import activities, audit
+
+from tests.activity_files import HEADERS, JAKOB, TORGET, rows, stored_counts
+from tests.observation_files import csv_bytes, xlsx_bytes
+
+
+def write(tmp_path, data: bytes, name: str = "activities.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_import_stores_every_activity_once(app, runner, tmp_path):
+    path = write(tmp_path, csv_bytes(HEADERS, rows(), delimiter=";"))
+    result = runner("activities", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "imported: 3 activities" in result.output
+    again = runner("activities", "import", path)
+    assert again.exit_code == 0 and "already imported on " in again.output
+    assert stored_counts(app)["activities"] == 3 and stored_counts(app)["uploads"] == 1
+    with app.extensions["geoapp"].store.connect() as conn:
+        stored = sorted(conn.execute(select(activities.c.kind, activities.c.duration_min, activities.c.participants)).all())
+        assert stored == [("advice", 30, 4), ("dialogue", 90, 12), ("police_presence", 120, None)]
+        assert "activities file activities.csv: 3 rows" in conn.execute(select(audit.c.detail)).scalars().all()
+
+
+def test_duplicates_in_the_file_and_already_stored_are_reported_not_stored(app, runner, tmp_path):
+    runner("activities", "import", write(tmp_path, csv_bytes(HEADERS, rows()[:1], delimiter=";"), "first.csv"))
+    repeated = rows() + [[TORGET.upper(), "Polisnärvaro", "2025-03-05", "20.00", "", ""]]
+    result = runner("activities", "import", write(tmp_path, csv_bytes(HEADERS, repeated, delimiter=";")))
+    assert result.exit_code == 0, result.output
+    assert "imported: 2 activities" in result.output
+    assert "duplicate, not stored again: activities.csv, row 2: already stored (same place, kind and start)" in result.output
+    assert "row 5: same place, kind and start as row 3" in result.output
+    assert stored_counts(app)["activities"] == 3
+
+
+def test_xlsx_with_english_headers_and_date_time_cells(app, runner, tmp_path):
+    from datetime import datetime
+
+    data = xlsx_bytes(["Place", "Kind", "Start", "Duration", "Participants"],
+                      [[JAKOB, "dialogue", datetime(2025, 5, 6, 18, 0), 60, 25]], sheet="Aktiviteter")
+    result = runner("activities", "import", write(tmp_path, data, "a.xlsx"), "--sheet", "Aktiviteter")
+    assert result.exit_code == 0, result.output
+    assert stored_counts(app)["activities"] == 1
+
+
+def with_cell(column: str, value: str) -> bytes:
+    table = rows()
+    table[1][HEADERS.index(column)] = value
+    return csv_bytes(HEADERS, table, delimiter=";")
+
+
+CASES = [
+    # (what, bytes, file name, row, column, message)
+    ("unknown place", lambda: with_cell("Plats", "Månen"), "a.csv", 3, "Plats", "unknown place; add it with geoapp places import"),
+    ("no place", lambda: with_cell("Plats", ""), "a.csv", 3, "Plats", "no place"),
+    ("unknown kind", lambda: with_cell("Aktivitet", "razzia"), "a.csv", 3, "Aktivitet", "unknown kind; use dialogue (medborgardialog)"),
+    ("bad date", lambda: with_cell("Datum", "5/3/2025"), "a.csv", 3, "Datum", "expected a date like 2025-03-14"),
+    ("future date", lambda: with_cell("Datum", "2099-01-01"), "a.csv", 3, "Datum", "the date is in the future"),
+    ("duration not a number", lambda: with_cell("Varaktighet", "två timmar"), "a.csv", 3, "Varaktighet", "whole minutes from 1 to 1440"),
+    ("duration too long", lambda: with_cell("Varaktighet", "1441"), "a.csv", 3, "Varaktighet", "whole minutes from 1 to 1440"),
+    ("duration fraction", lambda: with_cell("Varaktighet", "12,5"), "a.csv", 3, "Varaktighet", "whole minutes"),
+    ("names as participants", lambda: with_cell("Deltagare", "Anna, Bo"), "a.csv", 3, "Deltagare", "a count (a whole number"),
+    ("negative participants", lambda: with_cell("Deltagare", "-3"), "a.csv", 3, "Deltagare", "never names"),
+    ("no place column", lambda: csv_bytes(["Aktivitet", "Datum"], [["dialog", "2025-01-01"]]), "a.csv", 1, None, "no place column"),
+    ("no date column", lambda: csv_bytes(["Plats", "Aktivitet"], [[TORGET, "dialog"]]), "a.csv", 1, None, "no date column"),
+    ("two date columns", lambda: csv_bytes(["Plats", "Aktivitet", "Datum", "Start"], [[TORGET, "dialog", "2025-01-01", "2025-01-01"]]),
+     "a.csv", 1, "Datum", "both give the date"),
+    ("no rows", lambda: csv_bytes(HEADERS, []), "a.csv", None, None, "the file has no activities"),
+    ("empty file", lambda: b"", "a.csv", None, None, "the file is empty"),
+    ("GeoJSON", lambda: b'{"type": "FeatureCollection", "features": []}', "a.geojson", None, None, "activities come as CSV or XLSX, not GEOJSON"),
+    ("damaged XLSX", lambda: b"PK\x03\x04broken", "a.xlsx", None, None, "not a valid XLSX workbook"),
+]
+
+
+@pytest.mark.parametrize("what, data, filename, row, column, message", CASES, ids=[c[0] for c in CASES])
+def test_rejected_input_exits_1_names_file_row_column_and_stores_nothing(app, runner, tmp_path, what, data, filename,
+                                                                         row, column, message):
+    before = stored_counts(app)
+    result = runner("activities", "import", write(tmp_path, data(), filename))
+    assert result.exit_code == 1, result.output
+    assert "nothing was saved" in result.stderr and result.stdout == ""
+    where = f"{filename}" + (f", row {row}" if row is not None else "") + (f", column {column!r}" if column else "")
+    assert any(line.strip().startswith(where + ":") and message in line for line in result.stderr.splitlines()), result.stderr
+    assert stored_counts(app) == before
+
+
+def test_participant_names_are_never_echoed(runner, tmp_path):
+    result = runner("activities", "import", write(tmp_path, with_cell("Deltagare", "Anna Andersson")))
+    assert result.exit_code == 1 and "Anna" not in result.stderr
+
+
+def test_upload_endpoint_uses_the_same_checks(app, as_role):
+    uploader = as_role("uploader")
+    ok = uploader.post("/activities/upload", data={"file": (io.BytesIO(csv_bytes(HEADERS, rows())), "a.csv")},
+                       headers={"Accept": "application/json"})
+    assert ok.status_code == 201 and ok.get_json()["kind"] == "activities" and ok.get_json()["rows"] == 3
+    bad = uploader.post("/activities/upload", data={"file": (io.BytesIO(with_cell("Plats", "Månen")), "b.csv")},
+                        headers={"Accept": "application/json"})
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"][0]["row"] == 3 and bad.get_json()["errors"][0]["column"] == "Plats"
+    page = uploader.post("/activities/upload", data={"file": (io.BytesIO(with_cell("Plats", "<b>Månen</b>")), "c.csv")})
+    assert page.status_code == 422 and "&lt;b&gt;Månen&lt;/b&gt;" in page.get_data(as_text=True)
+    assert uploader.post("/activities/upload", data={}).status_code == 400
+    assert stored_counts(app)["activities"] == 3

@@ -1,0 +1,142 @@
+"""The follow-up per tertial and area on a known dataset, its CSV and JSON, and the observation rule k."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from geoapp.followup import followup_csv, neutralise, shown_observations
+
+from tests.activity_files import HEADERS, JAKOB, JAKOB_LATLON, TORGET, TORGET_LATLON
+from tests.observation_files import csv_bytes
+
+ACTIVITIES = [
+    # T1 2025
+    [TORGET, "medborgardialog", "2025-02-10", "18:00", "90", "12"],
+    [TORGET, "medborgardialog", "2025-03-03", "18:00", "", ""],
+    [TORGET, "polisnärvaro", "2025-03-05", "20:00", "120", ""],
+    [JAKOB, "polisnärvaro", "2025-04-30", "21:00", "60", ""],
+    [JAKOB, "rådgivning", "2025-01-15", "10:00", "30", "4"],
+    # T2 2025; the last one starts in August and ends in September
+    [JAKOB, "medborgardialog", "2025-06-01", "17:00", "60", "20"],
+    [TORGET, "polisnärvaro", "2025-08-31", "23:30", "60", ""],
+    # T3 2025, and one a minute after New Year in Swedish time (still 2025 in UTC): 2026, not 2025
+    [TORGET, "rådgivning", "2025-12-31", "23:00", "", "2"],
+    [TORGET, "polisnärvaro", "2026-01-01", "00:01", "30", ""],
+]
+
+
+def observation_rows() -> list[list[str]]:
+    """Tjärna Ängar: 6 (2 walks) in T1, 0 in T2, 5 (2 walks) in T3, plus places that feel safe (never counted).
+    Jakobsgårdarna: 3 (1 walk) in T1, 7 (1 walk) in T2, 0 in T3."""
+    rows = []
+    t_lat, t_lon = TORGET_LATLON
+    j_lat, j_lon = JAKOB_LATLON
+    for walk, day, n, (lat, lon) in [("A", "2025-02-01", 3, TORGET_LATLON), ("B", "2025-03-01", 3, TORGET_LATLON),
+                                     ("C", "2025-10-01", 4, TORGET_LATLON), ("D", "2025-11-01", 1, TORGET_LATLON),
+                                     ("E", "2025-02-02", 3, JAKOB_LATLON), ("F", "2025-06-02", 7, JAKOB_LATLON)]:
+        rows += [[f"{day} 18:{i:02d}", str(lat), str(lon), "lighting", walk] for i in range(n)]
+    rows += [[f"2025-02-01 19:{i:02d}", str(t_lat), str(t_lon), "safe_place", "A"] for i in range(2)]
+    return rows
+
+
+@pytest.fixture
+def loaded(app, runner, tmp_path):
+    (tmp_path / "a.csv").write_bytes(csv_bytes(HEADERS, ACTIVITIES, delimiter=";"))
+    (tmp_path / "o.csv").write_bytes(csv_bytes(["date", "lat", "lon", "category", "walk"], observation_rows()))
+    assert runner("activities", "import", str(tmp_path / "a.csv")).exit_code == 0
+    assert runner("observations", "import", str(tmp_path / "o.csv")).exit_code == 0
+    return app
+
+
+EXPECTED = [  # tertial, area, dialogues, participants, presence, hours, advice, observations
+    ["2025-T1", "Västra Borlänge", 2, 12, 2, 3.0, 1, "withheld"],
+    ["2025-T1", "Tjärna Ängar", 2, 12, 1, 2.0, 0, 6],
+    ["2025-T1", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 1, 1.0, 1, "fewer than 5"],
+    ["2025-T2", "Västra Borlänge", 1, 20, 1, 1.0, 0, "withheld"],
+    ["2025-T2", "Tjärna Ängar", 0, 0, 1, 1.0, 0, 0],
+    ["2025-T2", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 1, 20, 0, 0.0, 0, "withheld"],
+    ["2025-T3", "Västra Borlänge", 0, 0, 0, 0.0, 1, "withheld"],
+    ["2025-T3", "Tjärna Ängar", 0, 0, 0, 0.0, 1, 5],
+    ["2025-T3", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 0, 0.0, 0, "withheld"],
+]
+
+
+def test_followup_totals_per_tertial_and_area(loaded, as_role):
+    body = as_role("viewer", on=loaded).get("/api/v1/followup?area=vastra-borlange&period=2025").get_json()
+    assert (body["area"], body["period"], body["delay_days"], body["k"]) == ("vastra-borlange", "2025", 7, 5)
+    got = [[r["tertial"], r["area_name"], r["dialogues"], r["dialogue_participants"], r["police_presence"],
+            r["police_presence_hours"], r["advice"],
+            r["observations"] if r["observations"] is not None else r["observations_note"]] for r in body["rows"]]
+    assert got == EXPECTED
+
+
+def test_one_tertial_and_one_area(loaded, as_role):
+    body = as_role("viewer", on=loaded).get("/api/v1/followup?area=tjarna-angar&period=2025-T3").get_json()
+    assert [(r["tertial"], r["area_id"], r["advice"], r["observations"]) for r in body["rows"]] == [
+        ("2025-T3", "tjarna-angar", 1, 5)]
+    t1_2026 = as_role("viewer", on=loaded).get("/api/v1/followup?area=tjarna-angar&period=2026-T1").get_json()
+    assert t1_2026["rows"][0]["police_presence"] == 1
+
+
+def test_followup_page_and_csv(loaded, as_role):
+    viewer = as_role("viewer", on=loaded)
+    page = viewer.get("/followup?area=vastra-borlange&period=2025").get_data(as_text=True)
+    assert "Uppföljning" in page and "fewer than 5" in page and "<td>Jakobsgårdarna-Paradiset-Nygårdsdalen</td>" in page
+    response = viewer.get("/export/followup.csv?area=vastra-borlange&period=2025")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert table[0][:3] == ["Tertial", "Area", "Dialogues held"]
+    assert table[1:] == [[str(v) for v in row] for row in EXPECTED]
+
+
+def test_csv_neutralises_formulas():
+    assert [neutralise(v) for v in ("=1+1", "+46", "-2", "@SUM(A1)", "Tjärna", 3)] == [
+        "'=1+1", "'+46", "'-2", "'@SUM(A1)", "Tjärna", 3]
+
+
+def test_csv_of_an_area_named_like_a_formula_is_neutralised(loaded):
+    from dataclasses import replace
+
+    from geoapp.activities import choose_view
+    from geoapp.followup import build_followup
+
+    instance = loaded.extensions["geoapp"]
+    area, period = choose_view(instance.area_frame(), "tjarna-angar", "2025-T1")
+    followup = build_followup(instance, area, period)
+    hostile = replace(followup, rows=tuple(replace(r, area_name="=HYPERLINK(\"x\")") for r in followup.rows))
+    assert "\r\n2025-T1,\"'=HYPERLINK(\"\"x\"\")\"," in followup_csv(hostile)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/api/v1/followup?period=2025-05", "the follow-up is per tertial"),
+    ("/api/v1/followup?period=last-year", "is not a fixed calendar period"),
+    ("/api/v1/followup?area=atlantis", "Unknown area 'atlantis'"),
+    ("/api/v1/activities?period=2025-W60", "ISO weeks 1 to 52"),
+    ("/api/v1/activities?area=atlantis", "Unknown area"),
+])
+def test_invalid_parameters_are_400_with_a_message(as_role, url, message):
+    response = as_role("viewer").get(url)
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("url", ["/followup?period=2025-Q1", "/export/followup.csv?area=nowhere", "/?period=soon"])
+def test_invalid_parameters_on_pages_are_400(as_role, url):
+    assert as_role("viewer").get(url).status_code == 400
+
+
+def test_observation_rule_k():
+    counts = {("X", 0): (5, 2), ("X", 1): (0, 0), ("X", 2): (12, 3)}
+    assert shown_observations(counts, "X", 5) == [(5, None), (0, None), (12, None)]
+    one_walk = {**counts, ("X", 2): (12, 1)}
+    assert shown_observations(one_walk, "X", 5) == [(None, "withheld"), (None, "withheld"), (None, "withheld")]
+    small = {**counts, ("X", 1): (4, 2)}
+    assert shown_observations(small, "X", 5) == [(None, "withheld"), (None, "fewer than 5"), (None, "withheld")]
+    assert shown_observations(counts, "X", 1)[0] == (5, None)  # k never below 3
+    assert shown_observations({("X", 0): (2, 2)}, "X", 1)[0] == (None, "fewer than 3")
