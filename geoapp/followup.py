@@ -12,12 +12,8 @@ from datetime import date, datetime, timezone
 
 from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, ViewError, published_in
 from geoapp.periods import Period, periods_of_year
-from geoapp.store.observations import counts_per_bin
+from geoapp.publication import published_view
 
-MIN_WALKS = 2
-K_FLOOR = 3  # never publish smaller counts, whatever GEOAPP_K_MIN says
-SAFE_PLACE = "safe_place"  # places that feel safe are not problems; counted apart on the map, left out here
-WITHHELD = "withheld"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,27 +57,10 @@ def tertials(period: Period, today: date | None = None) -> list[Period]:
     return [t for t in chosen if t.first_day <= (today or date.today())]
 
 
-def shown_observations(counts: dict[tuple[str, int], tuple[int, int]], code: str, k: int) -> list[tuple[int | None, str | None]]:
-    """Return per tertial of one year the observations of one RegSO area that may be published, or why not.
-
-    Privacy rule k: a count is shown when it is 0 or at least k from at least 2 walks. Because a yearly
-    total may be shown elsewhere, a year's tertials are shown only when all three can be, so none can be
-    found by subtraction. (When integrated with the planners' map this is the one function to replace by
-    the privacy module's decision for the area's tertials.)
-    """
-    k = max(k, K_FLOOR)
-    values = [counts.get((code, i), (0, 0)) for i in range(3)]
-    ok = [n == 0 or (n >= k and walks >= MIN_WALKS) for n, walks in values]
-    if all(ok):
-        return [(n, None) for n, _ in values]
-    return [(None, f"fewer than {k}" if 0 < n < k else WITHHELD) for n, _ in values]
-
-
-def _group_value(parts: list[tuple[int | None, str | None]], raw: int, k: int) -> tuple[int | None, str | None]:
-    """Show a group's total only when every member's is shown, so it reveals nothing new."""
-    if all(value is not None for value, _ in parts):
-        return sum(value for value, _ in parts), None
-    return None, f"fewer than {max(k, K_FLOOR)}" if 0 < raw < max(k, K_FLOOR) else WITHHELD
+def published_observations(instance, area_id: str, tertial: Period) -> dict[str, int | None]:
+    """Return the observations per area id (the area and its members) that the privacy rules publish for a tertial."""
+    # The same decision as the map's, so the follow-up can never show a number the map protects.
+    return published_view(instance, {"area": area_id, "period": tertial.code}).area_counts(tertial.code)
 
 
 def build_followup(instance, area, period: Period, now: datetime | None = None) -> Followup:
@@ -93,22 +72,17 @@ def build_followup(instance, area, period: Period, now: datetime | None = None) 
     rows_for = [(area["id"], area["name"], members)]
     if len(members) > 1:  # a group: its total first, then each member
         rows_for += [(code, names.get(code, code), [code]) for code in members]
-    year_tertials = periods_of_year(period.year, "tertial")
-    edges = [t.bounds_utc()[0] for t in year_tertials] + [year_tertials[-1].bounds_utc()[1]]
     with instance.store.connect() as conn:
-        counts = {(code, i): (n, walks) for code, i, n, walks in counts_per_bin(conn, members, edges, [SAFE_PLACE])}
         activities = {t: published_in(conn, members, *t.bounds_utc(), now, delay) for t in tertials(period, now.date())}
-    shown = {code: shown_observations(counts, code, k) for code in members}
     rows = []
     for tertial, found in activities.items():
-        i = tertial.index - 1
+        shown = published_observations(instance, area["id"], tertial)
         for area_id, name, codes in rows_for:
             here = [a for place, a in found if place["area_code"] in codes]
-            parts = [shown[c][i] for c in codes]
-            raw = sum(counts.get((c, i), (0, 0))[0] for c in codes)
-            value, note = parts[0] if len(codes) == 1 else _group_value(parts, raw, k)
+            value = shown.get(area_id)
+            note = None if value is not None else f"fewer than {k} or protected"
             rows.append(_row(tertial, area_id, name, here, value, note))
-    return Followup(area["id"], area["name"], period, delay, max(k, K_FLOOR), tuple(rows))
+    return Followup(area["id"], area["name"], period, delay, k, tuple(rows))
 
 
 def _row(tertial: Period, area_id: str, name: str, found: list, value: int | None, note: str | None) -> FollowupRow:

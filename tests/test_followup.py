@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from geoapp.followup import followup_csv, neutralise, shown_observations
+from geoapp.followup import followup_csv, neutralise
 
 from tests.activity_files import HEADERS, JAKOB, JAKOB_LATLON, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes
@@ -30,7 +30,7 @@ ACTIVITIES = [
 
 def observation_rows() -> list[list[str]]:
     """Tjärna Ängar: 6 (2 walks) in T1, 0 in T2, 5 (2 walks) in T3, plus places that feel safe (never counted).
-    Jakobsgårdarna: 3 (1 walk) in T1, 7 (1 walk) in T2, 0 in T3."""
+    Jakobsgårdarna: 3 (1 walk) in T1, 7 (1 walk) in T2, 0 in T3. The map publishes a zero like a small count."""
     rows = []
     t_lat, t_lon = TORGET_LATLON
     j_lat, j_lon = JAKOB_LATLON
@@ -52,15 +52,15 @@ def loaded(app, runner, tmp_path):
 
 
 EXPECTED = [  # tertial, area, dialogues, participants, presence, hours, advice, observations
-    ["2025-T1", "Västra Borlänge", 2, 12, 2, 3.0, 1, "withheld"],
+    ["2025-T1", "Västra Borlänge", 2, 12, 2, 3.0, 1, "fewer than 5 or protected"],
     ["2025-T1", "Tjärna Ängar", 2, 12, 1, 2.0, 0, 6],
-    ["2025-T1", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 1, 1.0, 1, "fewer than 5"],
-    ["2025-T2", "Västra Borlänge", 1, 20, 1, 1.0, 0, "withheld"],
-    ["2025-T2", "Tjärna Ängar", 0, 0, 1, 1.0, 0, 0],
-    ["2025-T2", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 1, 20, 0, 0.0, 0, "withheld"],
-    ["2025-T3", "Västra Borlänge", 0, 0, 0, 0.0, 1, "withheld"],
+    ["2025-T1", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 1, 1.0, 1, "fewer than 5 or protected"],
+    ["2025-T2", "Västra Borlänge", 1, 20, 1, 1.0, 0, "fewer than 5 or protected"],
+    ["2025-T2", "Tjärna Ängar", 0, 0, 1, 1.0, 0, "fewer than 5 or protected"],  # none, shown like too few, as on the map
+    ["2025-T2", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 1, 20, 0, 0.0, 0, "fewer than 5 or protected"],
+    ["2025-T3", "Västra Borlänge", 0, 0, 0, 0.0, 1, "fewer than 5 or protected"],
     ["2025-T3", "Tjärna Ängar", 0, 0, 0, 0.0, 1, 5],
-    ["2025-T3", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 0, 0.0, 0, "withheld"],
+    ["2025-T3", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 0, 0.0, 0, "fewer than 5 or protected"],
 ]
 
 
@@ -131,12 +131,11 @@ def test_invalid_parameters_on_pages_are_400(as_role, url):
     assert as_role("viewer").get(url).status_code == 400
 
 
-def test_observation_rule_k():
-    counts = {("X", 0): (5, 2), ("X", 1): (0, 0), ("X", 2): (12, 3)}
-    assert shown_observations(counts, "X", 5) == [(5, None), (0, None), (12, None)]
-    one_walk = {**counts, ("X", 2): (12, 1)}
-    assert shown_observations(one_walk, "X", 5) == [(None, "withheld"), (None, "withheld"), (None, "withheld")]
-    small = {**counts, ("X", 1): (4, 2)}
-    assert shown_observations(small, "X", 5) == [(None, "withheld"), (None, "fewer than 5"), (None, "withheld")]
-    assert shown_observations(counts, "X", 1)[0] == (5, None)  # k never below 3
-    assert shown_observations({("X", 0): (2, 2)}, "X", 1)[0] == (None, "fewer than 3")
+def test_observations_are_exactly_what_the_map_publishes(loaded, as_role):
+    viewer = as_role("viewer", on=loaded)
+    rows = viewer.get("/api/v1/followup?area=vastra-borlange&period=2025").get_json()["rows"]
+    for tertial in ("2025-T1", "2025-T2", "2025-T3"):
+        summary = viewer.get(f"/api/v1/summary?area=vastra-borlange&period={tertial}").get_json()
+        on_map = {a["id"]: a["counts"]["all"] for a in summary["areas"]}
+        shown = {r["area_id"]: r["observations"] for r in rows if r["tertial"] == tertial}
+        assert shown == {key: on_map[key] for key in shown}
