@@ -14,9 +14,9 @@ def instance() -> Instance:
 
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
-    from geoapp.views import access, account, admin, api, assets, health, login, observations, pages
+    from geoapp.views import access, account, admin, api, assets, export, health, login, observations, pages
 
-    for module in (assets, health, api, pages, login, account, admin, observations):
+    for module in (assets, health, api, pages, export, login, account, admin, observations):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
     app.context_processor(lambda: {"current_user": access.current_user})
