@@ -14,7 +14,8 @@ from geoapp.colors import color_of
 from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
 from geoapp.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
 
-MARGIN = 0.06  # of the focus area's extent, on every side
+MARGIN = 0.06
+SAFE_HATCH = "////"  # of the focus area's extent, on every side
 DIALOGUE_STYLE = {"marker": "o", "color": "#2563eb"}
 PRESENCE_STYLE = {"marker": "s", "color": "#111827"}
 _HALO = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
@@ -59,7 +60,8 @@ def draw_cells(ax, layer, classes, crs: str) -> None:
         faces = [to_rgba(color_of(c.count, classes), STYLE_CELL["fillOpacity"]) for c in layer.cells]
         _plot(ax, [c.geometry for c in layer.cells], crs, facecolor=faces, edgecolor=STYLE_CELL["color"], linewidth=0.4,
               zorder=2)
-    _plot(ax, [c.geometry for c in layer.safe_places], crs, facecolor=to_rgba(STYLE_SAFE["fillColor"], STYLE_SAFE["fillOpacity"]),
+    # Hatched rather than filled: a place that feels safe often shares its square with observed problems.
+    _plot(ax, [c.geometry for c in layer.safe_places], crs, facecolor="none", hatch=SAFE_HATCH,
           edgecolor=STYLE_SAFE["color"], linewidth=0.9, linestyle="--", zorder=3)
 
 

@@ -67,8 +67,8 @@ def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict) -
     language, area = briefing.language, briefing.published.request.area
     handles = [Patch(facecolor=to_rgba(c.color, STYLE_CELL["fillOpacity"]), edgecolor=STYLE_CELL["color"],
                      label=w["class"].format(label=class_label(c, language))) for c in briefing.classes]
-    handles.append(Patch(facecolor=to_rgba(STYLE_SAFE["fillColor"], STYLE_SAFE["fillOpacity"]), edgecolor=STYLE_SAFE["color"],
-                         linestyle="--", label=w["safe"]))
+    handles.append(Patch(facecolor="none", edgecolor=STYLE_SAFE["color"], hatch=carto.SAFE_HATCH, linestyle="--",
+                         label=w["safe"]))
     handles.append(Line2D([], [], color=STYLE_FOCUS["color"], linewidth=2.2, label=f"{w['focus']}: {area.name}"))
     if group_drawn:
         handles.append(Line2D([], [], color=STYLE_GROUP["color"], linewidth=1.2, linestyle="--", label=w["group"]))
