@@ -32,7 +32,8 @@ class BasemapImage:
 
 def plain_attribution(text: str) -> str:
     """Return an HTML attribution as plain text for print ('&copy; <a>OSM</a>' -> '© OSM')."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+    # Custom attributions arrive escaped for the web page (Basemap.from_setting), OpenStreetMap's as HTML.
+    return html.unescape(re.sub(r"<[^>]+>", "", html.unescape(text))).strip()
 
 
 def _zoom(bounds: tuple[float, float, float, float], width_px: int) -> int:
