@@ -11,6 +11,15 @@ from geoapp.views.access import require_role
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
+# (path, endpoint, format): every route takes the map page's filters, plus `lang` and, for PNG, `dpi`.
+ROUTES = (
+    ("/map.png", "map_png", "png"),
+    ("/map.pdf", "map_pdf", "pdf"),
+    ("/map.html", "map_html", "html"),
+    ("/cells.geojson", "cells_geojson", "geojson"),
+    ("/cells.csv", "cells_csv", "csv"),
+)
+
 
 @bp.errorhandler(QueryError)
 def bad_query(exc: QueryError):
@@ -26,36 +35,13 @@ def download(fmt: str) -> Response:
     return response
 
 
-@bp.get("/map.png")
-@require_role("viewer")
-def map_png():
-    """Return the map as a 16:9 PNG for slides (`dpi` 72 to 300, default 150)."""
-    return download("png")
+def _route(fmt: str):
+    def send():
+        return download(fmt)
+
+    send.__doc__ = f"Return the current view as {fmt.upper()}."
+    return require_role("viewer")(send)
 
 
-@bp.get("/map.pdf")
-@require_role("viewer")
-def map_pdf():
-    """Return the A4 landscape briefing: the map, then the summary table."""
-    return download("pdf")
-
-
-@bp.get("/map.html")
-@require_role("viewer")
-def map_html():
-    """Return the interactive map as one self-contained HTML file that works offline."""
-    return download("html")
-
-
-@bp.get("/cells.geojson")
-@require_role("viewer")
-def cells_geojson():
-    """Return the published cells as an RFC 7946 GeoJSON file."""
-    return download("geojson")
-
-
-@bp.get("/cells.csv")
-@require_role("viewer")
-def cells_csv():
-    """Return the published cells as CSV (UTF-8 with BOM, semicolon-separated)."""
-    return download("csv")
+for path, endpoint, fmt in ROUTES:
+    bp.add_url_rule(path, endpoint, _route(fmt), methods=["GET"])
