@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import ingest, map_cells, map_page
+from bench import exports, ingest, map_cells, map_page
 
-BENCHMARKS = {"map_page": map_page.run, "ingest": ingest.run, "map_cells": map_cells.run}
+BENCHMARKS = {"map_page": map_page.run, "ingest": ingest.run, "map_cells": map_cells.run, "exports": exports.run}
 # Opt-in: stores a million rows, 2 to 3 minutes.
 OPT_IN = {"map_cells_1m": map_cells.run_million}
 

@@ -127,10 +127,10 @@ def publish_activities(instance, area, period: Period, now: datetime | None = No
                                tuple(_summarise(entry[0], entry[1:]) for _, entry in sorted(per_place.items())))
 
 
-def publish_view_activities(instance, request) -> tuple[PublishedActivities, ...]:
-    """Publish the activities of each period of a map view (the view's period, then the compared one)."""
-    area = {"id": request.area.id, "name": request.area.name, "members": request.area.members}
-    return tuple(publish_activities(instance, area, period) for period in request.periods)
+def publish_for_periods(instance, area, periods) -> tuple[PublishedActivities, ...]:
+    """Publish the activities of a view's area (with id, name and members) in each of `periods`."""
+    row = {"id": area.id, "name": area.name, "members": area.members}
+    return tuple(publish_activities(instance, row, period) for period in periods)
 
 
 def _summarise(place: dict, activities: list[Activity]) -> PlaceActivities:

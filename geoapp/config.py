@@ -90,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Attribution shown for a custom tile URL (required by most tile servers).",
     ),
     Setting(
+        "EXPORT_TILE_TIMEOUT",
+        3.0,
+        "Seconds a PNG or PDF export waits for basemap tiles from GEOAPP_TILES before it is made without "
+        "a basemap; 0 never draws one in these exports.",
+        float,
+    ),
+    Setting(
         "PUBLIC_MAP",
         False,
         "Let anonymous visitors see the anonymised map, table, API and exports; "
@@ -201,6 +208,8 @@ def check(values: Mapping[str, Any]) -> None:
         sizes = ", ".join(map(str, GRID_SIZES))
         raise ConfigError(f"{ENV_PREFIX}GRID_SIZE is {values['GRID_SIZE']}: choose one of {sizes} (metres)")
     parse_color_classes(str(values["COLOR_CLASSES"]))
+    if float(values["EXPORT_TILE_TIMEOUT"]) < 0:
+        raise ConfigError(f"{ENV_PREFIX}EXPORT_TILE_TIMEOUT is {values['EXPORT_TILE_TIMEOUT']}: use 0 (no basemap) or more seconds")
 
 
 def defaults() -> dict[str, Any]:

@@ -130,6 +130,8 @@ def display_shapes(geometries) -> list[dict]:
     if not len(geometries):
         return []
     simplified = shapely.simplify(np.array(geometries, dtype=object), DISPLAY_TOLERANCE_M, preserve_topology=True)
+    # RFC 7946: exterior rings counterclockwise, holes clockwise (both axes keep their direction in WGS84).
+    simplified = shapely.orient_polygons(simplified)
 
     def project(xy):
         lon, lat = _to_wgs84().transform(xy[:, 0], xy[:, 1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -30,7 +31,14 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
+    with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def empty_database(backend: str, tmp_path: Path):
+    """Yield the URL of an empty database of `backend` (sqlite or postgresql), removed afterwards."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"

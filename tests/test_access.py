@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from geoapp.users import ROLES
+from geoapp.views.access import API_PREFIXES
 from tests.conftest import csrf_token
 
 
@@ -30,6 +31,11 @@ RULES = {
     "api.areas": Rule("map", "/api/v1/areas"),
     "api.cells": Rule("map", "/api/v1/cells"),
     "api.summary_json": Rule("map", "/api/v1/summary"),
+    "export.map_png": Rule("map", "/export/map.png"),
+    "export.map_pdf": Rule("map", "/export/map.pdf"),
+    "export.map_html": Rule("map", "/export/map.html"),
+    "export.cells_geojson": Rule("map", "/export/cells.geojson"),
+    "export.cells_csv": Rule("map", "/export/cells.csv"),
     "account.account": Rule("login", "/account"),
     "account.logout": Rule("login", "/logout", "POST"),
     "admin.uploads": Rule("admin", "/admin/uploads"),
@@ -86,7 +92,7 @@ def test_each_route_answers_only_those_it_allows(make_app, as_role, who, public_
     # Logging out ends the session, so it goes last.
     for endpoint, rule in sorted(RULES.items(), key=lambda item: item[0] == "account.logout"):
         with client.open(rule.url, method=rule.method) as response:
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # exports include PNG and PDF
         location = response.headers.get("Location", "")
         if may(who, rule, public_map):
             assert response.status_code not in (401, 403), endpoint
@@ -95,7 +101,7 @@ def test_each_route_answers_only_those_it_allows(make_app, as_role, who, public_
         assert "Tjärna" not in body and "FeatureCollection" not in body, endpoint
         if who != "anonymous":
             assert response.status_code == 403, endpoint
-        elif rule.url.startswith(("/api/", "/export/")):
+        elif rule.url.startswith(API_PREFIXES):
             assert response.status_code == 401 and response.get_json()["error"], endpoint
         else:
             assert response.status_code == 302 and location.startswith("/login?next="), endpoint

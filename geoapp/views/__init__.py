@@ -14,10 +14,10 @@ def instance() -> Instance:
 
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
-    from geoapp.views import (access, account, activities, admin, api, assets, field, followup, health, login,
+    from geoapp.views import (access, account, activities, admin, api, assets, export, field, followup, health, login,
                               observations, pages)
 
-    for module in (assets, health, api, pages, login, account, admin, observations, field, activities, followup):
+    for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
     app.context_processor(lambda: {"current_user": access.current_user})

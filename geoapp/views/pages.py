@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp import config
-from geoapp.activities import publish_view_activities
+from geoapp.activities import publish_for_periods
 from geoapp.colors import color_scale
 from geoapp.maps import build_view_maps, render_parts
 from geoapp.publication import QueryError, map_page
@@ -33,7 +33,8 @@ def index():
     vocabulary = geoapp.vocabulary()
     labels = {c.key: c.en for c in vocabulary.categories}
     classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
-    activities = publish_view_activities(geoapp, page.published.request)
+    chosen = page.published.request
+    activities = publish_for_periods(geoapp, chosen.area, chosen.periods)
     maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels,
                            activities)
     return render_template(

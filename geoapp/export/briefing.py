@@ -1,0 +1,126 @@
+"""What an export shows: one published view, the periods its table compares, boundaries, colours and words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+
+from geoapp import config
+from geoapp.activities import PublishedActivities, publish_for_periods
+from geoapp.areas import slugify
+from geoapp.colors import ColorClass, color_scale
+from geoapp.export.wording import LANGUAGES, words
+from geoapp.maps import Basemap
+from geoapp.model import STOCKHOLM_TZ
+from geoapp.periods import FIRST_YEAR, Period, weeks_in
+from geoapp.publication import QueryError, published_view, view
+from geoapp.published import ALL, SAFE_PLACE, Published, require_published
+
+DEFAULT_DPI, DPI_RANGE = 150, (72, 300)
+DASH = "–"
+ACTIVITY_KINDS = ("dialogue", "police_presence", "advice")
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything an exporter may draw: published numbers only, plus boundaries, colours and wording."""
+
+    published: Published
+    # (column key, Published or None) for the chosen period, the previous one and the same one a year earlier.
+    columns: tuple[tuple[str, Published | None], ...]
+    areas: gpd.GeoDataFrame
+    features: dict
+    classes: tuple[ColorClass, ...]
+    labels: dict[str, str]
+    basemap: Basemap
+    tile_timeout: float
+    language: str = "sv"
+    generated: date = date(2000, 1, 1)
+    dpi: int = DEFAULT_DPI
+    # Published activities, one per period shown (the view's, the previous and a year earlier).
+    activities: tuple[PublishedActivities, ...] = ()
+
+    def activities_in(self, period_code: str):
+        """Return the published activities of one period, or None."""
+        return next((a for a in self.activities if a.period.code == period_code), None)
+
+
+def year_before(period: Period) -> Period | None:
+    """Return the same period one year earlier, or None when it does not exist (ISO week 53, before 2000)."""
+    if period.year - 1 < FIRST_YEAR or (period.kind == "week" and period.index > weeks_in(period.year - 1)):
+        return None
+    return Period(period.kind, period.year - 1, period.index)
+
+
+def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
+    """Read `lang` (sv or en) and `dpi` (72 to 300) from query parameters, or raise QueryError."""
+    language = (args.get("lang") or "sv").strip().lower()
+    if language not in LANGUAGES:
+        raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+    text = (args.get("dpi") or str(DEFAULT_DPI)).strip()
+    if not text.isdigit() or not DPI_RANGE[0] <= int(text) <= DPI_RANGE[1]:
+        raise QueryError(f"dpi must be a whole number from {DPI_RANGE[0]} to {DPI_RANGE[1]}, not {text!r}.")
+    return language, int(text)
+
+
+def gather_briefing(instance, args: Mapping[str, str]) -> Briefing:
+    """Collect the published view of `args` and its comparison periods, or raise QueryError."""
+    language, dpi = parse_options(args)
+    version = instance.store.data_version()
+    published = published_view(instance, args, version)
+    request = published.request
+    previous, earlier = request.period.previous(), year_before(request.period)
+    columns = [("period", published), ("previous", view(instance, replace(request, period=previous, compare=False), version)),
+               ("year_before", earlier and view(instance, replace(request, period=earlier, compare=False), version))]
+    vocabulary = instance.vocabulary()
+    settings = instance.settings
+    activities = publish_for_periods(instance, request.area, [p for p in (request.period, previous, earlier) if p])
+    return Briefing(
+        published=published, columns=tuple(columns), areas=instance.area_frame(version),
+        features=instance.display_areas(version),
+        classes=color_scale(config.parse_color_classes(str(settings["COLOR_CLASSES"])), published.k),
+        labels={c.key: vocabulary.label(c.key, language) for c in vocabulary.categories},
+        basemap=instance.basemap, tile_timeout=float(settings["EXPORT_TILE_TIMEOUT"]), language=language,
+        generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=activities,
+    )
+
+
+def export_filename(published: Published, extension: str) -> str:
+    """Return an ASCII file name saying area and period, e.g. geoapp_vastra-borlange_2025-05.pdf."""
+    request = require_published(published).request
+    parts = ["geoapp", slugify(request.area.id) or "area", request.period.code]
+    if request.category:
+        parts.append(slugify(request.category))
+    if request.compare:
+        parts.append("compare")
+    return "_".join(parts) + "." + extension
+
+
+def _number(value) -> str:
+    return DASH if value is None else str(value)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def summary_rows(briefing) -> tuple[list[str], list[list[str]]]:
+    """Return the table's headings and rows: counts per category, walks and activities for each compared period."""
+    w = words(briefing.language)
+    area_id = briefing.published.request.area.id
+    columns = [(key, require_published(p), p.request.period.code) for key, p in briefing.columns if p is not None]
+    headings = [w["column_category"]] + [f"{w['column_' + key]}\n{code}" for key, _, code in columns]
+    keys = [ALL] + [key for key in briefing.labels if key != SAFE_PLACE] + [SAFE_PLACE]
+    rows = [[w["row_all"] if key == ALL else _capital(briefing.labels[key])]
+            + [_number(p.area_counts(code, key).get(area_id)) for _, p, code in columns] for key in keys]
+    rows.append([w["row_walks"]] + [str(p.walks_in(area_id, code)) for _, p, code in columns])
+    if briefing.activities:
+        rows.append([w["activities"]] + [""] * len(columns))
+        for kind in ACTIVITY_KINDS:
+            found = [briefing.activities_in(code) for _, _, code in columns]
+            rows.append([w[kind]] + ["" if a is None else str(sum(p.counts.get(kind, 0) for p in a.places)) for a in found])
+    return headings, rows

@@ -1,0 +1,125 @@
+"""One printed map panel: boundaries, published cells, activity symbols, scale bar and north arrow."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import geopandas as gpd
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Rectangle
+from pyproj import Geod, Transformer
+
+from geoapp.colors import color_of
+from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
+from geoapp.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
+
+MARGIN = 0.06
+SAFE_HATCH = "////"  # of the focus area's extent, on every side
+DIALOGUE_STYLE = {"marker": "o", "color": "#2563eb"}
+PRESENCE_STYLE = {"marker": "s", "color": "#111827"}
+_HALO = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+
+
+@lru_cache(maxsize=8)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def panel_extent(focus_geometry, crs: str, aspect: float) -> tuple[float, float, float, float]:
+    """Return (west, east, south, north) in `crs` framing the focus area, widened to the panel's aspect (width/height)."""
+    shape = gpd.GeoSeries([focus_geometry], crs=SWEREF99TM).to_crs(crs).iloc[0]
+    west, south, east, north = shape.bounds
+    width, height = (east - west) * (1 + 2 * MARGIN), (north - south) * (1 + 2 * MARGIN)
+    width, height = max(width, height * aspect), max(height, width / aspect)
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+
+
+def _plot(ax, geometries, crs: str, **style) -> None:
+    """Draw SWEREF 99 TM polygons in `crs`; nothing when there are none (geopandas warns on empty plots)."""
+    if len(geometries):
+        gpd.GeoSeries(list(geometries), crs=SWEREF99TM).to_crs(crs).plot(ax=ax, **style)
+
+
+def draw_areas(ax, areas, focus_id: str, crs: str) -> bool:
+    """Draw the other RegSO areas, the other groups and the focus area; return whether a group was drawn."""
+    focus = areas[areas["id"] == focus_id].iloc[0]
+    inside = set(focus["members"]) | {focus_id}
+    regso, groups = areas[areas["kind"] != AREA_KIND_GROUP], areas[(areas["kind"] == AREA_KIND_GROUP) & (areas["id"] != focus_id)]
+    _plot(ax, regso[~regso["id"].isin(inside)].geometry, crs, facecolor=to_rgba(STYLE_CONTEXT["fillColor"], 0.12),
+          edgecolor=STYLE_CONTEXT["color"], linewidth=0.5, zorder=1)
+    _plot(ax, groups.geometry, crs, facecolor="none", edgecolor=STYLE_GROUP["color"], linewidth=1.2, linestyle="--", zorder=4)
+    _plot(ax, [focus.geometry], crs, facecolor="none", edgecolor=STYLE_FOCUS["color"], linewidth=2.2, zorder=5)
+    return not groups.empty
+
+
+def draw_cells(ax, layer, classes, crs: str) -> None:
+    """Fill the published cells in the web map's colour classes, and the places that feel safe in green."""
+    if layer.cells:
+        faces = [to_rgba(color_of(c.count, classes), STYLE_CELL["fillOpacity"]) for c in layer.cells]
+        _plot(ax, [c.geometry for c in layer.cells], crs, facecolor=faces, edgecolor=STYLE_CELL["color"], linewidth=0.4,
+              zorder=2)
+    # Hatched rather than filled: a place that feels safe often shares its square with observed problems.
+    _plot(ax, [c.geometry for c in layer.safe_places], crs, facecolor="none", hatch=SAFE_HATCH,
+          edgecolor=STYLE_SAFE["color"], linewidth=0.9, linestyle="--", zorder=3)
+
+
+def draw_activities(ax, activities, crs: str) -> bool:
+    """Mark each place with dialogues or advice, and with police presence, with its published count; return whether any."""
+    drawn = False
+    for place in activities.places if activities is not None else ():
+        x, y = _transformer(WGS84, crs).transform(place.lon, place.lat)
+        counts = place.counts
+        for style, n, dx in ((DIALOGUE_STYLE, counts.get("dialogue", 0) + counts.get("advice", 0), -1),
+                             (PRESENCE_STYLE, counts.get("police_presence", 0), 1)):
+            if n:
+                ax.scatter([x], [y], s=60, edgecolors="white", linewidths=1, zorder=7, c=style["color"], marker=style["marker"])
+                ax.annotate(str(n), (x, y), xytext=(9 * dx, 6), textcoords="offset points", fontsize=7, zorder=8,
+                            ha="left" if dx > 0 else "right", bbox=_HALO)
+                drawn = True
+    return drawn
+
+
+def _metres_per_unit(crs: str, x: float, y: float) -> float:
+    """Return ground metres per map unit at (x, y): 1 in SWEREF 99 TM, about cos(latitude) in Web Mercator."""
+    to_wgs84 = _transformer(crs, WGS84)
+    lon0, lat0 = to_wgs84.transform(x, y)
+    lon1, lat1 = to_wgs84.transform(x + 1000.0, y)
+    return Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2] / 1000.0
+
+
+def _nice(length: float) -> float:
+    """Return the largest 1, 2 or 5 times a power of ten not above `length`."""
+    power = 10 ** math.floor(math.log10(length))
+    return max(m * power for m in (1, 2, 5) if m * power <= length)
+
+
+def draw_scale_bar(ax, crs: str) -> None:
+    """Draw a two-part scale bar of a round ground length, about a quarter of the panel wide, bottom left."""
+    # Drawn by hand: a dozen lines, and the ground scale is measured on the ellipsoid for any map projection.
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    per_unit = _metres_per_unit(crs, (x0 + x1) / 2, (y0 + y1) / 2)
+    length = _nice((x1 - x0) * per_unit / 4)
+    units, height = length / per_unit, (y1 - y0) * 0.012
+    left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
+    for i, face in enumerate(("black", "white")):
+        ax.add_patch(Rectangle((left + i * units / 2, bottom), units / 2, height, facecolor=face, edgecolor="black",
+                               linewidth=0.8, zorder=9))
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    for x, text in ((left, "0"), (left + units, label)):
+        ax.text(x, bottom + height * 2, text, ha="center", va="bottom", fontsize=8, zorder=9, bbox=_HALO)
+
+
+def draw_north_arrow(ax, crs: str) -> None:
+    """Draw an arrow to true north, top right, turned by the projection's meridian convergence at the centre."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    lon, lat = _transformer(crs, WGS84).transform((x0 + x1) / 2, (y0 + y1) / 2)
+    (xa, xb), (ya, yb) = _transformer(WGS84, crs).transform([lon, lon], [lat, lat + 0.01])
+    angle = math.atan2(xb - xa, yb - ya)
+    base = (0.93, 0.82)
+    tip = (base[0] + 0.07 * math.sin(angle), base[1] + 0.1 * math.cos(angle))
+    ax.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=9,
+                arrowprops={"arrowstyle": "-|>", "linewidth": 2, "mutation_scale": 18, "color": "black"})
+    ax.text(tip[0], tip[1] + 0.015, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=12,
+            fontweight="bold", zorder=9, bbox=_HALO)

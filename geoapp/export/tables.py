@@ -1,0 +1,44 @@
+"""The published numbers as data files: GeoJSON (RFC 7946) and CSV that Excel opens with å ä ö intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from geoapp.export.wording import words
+from geoapp.publication import cells_geojson
+from geoapp.published import SAFE_PLACE, require_published
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading apostrophe stops it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value) -> str:
+    """Return a CSV field as text a spreadsheet shows as it is, never evaluates."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def geojson_document(briefing) -> bytes:
+    """Return the published cells of the view as an RFC 7946 GeoJSON document (WGS84 lon/lat, no crs member)."""
+    return json.dumps(cells_geojson(require_published(briefing.published)), ensure_ascii=False).encode("utf-8")
+
+
+def csv_document(briefing) -> bytes:
+    """Return one row per published cell (period, layer, cell, area, count, counts per category), UTF-8 with BOM."""
+    published = require_published(briefing.published)
+    w = words(briefing.language)
+    names = dict(zip(briefing.areas["id"], briefing.areas["name"]))
+    categories = [key for key in briefing.labels if key != SAFE_PLACE]
+    buffer = io.StringIO()
+    # Semicolons: Excel set to Swedish (decimal comma) splits columns on them, and so does every CSV reader told to.
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralised(h) for h in (*w["csv_header"], *(briefing.labels[c] for c in categories))])
+    for layer in published.layers:
+        for name, cells in ((w["observations"], layer.cells), (w["safe_layer"], layer.safe_places)):
+            for cell in cells:
+                shown = dict(cell.categories)
+                row = [layer.period.code, name, cell.cell, cell.area_code, names.get(cell.area_code, ""), cell.count]
+                writer.writerow([neutralised(v) for v in row + [shown.get(c, "") for c in categories]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,94 @@
+"""The words of printed and offline exports, Swedish by default and English on request."""
+
+from __future__ import annotations
+
+LANGUAGES = ("sv", "en")
+
+_TEXTS = {
+    "sv": {
+        "title": "Trygghetsvandringar: {area}, {period}",
+        "subtitle": "Observationer per ruta ({grid} m, SWEREF 99 TM){category}",
+        "category": ", kategori: {label}",
+        "generated": "Skapad {date}",
+        "privacy": "Rutor med färre än {k} observationer visas inte (inte heller från färre än {walks} vandringar, "
+                   "eller tal som skulle avslöja ett dolt tal).",
+        "legend": "Teckenförklaring",
+        "class": "{label} observationer per ruta",
+        "or_more": "{lower} eller fler",
+        "safe": "Trygg plats (räknas på samma sätt)",
+        "focus": "Valt område",
+        "group": "Områdesgrupp",
+        "context": "Övriga RegSO-områden",
+        "panel": "{period}: {count} observationer, {walks} vandringar",
+        "approximation": "{area} har ingen officiell gräns: området visas som en union av RegSO-områden "
+                         "(statistisk approximation).",
+        "hidden_count": "färre än {k}",
+        "table_title": "Sammanfattning: {area}, {period}",
+        "table_heading": "Observationer per kategori",
+        "column_category": "Kategori",
+        "column_period": "Vald period",
+        "column_previous": "Föregående period",
+        "column_year_before": "Samma period föregående år",
+        "row_all": "Alla kategorier (utom trygg plats)",
+        "row_walks": "Vandringar",
+        "activities": "Aktiviteter (visas med fördröjning)",
+        "dash_note": "– = färre än {k} observationer eller skyddat tal, som inte publiceras.",
+        "dialogue": "Medborgardialoger",
+        "police_presence": "Polisnärvaro",
+        "advice": "Rådgivning",
+        "dialogue_symbol": "Medborgardialog eller rådgivning",
+        "presence_symbol": "Polisnärvaro",
+        "observations": "observationer",
+        "safe_layer": "trygg plats",
+        "csv_header": ("period", "lager", "ruta", "områdeskod", "område", "antal"),
+    },
+    "en": {
+        "title": "Safety walks: {area}, {period}",
+        "subtitle": "Observations per square ({grid} m, SWEREF 99 TM){category}",
+        "category": ", category: {label}",
+        "generated": "Generated {date}",
+        "privacy": "Cells with fewer than {k} observations are not shown (nor those from fewer than {walks} walks, "
+                   "or numbers that would reveal a hidden one).",
+        "legend": "Legend",
+        "class": "{label} observations in a square",
+        "or_more": "{lower} or more",
+        "safe": "Place that feels safe (counted the same way)",
+        "focus": "Chosen area",
+        "group": "Area group",
+        "context": "Other RegSO areas",
+        "panel": "{period}: {count} observations, {walks} walks",
+        "approximation": "{area} has no official boundary: it is shown as a union of RegSO areas "
+                         "(a statistical approximation).",
+        "hidden_count": "fewer than {k}",
+        "table_title": "Summary: {area}, {period}",
+        "table_heading": "Observations per category",
+        "column_category": "Category",
+        "column_period": "Chosen period",
+        "column_previous": "Previous period",
+        "column_year_before": "Same period a year earlier",
+        "row_all": "All categories (except places that feel safe)",
+        "row_walks": "Walks",
+        "activities": "Activities (shown after a delay)",
+        "dash_note": "– = fewer than {k} observations or a protected number, not published.",
+        "dialogue": "Citizen dialogues",
+        "police_presence": "Police presence",
+        "advice": "Advice",
+        "dialogue_symbol": "Citizen dialogue or advice",
+        "presence_symbol": "Police presence",
+        "observations": "observations",
+        "safe_layer": "place that feels safe",
+        "csv_header": ("period", "layer", "cell", "area_code", "area", "count"),
+    },
+}
+
+
+def words(language: str) -> dict:
+    """Return the export texts of `language` (sv or en)."""
+    return _TEXTS[language]
+
+
+def class_label(color_class, language: str) -> str:
+    """Return a colour class's range ('5–9', '40 eller fler') in `language`."""
+    if color_class.upper is None:
+        return words(language)["or_more"].format(lower=color_class.lower)
+    return color_class.label
