@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from geoapp.i18n import _
 from geoapp.ingest.readers import RawTable
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -67,21 +68,22 @@ def map_columns(table: RawTable) -> ColumnMap:
     for position, header in enumerate(table.headers):
         name = _field_of(header, split_names)
         if name == "ambiguous":
-            result.problems.append((header, f"the column {header!r} is ambiguous; name it lat/lon (WGS84) "
-                                    "or N/E (SWEREF 99 TM)"))
+            result.problems.append((header, _("the column %(header)r is ambiguous; name it lat/lon (WGS84) "
+                                    "or N/E (SWEREF 99 TM)", header=header)))
         elif name:
             found.setdefault(name, []).append(position)
         elif header.strip():
             result.ignored.append(header)
     for name, positions in found.items():
         if len(positions) > 1:
-            shown = " and ".join(repr(table.headers[p]) for p in positions)
-            result.problems.append((table.headers[positions[1]], f"the columns {shown} both mean {name}; keep one"))
+            shown = _(" and ").join(repr(table.headers[p]) for p in positions)
+            result.problems.append((table.headers[positions[1]], _("the columns %(shown)s both mean %(field)s; keep one",
+                                                                     shown=shown, field=name)))
         result.fields[name] = positions[0]
     _settle_time(result, table)
     _settle_location(result, table)
     if "category" not in result.fields:
-        result.problems.append((None, "no category column (kategori/category)"))
+        result.problems.append((None, _("no category column (kategori/category)")))
     return result
 
 
@@ -102,13 +104,14 @@ def _settle_time(result: ColumnMap, table: RawTable) -> None:
     """Choose the time source: observed_at or date(+time), else KoBoToolbox start, else today."""
     fields = result.fields
     if "observed_at" in fields and "date" in fields:
-        both = f"{table.headers[fields['observed_at']]!r} and {table.headers[fields['date']]!r}"
-        result.problems.append((table.headers[fields["date"]], f"the columns {both} both give the date; keep one"))
+        both = _(" and ").join((repr(table.headers[fields['observed_at']]), repr(table.headers[fields['date']])))
+        result.problems.append((table.headers[fields["date"]], _("the columns %(both)s both give the date; keep one",
+                                                                 both=both)))
     chosen = next((name for name in TIME_FIELDS if name in fields), None)
     if chosen is None and "time" in fields:
         fields["observed_at"] = fields.pop("time")
     elif chosen is None:
-        result.problems.append((None, "no date column (datum/date/observed_at)"))
+        result.problems.append((None, _("no date column (datum/date/observed_at)")))
     for fallback in ("start", "today"):
         if fallback in fields and fallback != chosen:
             result.ignored.append(table.headers[fields.pop(fallback)])
@@ -126,10 +129,11 @@ def _settle_location(result: ColumnMap, table: RawTable) -> None:
     pairs = {"WGS84 lat/lon": ("lat", "lon"), "SWEREF 99 TM N/E": ("n", "e")}
     present = [label for label, pair in pairs.items() if any(p in fields for p in pair)]
     if len(present) > 1:
-        result.problems.append((None, "the file has both WGS84 (lat/lon) and SWEREF 99 TM (N/E) columns; keep one pair"))
+        result.problems.append((None, _("the file has both WGS84 (lat/lon) and SWEREF 99 TM (N/E) columns; keep one pair")))
     for label, (first, second) in pairs.items():
         if (first in fields) != (second in fields):
             have, lack = (first, second) if first in fields else (second, first)
-            result.problems.append((table.headers[fields[have]], f"a {have} column without a {lack} column ({label})"))
+            result.problems.append((table.headers[fields[have]], _("a %(have)s column without a %(lack)s column (%(pair)s)",
+                                                                    have=have, lack=lack, pair=label)))
     if not present and "geopoint" not in fields:
-        result.problems.append((None, "no coordinate columns (lat/lon for WGS84, or N/E for SWEREF 99 TM)"))
+        result.problems.append((None, _("no coordinate columns (lat/lon for WGS84, or N/E for SWEREF 99 TM)")))

@@ -6,7 +6,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp import config
 from geoapp.colors import color_scale
+from geoapp.i18n import _, language
 from geoapp.maps import build_view_maps, render_parts
+from geoapp.periods import KIND_NAMES
 from geoapp.publication import QueryError, map_page
 from geoapp.security import csp_nonce
 from geoapp.views import instance
@@ -30,11 +32,11 @@ def index():
     except QueryError as exc:
         abort(400, description=str(exc))
     vocabulary = geoapp.vocabulary()
-    labels = {c.key: c.en for c in vocabulary.categories}
+    labels = {c.key: c.label(language()) for c in vocabulary.categories}
     classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
     maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels)
     return render_template(
         "map.html", published=page.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps], classes=classes, labels=labels,
         areas=page.areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
-        period_groups=page.period_groups,
+        period_groups=page.period_groups, period_kinds={kind: _(name) for kind, name in KIND_NAMES.items()},
     )
