@@ -29,6 +29,8 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 DISPLAY_TOLERANCE_M = 5.0
 COORD_DECIMALS = 5
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
+# Folium's own viewport tag forbids zooming (WCAG 1.4.4); the page's template sets its own.
+_VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>\s*", re.IGNORECASE)
 
 STYLE_CONTEXT = {"color": "#6b7280", "weight": 1, "fillColor": "#9ca3af", "fillOpacity": 0.05}
 STYLE_GROUP = {"color": "#1d4ed8", "weight": 3, "dashArray": "8 6", "fillOpacity": 0}
@@ -229,11 +231,11 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
         fmap = _base_map(areas, features, focus, basemap, asset_url)
         if layer.cells:
             cells = _cell_features(layer.cells, classes, labels, lambda n: ngettext(
-                "%(num)s observation", "%(num)s observations", n, num=number(n)))
+                "%(n)s observation", "%(n)s observations", n, n=number(n)))
             _layer(cells, _("Observations %(period)s", period=layer.period.code), STYLE_CELL).add_to(fmap)
         if layer.safe_places:
             safe = _cell_features(layer.safe_places, classes, labels, lambda n: ngettext(
-                "%(num)s place that feels safe", "%(num)s places that feel safe", n, num=number(n)))
+                "%(n)s place that feels safe", "%(n)s places that feel safe", n, n=number(n)))
             _layer(safe, _("Places that feel safe %(period)s", period=layer.period.code), STYLE_SAFE).add_to(fmap)
         maps.append(_finish(fmap, features, focus))
     return maps
@@ -248,6 +250,6 @@ def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
     """Render a map into header, body and script for a Jinja template, nonced when served under a CSP."""
     root = fmap.get_root()
     root.render()
-    header = root.header.render()
+    header = _VIEWPORT_TAG.sub("", root.header.render())
     return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
                     script=root.script.render())

@@ -42,6 +42,7 @@ RULES = {
     "field.form": Rule("uploader", "/observations/field"),
     "field.worker": Rule("public", "/observations/field-sw.js"),
     "field.submit": Rule("uploader", "/api/v1/observations", "POST"),
+    "language.choose": Rule("public", "/language/en"),
 }
 WHO = ["anonymous", *ROLES]
 
