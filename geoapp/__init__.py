@@ -41,9 +41,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         load_default_places(instance)
     app.extensions["geoapp"] = instance
 
-    from geoapp import security
+    from geoapp import i18n, security
     from geoapp.views import register
 
+    i18n.init_app(app)
     security.init_app(app)
     register(app)
     return app

@@ -7,6 +7,7 @@ from functools import cache
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import users
+from geoapp.i18n import _
 from geoapp.store import Store
 from geoapp.store import users as stored
 from geoapp.store.audit import record
@@ -70,17 +71,17 @@ def add_account(store: Store, name: str, role: str, password: str, by: Actor) ->
             user = stored.add_user(conn, users.check_name(name), users.check_role(role), password_hash)
             record(conn, "account_add", actor=by.name, detail=f"{name} as {role}", address=by.address)
     except IntegrityError:
-        raise AccountError(f"an account called {name!r} already exists") from None
+        raise AccountError(_("an account called %(name)r already exists", name=name)) from None
     return user
 
 
 def remove_account(store: Store, name: str, by: Actor) -> None:
     """Delete an account and its tokens; raise AccountError when there is none or it is one's own."""
     if name == by.name:
-        raise AccountError("you cannot remove your own account")
+        raise AccountError(_("you cannot remove your own account"))
     with store.begin() as conn:
         if not stored.remove_user(conn, name):
-            raise AccountError(f"there is no account called {name!r}")
+            raise AccountError(_("there is no account called %(name)r", name=name))
         record(conn, "account_remove", actor=by.name, detail=name, address=by.address)
 
 
@@ -90,9 +91,9 @@ def change_password(store: Store, name: str, new: str, by: Actor, current: str |
     with store.begin() as conn:
         old_hash = stored.password_hash(conn, name)
         if old_hash is None:
-            raise AccountError(f"there is no account called {name!r}")
+            raise AccountError(_("there is no account called %(name)r", name=name))
         if current is not None and not users.password_matches(old_hash, current):
-            raise AccountError("the current password is wrong")
+            raise AccountError(_("the current password is wrong"))
         stored.update_user(conn, name, password_hash=new_hash)
         record(conn, "password_change", actor=by.name, detail=name, address=by.address)
 
@@ -129,5 +130,5 @@ def reset_demo_accounts(store: Store) -> dict[str, str]:
 def _existing(conn, name: str) -> User:
     user = stored.find_user(conn, name)
     if user is None:
-        raise AccountError(f"there is no account called {name!r}")
+        raise AccountError(_("there is no account called %(name)r", name=name))
     return user

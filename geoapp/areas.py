@@ -13,6 +13,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from geoapp.i18n import _
 from geoapp.model import AREA_KIND_GROUP, AREA_KIND_REGSO, SWEREF99TM, WGS84
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
@@ -54,23 +55,27 @@ def read_area_file(source: AreaSource) -> gpd.GeoDataFrame:
     """Read boundaries as a GeoDataFrame (code, name, geometry) in SWEREF 99 TM, or raise AreaFileError."""
     name = source.path.name
     if not source.path.exists():
-        raise AreaFileError(f"{name}: no such file")
+        raise AreaFileError(_("%(file)s: no such file", file=name))
     try:
         info = pyogrio.read_info(source.path, layer=source.layer)
     except Exception as exc:  # pyogrio raises several GDAL-derived types for unreadable files
-        raise AreaFileError(f"{name}: cannot be read as GeoPackage, GeoJSON or Shapefile ({_first_line(exc)})") from None
+        raise AreaFileError(_("%(file)s: cannot be read as GeoPackage, GeoJSON or Shapefile (%(reason)s)", file=name,
+                               reason=_first_line(exc))) from None
     fields = list(info["fields"])
     for option, wanted in (("--code-field", source.code_field), ("--name-field", source.name_field)):
         if wanted not in fields:
-            raise AreaFileError(f"{name}: unknown field {wanted!r} given as {option}; the file has: {', '.join(fields)}")
+            raise AreaFileError(_("%(file)s: unknown field %(field)r given as %(option)s; the file has: %(fields)s",
+                                   file=name, field=wanted, option=option, fields=", ".join(fields)))
     if not info.get("crs"):
-        raise AreaFileError(f"{name}: the file declares no coordinate reference system (CRS); add one and retry")
+        raise AreaFileError(_("%(file)s: the file declares no coordinate reference system (CRS); add one and retry",
+                               file=name))
     try:
         frame = pyogrio.read_dataframe(
             source.path, layer=source.layer, columns=[source.code_field, source.name_field], where=source.where
         )
     except Exception as exc:
-        raise AreaFileError(f"{name}: cannot read the features ({_first_line(exc)}); check --where and --layer") from None
+        raise AreaFileError(_("%(file)s: cannot read the features (%(reason)s); check --where and --layer", file=name,
+                               reason=_first_line(exc))) from None
     return _clean(frame, source, name)
 
 
@@ -81,28 +86,31 @@ def _first_line(exc: Exception) -> str:
 def _clean(frame: gpd.GeoDataFrame, source: AreaSource, name: str) -> gpd.GeoDataFrame:
     """Validate codes and geometries, repair what can be repaired, reproject to SWEREF 99 TM."""
     if frame.empty:
-        raise AreaFileError(f"{name}: no features to import (check --where and --layer)")
+        raise AreaFileError(_("%(file)s: no features to import (check --where and --layer)", file=name))
     types = set(frame.geometry.geom_type.dropna())
     if not types & POLYGONAL:
-        raise AreaFileError(f"{name}: no polygons in the file (found {', '.join(sorted(types)) or 'no geometry'})")
+        raise AreaFileError(_("%(file)s: no polygons in the file (found %(types)s)", file=name,
+                               types=", ".join(sorted(types)) or _("no geometry")))
     out = gpd.GeoDataFrame(
         {"code": frame[source.code_field].astype("string").str.strip(), "name": frame[source.name_field].astype("string").str.strip()},
         geometry=frame.geometry.values,
         crs=frame.crs,
     )
     for position, row in enumerate(out.itertuples(), start=1):
-        label = f"{name}: feature {position}"
+        label = _("%(file)s: feature %(n)d", file=name, n=position)
         if not row.code or row.code != row.code:  # empty or missing
-            raise AreaFileError(f"{label}: empty {source.code_field}")
+            raise AreaFileError(_("%(feature)s: empty %(field)s", feature=label, field=source.code_field))
         if row.geometry is None or row.geometry.is_empty:
-            raise AreaFileError(f"{label} ({row.code}): no geometry")
+            raise AreaFileError(_("%(feature)s (%(code)s): no geometry", feature=label, code=row.code))
         if row.geometry.geom_type not in POLYGONAL:
-            raise AreaFileError(f"{label} ({row.code}): a {row.geometry.geom_type}, not a polygon")
+            raise AreaFileError(_("%(feature)s (%(code)s): a %(type)s, not a polygon", feature=label, code=row.code,
+                                   type=row.geometry.geom_type))
     duplicated = out["code"][out["code"].duplicated()].tolist()
     if duplicated:
-        raise AreaFileError(f"{name}: the code {duplicated[0]!r} appears more than once")
+        raise AreaFileError(_("%(file)s: the code %(code)r appears more than once", file=name, code=duplicated[0]))
     out["name"] = out["name"].fillna(out["code"])
-    out = out.set_geometry([_repair(g, f"{name}: feature {i} ({c})") for i, (g, c) in enumerate(zip(out.geometry, out["code"]), 1)])
+    out = out.set_geometry([_repair(g, _("%(file)s: feature %(n)d", file=name, n=i) + f" ({c})")
+                            for i, (g, c) in enumerate(zip(out.geometry, out["code"]), 1)])
     return out.to_crs(CRS.from_user_input(SWEREF99TM))
 
 
@@ -115,7 +123,8 @@ def _repair(geom, label: str):
     repaired = shapely.union_all(polygons) if polygons else None
     # A repair that loses most of the surface is a different boundary, not a fixed one.
     if repaired is None or repaired.is_empty or not repaired.is_valid or repaired.area < 0.5 * abs(shapely.area(geom)):
-        raise AreaFileError(f"{label}: invalid geometry that cannot be repaired ({shapely.is_valid_reason(geom)})")
+        raise AreaFileError(_("%(feature)s: invalid geometry that cannot be repaired (%(reason)s)", feature=label,
+                               reason=shapely.is_valid_reason(geom)))
     return repaired
 
 
@@ -124,7 +133,7 @@ def load_groups(path: Path) -> tuple[AreaGroup, ...]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AreaFileError(f"{path.name}: {exc}") from None
+        raise AreaFileError(_("%(file)s: %(reason)s", file=path.name, reason=exc)) from None
     groups = []
     for entry in data.get("group", []):
         groups.append(

@@ -15,6 +15,7 @@ from geoapp.accounts import reset_demo_accounts
 from geoapp.cli_export import export
 from geoapp.cli_users import reject, users
 from geoapp.demo import load_demo
+from geoapp.i18n import _, ngettext
 from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
 from geoapp.places import recompute_place_areas
 from geoapp.store.areas import load_areas, save_areas
@@ -49,7 +50,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         start_demo(current_app.extensions["geoapp"])
     server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads)
     shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"geoapp is serving on http://{shown_host}:{server.effective_port}/ (Ctrl+C stops it)", err=False)
+    url = f"http://{shown_host}:{server.effective_port}/"
+    click.echo(_("geoapp is serving on %(url)s (Ctrl+C stops it)", url=url), err=False)
     sys.stdout.flush()
     server.run()
 
@@ -59,7 +61,7 @@ def start_demo(instance) -> None:
     load_demo(instance)
     instance.settings["PUBLIC_MAP"] = True
     passwords = reset_demo_accounts(instance.store)
-    click.echo("demo: the map is public for this run; these passwords are shown only now:")
+    click.echo(_("demo: the map is public for this run; these passwords are shown only now:"))
     for name, password in passwords.items():
         click.echo(f"demo:   {name}  {password}")
 
@@ -93,10 +95,11 @@ def areas_import(file: Path, layer, code_field, name_field, where, replace, writ
             recompute_area_codes(conn, stored)
             recompute_place_areas(conn, stored)
     except ObservationsOutside as exc:
-        reject(f"{file.name}: {exc}; nothing was changed")
+        reject(_("%(file)s: %(reason)s; nothing was changed", file=file.name, reason=exc))
     if write_to:
         frame[["code", "name", "geometry"]].to_file(write_to, driver="GPKG", layer="areas", engine="pyogrio")
-    click.echo(f"imported: {count} areas from {file.name}")
+    click.echo(ngettext("imported: %(num)d area from %(file)s", "imported: %(num)d areas from %(file)s", count,
+                        file=file.name))
 
 
 @main.group()
@@ -153,15 +156,17 @@ def echo_report(report) -> None:
     if report.status != REJECTED:
         click.echo(report.summary())
         for duplicate in report.duplicates:
-            click.echo(f"  duplicate, not stored again: {report.file}, row {duplicate['row']}: {duplicate['message']}")
+            click.echo("  " + _("duplicate, not stored again: %(file)s, row %(row)d: %(reason)s", file=report.file,
+                                row=duplicate["row"], reason=duplicate["message"]))
         if report.redaction_count:
-            click.echo(f"  redacted in comments: {report.redaction_count} ({', '.join(f'{k} {v}' for k, v in report.redactions.items())})")
+            kinds = ", ".join(f"{name} {n}" for name, n in report.redaction_names())
+            click.echo("  " + _("redacted in comments: %(n)d (%(kinds)s)", n=report.redaction_count, kinds=kinds))
         return
     click.echo(report.summary(), err=True)
     for error in report.errors:
         click.echo(f"  {error}", err=True)
     if report.error_count > len(report.errors):
-        click.echo(f"  … and {report.error_count - len(report.errors)} more", err=True)
+        click.echo("  " + _("… and %(n)d more", n=report.error_count - len(report.errors)), err=True)
     sys.exit(1)
 
 

@@ -9,12 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from geoapp import accounts
+from geoapp.i18n import _, date, ngettext
 from geoapp.users import COMMAND_LINE, ROLES, AccountError
 
 
 def reject(message: str) -> None:
     """Print why the input was rejected and exit with status 1."""
-    click.echo(f"rejected: {message}", err=True)
+    click.echo(_("rejected: %(reason)s", reason=message), err=True)
     sys.exit(1)
 
 
@@ -25,7 +26,7 @@ def _store():
 def read_password() -> str:
     """Ask for a password twice on a terminal, else read the first line of standard input."""
     if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation"))
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -43,14 +44,16 @@ def add(name: str, role: str) -> None:
         accounts.add_account(_store(), name, role, read_password(), COMMAND_LINE)
     except AccountError as exc:
         reject(str(exc))
-    click.echo(f"added: {name} as {role}")
+    click.echo(_("added: %(name)s as %(role)s", name=name, role=role))
 
 
 @users.command("list")
 def list_() -> None:
     """List every account with its role and number of live API tokens."""
     for a in accounts.list_accounts(_store()):
-        click.echo(f"{a['name']}\t{a['role']}\tcreated {a['created_at']:%Y-%m-%d}\t{a['tokens']} token(s)")
+        created = _("created %(date)s", date=date(a["created_at"]))
+        tokens = ngettext("%(num)d token", "%(num)d tokens", a["tokens"])
+        click.echo(f"{a['name']}\t{a['role']}\t{created}\t{tokens}")
 
 
 @users.command("remove")
@@ -61,7 +64,7 @@ def remove(name: str) -> None:
         accounts.remove_account(_store(), name, COMMAND_LINE)
     except AccountError as exc:
         reject(str(exc))
-    click.echo(f"removed: {name}")
+    click.echo(_("removed: %(name)s", name=name))
 
 
 @users.command("password")
@@ -72,7 +75,7 @@ def password(name: str) -> None:
         accounts.change_password(_store(), name, read_password(), COMMAND_LINE)
     except AccountError as exc:
         reject(str(exc))
-    click.echo(f"changed: the password of {name}")
+    click.echo(_("changed: the password of %(name)s", name=name))
 
 
 @users.command("token")
@@ -83,7 +86,8 @@ def token(name: str, revoke: bool) -> None:
     try:
         if revoke:
             count = accounts.revoke_tokens(_store(), name, COMMAND_LINE)
-            click.echo(f"revoked: {count} token(s) of {name}")
+            click.echo(ngettext("revoked: %(num)d token of %(name)s", "revoked: %(num)d tokens of %(name)s", count,
+                                name=name))
         else:
             click.echo(accounts.issue_token(_store(), name, COMMAND_LINE))
     except AccountError as exc:

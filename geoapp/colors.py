@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoapp.i18n import _, number
+
 CELL_PALETTE = ("#fde68a", "#fdba74", "#fb923c", "#ea580c", "#c2410c", "#7c2d12")
 
 
@@ -17,7 +19,7 @@ class ColorClass:
 
     @property
     def label(self) -> str:
-        return f"{self.lower} or more" if self.upper is None else f"{self.lower}–{self.upper - 1}"
+        return _("%(n)s or more", n=number(self.lower)) if self.upper is None else f"{number(self.lower)}–{number(self.upper - 1)}"
 
 
 def color_scale(bounds: tuple[int, ...], k: int) -> tuple[ColorClass, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoapp.i18n import _, language
 from geoapp.maps import SCB_ATTRIBUTION
 from geoapp.model import AREA_KIND_REGSO, WGS84
 
@@ -12,7 +13,7 @@ from geoapp.model import AREA_KIND_REGSO, WGS84
 class FieldForm:
     """The choices and the map of the field form."""
 
-    categories: list[tuple[str, str]]  # (key, Swedish label), in the vocabulary's order
+    categories: list[tuple[str, str]]  # (key, label in the page's language), in the vocabulary's order
     tiles: str | None
     attribution: str  # HTML: the basemap's attribution (already escaped) and the boundaries'
     bounds: list[list[float]]  # [[south, west], [north, east]] of the loaded areas, WGS84
@@ -24,6 +25,6 @@ def field_form(instance) -> FieldForm:
     areas = instance.area_frame()
     regso = areas[areas["kind"] == AREA_KIND_REGSO]
     west, south, east, north = (regso if not regso.empty else areas).to_crs(WGS84).total_bounds
-    attribution = " | ".join(part for part in (basemap.attribution, SCB_ATTRIBUTION) if part)
-    categories = [(c.key, c.sv) for c in instance.vocabulary().categories]
+    attribution = " | ".join(part for part in (basemap.attribution, _(SCB_ATTRIBUTION)) if part)
+    categories = [(c.key, c.label(language())) for c in instance.vocabulary().categories]
     return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]])

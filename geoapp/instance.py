@@ -11,6 +11,7 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
+from geoapp.i18n import language
 from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
@@ -60,9 +61,10 @@ class Instance:
         return self._cached("areas", version, build)
 
     def display_areas(self, version: int | None = None) -> dict[str, dict]:
-        """Return each area's simplified WGS84 GeoJSON feature, cached until the data changes."""
+        """Return each area's simplified WGS84 GeoJSON feature, cached per language until the data changes."""
         version = self.store.data_version() if version is None else version
-        return self._cached("display_areas", version, lambda: display_area_features(self.area_frame(version)))
+        # Tooltips are in the page's language, so each language has its own copy.
+        return self._cached(("display_areas", language()), version, lambda: display_area_features(self.area_frame(version)))
 
     def _cached(self, key: Any, version: Any, build):
         with self._lock:

@@ -18,17 +18,20 @@ from folium.template import Template
 
 from geoapp.activities import KINDS, LABELS, LAYERS, PlaceActivities, PublishedActivities
 from geoapp.colors import ColorClass, color_of
+from geoapp.i18n import N_, _, ngettext, number
 from geoapp.model import AREA_KIND_GROUP, WGS84
 from geoapp.publication import display_shapes
 from geoapp.published import require_published
 
-SCB_ATTRIBUTION = "Based on SCB RegSO 2025 (CC0)"
+SCB_ATTRIBUTION = N_("Based on SCB RegSO 2025 (CC0)")
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 # Boundaries are drawn simplified (metres, in SWEREF 99 TM); stored ones stay exact.
 DISPLAY_TOLERANCE_M = 5.0
 COORD_DECIMALS = 5
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
+# Folium's own viewport tag forbids zooming (WCAG 1.4.4); the page's template sets its own.
+_VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>\s*", re.IGNORECASE)
 
 STYLE_CONTEXT = {"color": "#6b7280", "weight": 1, "fillColor": "#9ca3af", "fillOpacity": 0.05}
 STYLE_GROUP = {"color": "#1d4ed8", "weight": 3, "dashArray": "8 6", "fillOpacity": 0}
@@ -119,9 +122,9 @@ def _rounded(geojson: dict) -> dict:
 
 def _area_tooltip_html(row) -> str:
     """Build the escaped tooltip of one area: name, code, area, and the approximation note."""
-    lines = [f"<strong>{html.escape(row.name)}</strong>", f"{html.escape(row.id)}", f"{row.area_km2:.2f} km²"]
+    lines = [f"<strong>{html.escape(row.name)}</strong>", f"{html.escape(row.id)}", f"{number(row.area_km2, 2)} km²"]
     if row.approximation:
-        lines.append(html.escape(row.note or "Statistical approximation"))
+        lines.append(html.escape(_("Statistical approximation")))
     return "<br>".join(lines)
 
 
@@ -176,17 +179,17 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     _localise(fmap, asset_url)
     if basemap.url:
         folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=19, control=False).add_to(fmap)
-    _Attribution(SCB_ATTRIBUTION).add_to(fmap)
+    _Attribution(_(SCB_ATTRIBUTION)).add_to(fmap)
     rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
     shown = [r for r in rows if r["id"] == focus]
     inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
     context = [features[r["id"]] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
     if context:
-        _layer(context, "RegSO areas", STYLE_CONTEXT).add_to(fmap)
+        _layer(context, _("RegSO areas"), STYLE_CONTEXT).add_to(fmap)
     # Leaflet's layer control shows names as HTML, so they are escaped here.
     for row in rows:
         if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
-            label = f"{row['name']} (approximation)" if row["approximation"] else row["name"]
+            label = _("%(name)s (approximation)", name=row["name"]) if row["approximation"] else row["name"]
             _layer([features[row["id"]]], html.escape(label), STYLE_GROUP).add_to(fmap)
     if shown:
         _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS).add_to(fmap)
@@ -208,12 +211,12 @@ def build_area_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: st
     return _finish(_base_map(areas, features, focus, basemap, asset_url), features, focus)
 
 
-def _cell_features(cells, classes, labels: dict[str, str], noun: str) -> list[dict]:
+def _cell_features(cells, classes, labels: dict[str, str], noun: Callable[[int], str]) -> list[dict]:
     """Return display features of published cells with escaped tooltips of published numbers only."""
     features = []
     for cell, shape in zip(cells, display_shapes([c.geometry for c in cells])):
-        lines = [f"<strong>{cell.count} {noun}</strong>"]
-        lines += [f"{html.escape(labels.get(key, key))}: {n}" for key, n in cell.categories]
+        lines = [f"<strong>{html.escape(noun(cell.count))}</strong>"]
+        lines += [f"{html.escape(labels.get(key, key))}: {number(n)}" for key, n in cell.categories]
         features.append({"type": "Feature", "geometry": shape,
                          "properties": {"label": "<br>".join(lines), "fill": color_of(cell.count, classes)}})
     return features
@@ -265,11 +268,13 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
     for index, layer in enumerate(published.layers):
         fmap = _base_map(areas, features, focus, basemap, asset_url)
         if layer.cells:
-            cells = _cell_features(layer.cells, classes, labels, "observations")
-            _layer(cells, f"Observations {layer.period.code}", STYLE_CELL).add_to(fmap)
+            cells = _cell_features(layer.cells, classes, labels, lambda n: ngettext(
+                "%(n)s observation", "%(n)s observations", n, n=number(n)))
+            _layer(cells, _("Observations %(period)s", period=layer.period.code), STYLE_CELL).add_to(fmap)
         if layer.safe_places:
-            safe = _cell_features(layer.safe_places, classes, labels, "places that feel safe")
-            _layer(safe, f"Places that feel safe {layer.period.code}", STYLE_SAFE).add_to(fmap)
+            safe = _cell_features(layer.safe_places, classes, labels, lambda n: ngettext(
+                "%(n)s place that feels safe", "%(n)s places that feel safe", n, n=number(n)))
+            _layer(safe, _("Places that feel safe %(period)s", period=layer.period.code), STYLE_SAFE).add_to(fmap)
         if index < len(activities):
             add_activity_layers(fmap, activities[index])
         maps.append(_finish(fmap, features, focus))
@@ -285,6 +290,6 @@ def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
     """Render a map into header, body and script for a Jinja template, nonced when served under a CSP."""
     root = fmap.get_root()
     root.render()
-    header = root.header.render()
+    header = _VIEWPORT_TAG.sub("", root.header.render())
     return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
                     script=root.script.render())

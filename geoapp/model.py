@@ -23,6 +23,10 @@ class Category:
     sv: str
     en: str
 
+    def label(self, language: str = "sv") -> str:
+        """Return the label in `language` (sv or en)."""
+        return self.sv if language == "sv" else self.en
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -47,7 +51,7 @@ class Vocabulary:
         """Return the label of `key` in `language` (sv or en)."""
         for c in self.categories:
             if c.key == key:
-                return c.sv if language == "sv" else c.en
+                return c.label(language)
         raise KeyError(key)
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from geoapp.i18n import N_, _
 from geoapp.model import STOCKHOLM_TZ
 
 # Coarse to fine; the privacy ladder tries the kinds in this order.
@@ -27,7 +28,10 @@ _PATTERNS = (
     ("month", re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")),
     ("week", re.compile(r"([0-9]{4})-W([0-9]{2})")),
 )
-_LABELS = {"year": "Years", "tertial": "Tertials", "quarter": "Quarters", "month": "Months", "week": "Weeks (ISO)"}
+_LABELS = {"year": N_("Years"), "tertial": N_("Tertials"), "quarter": N_("Quarters"), "month": N_("Months"),
+           "week": N_("Weeks (ISO)")}
+KIND_NAMES = {"year": N_("year"), "tertial": N_("tertial"), "quarter": N_("quarter"), "month": N_("month"),
+              "week": N_("week")}
 
 
 class PeriodError(ValueError):
@@ -116,14 +120,16 @@ def parse_period(text: str) -> Period:
         year = int(match.group(1))
         index = int(match.group(2)) if match.lastindex == 2 else 1
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise PeriodError(f"period {text!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+            raise PeriodError(_("period %(text)r: the year must be between %(first)d and %(last)d", text=text,
+                                first=FIRST_YEAR, last=LAST_YEAR))
         if kind == "week" and not 1 <= index <= weeks_in(year):
-            raise PeriodError(f"period {text!r}: {year} has ISO weeks 1 to {weeks_in(year)}")
+            raise PeriodError(_("period %(text)r: %(year)d has ISO weeks 1 to %(weeks)d", text=text, year=year,
+                                weeks=weeks_in(year)))
         return Period(kind, year, index)
-    raise PeriodError(
-        f"period {text!r} is not a fixed calendar period; use a year (2025), tertial (2025-T2), "
-        "quarter (2025-Q2), month (2025-05) or ISO week (2025-W20)"
-    )
+    raise PeriodError(_(
+        "period %(text)r is not a fixed calendar period; use a year (2025), tertial (2025-T2), "
+        "quarter (2025-Q2), month (2025-05) or ISO week (2025-W20)", text=text
+    ))
 
 
 def periods_of_year(year: int, kind: str) -> tuple[Period, ...]:
@@ -146,7 +152,7 @@ def choices(years: list[int]) -> list[tuple[str, list[Period]]]:
     for kind in KINDS:
         periods = [p for y in sorted(set(years), reverse=True) for p in reversed(periods_of_year(y, kind))
                    if p.first_day <= today and (kind != "week" or p.year == y)]
-        groups.append((_LABELS[kind], periods))
+        groups.append((_(_LABELS[kind]), periods))
     return groups
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
+from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
 from geoapp.ingest.importer import clean_filename, receive
@@ -34,7 +35,7 @@ def clean_name(text: str) -> str:
 
 def check_places(table, filename: str, areas) -> tuple[pd.DataFrame | None, list[RowError]]:
     """Check every row: a name, a kind and a point inside a loaded area; return the places or the problems."""
-    table, found, usable = read_columns(table, filename, LAYOUT, "places")
+    table, found, usable = read_columns(table, filename, LAYOUT, _("the file has no places"))
     if not usable:
         return None, found.errors
     frame = pd.DataFrame(index=table.cells.index)

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geoapp.i18n import _
 from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
 from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
 from geoapp.privacy import decide, publish
@@ -34,7 +35,7 @@ def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, defaul
     area_id = args.get("area") or DEFAULT_AREA
     found = areas[areas["id"] == area_id]
     if found.empty:
-        raise QueryError(f"Unknown area {area_id!r}; choose one listed at /api/v1/areas.")
+        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
     row = found.iloc[0]
     area = ViewArea(row["id"], row["name"], tuple(row["members"]), bool(row["approximation"]))
     try:
@@ -43,10 +44,11 @@ def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, defaul
         raise QueryError(str(exc)) from None
     category = (args.get("category") or ALL).strip()
     if category != ALL and category not in vocabulary.keys:
-        raise QueryError(f"Unknown category {category!r}; use 'all' or one of: {', '.join(vocabulary.keys)}.")
+        raise QueryError(_("Unknown category %(category)r; use 'all' or one of: %(keys)s.", category=category,
+                           keys=", ".join(vocabulary.keys)))
     compare = (args.get("compare") or "").strip().lower()
     if compare not in _TRUE | _FALSE:
-        raise QueryError(f"compare must be 1 or 0, not {compare!r}.")
+        raise QueryError(_("compare must be 1 or 0, not %(value)r.", value=compare))
     return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
 
 

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from geoapp.i18n import N_, _
+
 # Each role has the rights of the roles before it.
 ROLES = ("viewer", "uploader", "admin")
+# Role names as pages show them; the command line keeps the keys.
+ROLE_LABELS = {"viewer": N_("viewer"), "uploader": N_("uploader"), "admin": N_("admin")}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -54,7 +58,7 @@ def role_allows(have: str, need: str) -> bool:
 def check_role(role: str) -> str:
     """Return `role` when it is one of ROLES, else raise AccountError."""
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise AccountError(_("unknown role %(role)r; choose one of %(roles)s", role=role, roles=", ".join(ROLES)))
     return role
 
 
@@ -62,7 +66,7 @@ def check_name(name: str) -> str:
     """Return `name` when it is a valid account name, else raise AccountError."""
     if not NAME_PATTERN.match(name or ""):
         raise AccountError(
-            "account names are 1 to 64 characters: letters, digits and . _ @ -, starting with a letter or digit"
+            _("account names are 1 to 64 characters: letters, digits and . _ @ -, starting with a letter or digit")
         )
     return name
 
@@ -70,9 +74,9 @@ def check_name(name: str) -> str:
 def check_password(password: str) -> str:
     """Return `password` when it is long enough, else raise AccountError."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise AccountError(_("the password must be at least %(n)d characters long", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"the password must be at most {MAX_PASSWORD_LENGTH} characters long")
+        raise AccountError(_("the password must be at most %(n)d characters long", n=MAX_PASSWORD_LENGTH))
     return password
 
 

@@ -55,6 +55,7 @@ RULES = {
     "followup.download": Rule("map", "/export/followup.csv"),
     "api.activities": Rule("map", "/api/v1/activities"),
     "api.followup": Rule("map", "/api/v1/followup"),
+    "language.choose": Rule("public", "/language/en"),
 }
 WHO = ["anonymous", *ROLES]
 

@@ -38,13 +38,16 @@ def count_observations(app, upload_id: int) -> int:
 
 @pytest.fixture
 def admin(as_role):
-    return as_role("admin")
+    """An admin reading the pages in English (the Swedish default is covered by test_i18n)."""
+    client = as_role("admin")
+    client.set_cookie("lang", "en")
+    return client
 
 
 def test_admin_lists_uploads_newest_first(app, admin):
     add_upload(app, "tjarna-mars.csv", 3)
     page = admin.get("/admin/uploads").get_data(as_text=True)
-    assert "tjarna-mars.csv" in page and "walker" in page and "2025-03-04 18:30" in page
+    assert "tjarna-mars.csv" in page and "walker" in page and "4 Mar 2025 18:30" in page  # English page: the month spelled out
     assert COMMENT not in page
 
 

@@ -38,7 +38,7 @@ def invoke(app, *args):
 def test_real_scb_file_gives_17_borlange_areas(empty_app):
     result = invoke(empty_app, "areas", "import", SCB_FILE, *BORLANGE)
     assert result.exit_code == 0, result.output
-    assert "imported: 17 areas" in result.output
+    assert "importerat: 17 områden" in result.output
     frame = stored(empty_app).set_index("code")
     assert len(frame) == 17
     assert frame.crs.to_epsg() == 3006
@@ -111,11 +111,11 @@ def bad_where_file(tmp_path):
 @pytest.mark.parametrize(
     ("make_file", "expected"),
     [
-        (no_crs_file, "no coordinate reference system"),
-        (points_file, "no polygons"),
-        (unknown_field_file, "unknown field 'regsokod'"),
-        (unrepairable_file, "cannot be repaired"),
-        (not_geodata_file, "cannot be read"),
+        (no_crs_file, "anger inget koordinatsystem"),
+        (points_file, "inga polygoner"),
+        (unknown_field_file, "okänt fält 'regsokod'"),
+        (unrepairable_file, "inte kan lagas"),
+        (not_geodata_file, "kan inte läsas"),
         (bad_where_file, "--where"),
     ],
 )

@@ -42,10 +42,10 @@ def phone(serve, browser):
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(base + "observations/field")
     assert urlsplit(page.url).path == "/login"
-    page.get_by_label("Account name").fill("walker")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Kontonamn").fill("walker")
+    page.get_by_label("Lösenord").fill(TEST_PASSWORD)
     with page.expect_navigation(wait_until="networkidle"):
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Logga in").click()
     assert urlsplit(page.url).path == "/observations/field"
     yield page, context, base, errors
     context.close()

@@ -27,21 +27,21 @@ def test_map_draws_every_area_after_login_under_the_csp(serve, browser):
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(base, wait_until="networkidle")
     assert urlsplit(page.url).path == "/login"
-    page.get_by_label("Account name").fill("planner")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Kontonamn").fill("planner")
+    page.get_by_label("Lösenord").fill(TEST_PASSWORD)
     with page.expect_navigation(wait_until="networkidle") as landing:
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Logga in").click()
     csp = landing.value.headers["content-security-policy"]
     assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'self'" in csp
     # 16 RegSO context areas, Västra Borlänge and the highlighted Tjärna Ängar.
     page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length >= 18")
     assert page.locator(".leaflet-overlay-pane path").count() >= 18
-    assert "Based on SCB RegSO 2025 (CC0)" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Bygger på SCB RegSO 2025 (CC0)" in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".leaflet-control-scale").count() == 1
     assert page.locator(".leaflet-control-layers").count() == 1
     page.locator(".leaflet-overlay-pane path").last.hover()
     assert "Tjärna Ängar" in page.locator(".leaflet-tooltip").inner_text()
-    assert "planner (viewer)" in page.locator("nav.account").inner_text()
+    assert "planner (läsare)" in page.locator("nav.account").inner_text()
     assert errors == []
     assert page.evaluate("window.__csp") == []
     assert hosts == {urlsplit(base).netloc}

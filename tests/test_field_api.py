@@ -19,8 +19,10 @@ API = "/api/v1/observations"
 
 @pytest.fixture
 def client(as_role):
-    """A walk team member's phone, logged in as an uploader (its CSRF token in the X-CSRFToken header)."""
-    return as_role("uploader", name="anna")
+    """A walk team member's phone, logged in as an uploader (its CSRF token in the X-CSRFToken header), in English."""
+    phone = as_role("uploader", name="anna")
+    phone.set_cookie("lang", "en")  # the messages below are the English source texts; test_i18n covers Swedish
+    return phone
 
 
 def entry(**changes) -> dict:
@@ -79,7 +81,7 @@ def test_the_same_observation_under_a_new_key_is_not_stored_twice(app, client):
     ({"lat": 59.3293, "lon": 18.0686}, "lat/lon", "outside every loaded area"),
     ({"severity": 5}, "severity", "the severity must be 1"),
     ({"positive": "kanske"}, "positive", "expected yes or no"),
-    ({"comment": "x" * 2001}, "comment", "longer than 2000"),
+    ({"comment": "x" * 2001}, "comment", "longer than 2,000"),
     ({"comment": {"text": "nested"}}, "comment", "expected text"),
     ({"accuracy_m": -3}, "accuracy_m", "number of metres"),
     ({"idempotency_key": "short"}, "idempotency_key", "unique key"),

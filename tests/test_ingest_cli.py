@@ -14,9 +14,9 @@ def test_import_prints_the_verdict(runner, tmp_path):
     path.write_bytes(csv_bytes(EN_HEADERS, en_rows()))
     result = runner("observations", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "imported: 3 observations from walk Summer walk" in result.output
+    assert "importerad: 3 observationer från vandringen Summer walk" in result.output
     again = runner("observations", "import", str(path))
-    assert again.exit_code == 0 and "already imported on " in again.output
+    assert again.exit_code == 0 and "redan importerad " in again.output
 
 
 def test_walk_and_sheet_options(runner, tmp_path):
@@ -24,7 +24,7 @@ def test_walk_and_sheet_options(runner, tmp_path):
     path.write_bytes(xlsx_bytes(HEADERS_NO_WALK, [r[:-1] for r in en_rows()], sheet="Data", extra_first_sheet=True))
     result = runner("observations", "import", str(path), "--walk", "Kvällsvandring", "--sheet", "Data")
     assert result.exit_code == 0, result.output
-    assert "from walk Kvällsvandring" in result.output
+    assert "från vandringen Kvällsvandring" in result.output
 
 
 def test_rejected_file_exits_1_with_every_problem_on_stderr(runner, app, tmp_path):
@@ -36,8 +36,8 @@ def test_rejected_file_exits_1_with_every_problem_on_stderr(runner, app, tmp_pat
     before = counts(app)
     result = runner("observations", "import", str(path))
     assert result.exit_code == 1
-    assert "rejected: 2 problem(s) in bad.csv; nothing was saved" in result.stderr
-    assert "bad.csv, row 2, column 'Severity'" in result.stderr and "bad.csv, row 4, column 'Observed at'" in result.stderr
+    assert "avvisad: 2 problem i bad.csv; inget sparades" in result.stderr
+    assert "bad.csv, rad 2, kolumn 'Severity'" in result.stderr and "bad.csv, rad 4, kolumn 'Observed at'" in result.stderr
     assert result.stdout == ""
     assert counts(app) == before
 
@@ -53,10 +53,10 @@ def test_demo_loads_every_synthetic_file_once(runner, app):
     assert [line.split(":")[0] for line in lines] == [
         "synthetic_walks_2025_h1.csv", "synthetic_walks_2025_h2.xlsx", "synthetic_walks_2026_h1.geojson",
         "synthetic_activities_2025.csv", "synthetic_activities_2026.xlsx"]
-    assert all("imported: " in line for line in lines)
+    assert all("importerad: " in line for line in lines)
     stored = counts(app)
     again = runner("demo")
-    assert again.exit_code == 0 and again.output.count("already imported") == 5
+    assert again.exit_code == 0 and again.output.count("redan importerad") == 5
     assert counts(app) == stored
     assert_demo_fills_the_anonymised_map(app)
 

@@ -87,6 +87,6 @@ def test_areas_import_that_would_strand_observations_is_refused(app, tmp_path):
     far_away = box(400000, 6500000, 401000, 6501000)
     result = invoke(app, "areas", "import", areas_file(tmp_path, "FAR", far_away), "--replace")
     assert result.exit_code == 1
-    assert "3 stored observation(s) would fall outside every area" in result.output
+    assert "3 lagrade observationer skulle hamna utanför alla områden" in result.output
     assert counts(app) == before
     assert {r["area_code"] for r in stored_rows(app)} == {TJARNA}

@@ -33,7 +33,7 @@ def test_login_shows_the_account_in_the_header_and_is_audited(app, anna):
     response = log_in(client, anna)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     page = client.get("/account").get_data(as_text=True)
-    assert "anna (uploader)" in page and "Log out" in page
+    assert "anna (uppladdare)" in page and "Logga ut" in page
     assert ("login", "anna") in audit_actions(app)
 
 
@@ -41,7 +41,7 @@ def test_wrong_password_is_refused_and_audited_without_the_password(app, anna):
     client = app.test_client()
     response = log_in(client, anna, "not the right password")
     assert response.status_code == 401
-    assert "Wrong account name or password" in response.get_data(as_text=True)
+    assert "Fel kontonamn eller lösenord" in response.get_data(as_text=True)
     assert client.get("/account").status_code == 302
     log_in(client, "someone-unknown", "whatever-password")
     entries = [e for e in audit_log(store(app)) if e["action"] == "login_failed"]
@@ -94,10 +94,10 @@ def test_password_change_ends_every_session(app, as_role):
 
 @pytest.mark.parametrize("form, message", [
     ({"current_password": "wrong password!", "new_password": "long enough pass", "confirm_password": "long enough pass"},
-     "current password is wrong"),
-    ({"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"}, "at least 12 characters"),
+     "nuvarande lösenordet är fel"),
+    ({"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"}, "minst 12 tecken"),
     ({"current_password": TEST_PASSWORD, "new_password": "long enough pass", "confirm_password": "long enough pasz"},
-     "confirmation differ"),
+     "bekräftelsen skiljer sig åt"),
 ])
 def test_password_change_explains_a_refusal(as_role, form, message):
     client = as_role("viewer")
@@ -118,7 +118,7 @@ def test_forms_need_a_csrf_token(app, as_role, anna):
     client = app.test_client()
     client.get("/login")
     refused = client.post("/login", data={"name": anna, "password": TEST_PASSWORD})
-    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Formuläret är för gammalt" in refused.get_data(as_text=True)
     admin = as_role("admin")
     del admin.environ_base["HTTP_X_CSRFTOKEN"]
     assert admin.post("/admin/accounts/anna/remove").status_code == 400
@@ -157,7 +157,7 @@ def test_five_failures_for_one_account_block_it_from_any_address(app, anna):
     right = client.post("/login", data={"name": anna, "password": TEST_PASSWORD, "csrf_token": token},
                         environ_base={"REMOTE_ADDR": "10.0.1.1"})
     assert right.status_code == 429
-    assert "Too many failed attempts" in right.get_data(as_text=True)
+    assert "För många misslyckade försök" in right.get_data(as_text=True)
     # Another account from a fresh address is not affected.
     accounts.add_account(store(app), "bert", "viewer", TEST_PASSWORD, COMMAND_LINE)
     assert log_in(app.test_client(), "bert").status_code == 302

@@ -35,6 +35,7 @@ def test_wheel_installs_into_a_fresh_environment_and_serves(tmp_path):
         "assert geoapp.__file__.startswith(sys.argv[1]), geoapp.__file__;"
         "app = create_app({'TILES': 'none', 'PUBLIC_MAP': True}); c = app.test_client();"
         "r = c.get('/'); assert r.status_code == 200 and 'Tjärna Ängar' in r.get_data(as_text=True);"
+        "assert '<title>Karta — geoapp</title>' in r.get_data(as_text=True);"  # the catalogues came along
         "print(len(c.get('/api/v1/areas').get_json()['features']))"
     )
     result = subprocess.run([python, "-c", script, fresh_site], cwd=elsewhere, capture_output=True, text=True,

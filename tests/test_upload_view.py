@@ -74,14 +74,14 @@ def test_html_report_escapes_what_the_file_says(client):
     html = response.get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
-    assert "unknown category" in html and "nothing was saved" in html
+    assert "okänd kategori" in html and "inget sparades" in html
 
 
 def test_html_report_of_an_import(client):
     response = post(client, csv_bytes(EN_HEADERS, en_rows()))
     assert response.status_code == 201
     html = response.get_data(as_text=True)
-    assert "imported: 3 observations from walk Summer walk" in html and "email 1" in html
+    assert "importerad: 3 observationer från vandringen Summer walk" in html and "e-postadresser 1" in html
 
 
 def test_missing_file_is_a_bad_request(client):
@@ -101,7 +101,8 @@ def test_too_large_upload_gets_413_with_a_clear_message(make_app, as_role):
     big = b"x" * (2 * 2**20)
     response = post_encoded(client, big, headers=JSON)
     assert response.status_code == 413
-    assert "larger than 1 MiB" in response.get_json()["errors"][0]["message"]
+    assert "större än 1 MiB" in response.get_json()["errors"][0]["message"]
+    client.set_cookie("lang", "en")
     page = post_encoded(client, big)
     assert page.status_code == 413 and "larger than 1 MiB" in page.get_data(as_text=True)
 

@@ -61,26 +61,26 @@ def test_tokens_are_random_and_stored_only_as_hashes(app):
 def test_cli_adds_lists_and_removes_accounts(app, runner):
     added = runner("users", "add", "anna", "--role", "uploader", input=TEST_PASSWORD + "\n")
     assert added.exit_code == 0, added.output
-    assert "added: anna as uploader" in added.output
+    assert "tillagt: anna som uploader" in added.output
     assert accounts.log_in(app.extensions["geoapp"].store, "anna", TEST_PASSWORD, None).role == "uploader"
     listing = runner("users", "list")
-    assert re.search(r"^anna\tuploader\tcreated \d{4}-\d\d-\d\d\t0 token\(s\)$", listing.output, re.M)
+    assert re.search(r"^anna\tuploader\tskapat \d{4}-\d\d-\d\d\t0 token$", listing.output, re.M)
     assert runner("users", "remove", "anna").exit_code == 0
     assert "anna" not in runner("users", "list").output
     missing = runner("users", "remove", "anna")
-    assert missing.exit_code == 1 and "no account called 'anna'" in missing.output
+    assert missing.exit_code == 1 and "inget konto som heter 'anna'" in missing.output
 
 
 @pytest.mark.parametrize("args, stdin, message", [
-    (["users", "add", "bo", "--role", "viewer"], "too short\n", "at least 12 characters"),
-    (["users", "add", "bad name", "--role", "viewer"], TEST_PASSWORD + "\n", "account names"),
-    (["users", "token", "nobody"], "", "no account called 'nobody'"),
-    (["users", "password", "nobody"], TEST_PASSWORD + "\n", "no account called 'nobody'"),
+    (["users", "add", "bo", "--role", "viewer"], "too short\n", "minst 12 tecken"),
+    (["users", "add", "bad name", "--role", "viewer"], TEST_PASSWORD + "\n", "kontonamn har"),
+    (["users", "token", "nobody"], "", "inget konto som heter 'nobody'"),
+    (["users", "password", "nobody"], TEST_PASSWORD + "\n", "inget konto som heter 'nobody'"),
 ])
 def test_cli_rejects_with_a_reason(runner, args, stdin, message):
     result = runner(*args, input=stdin)
     assert result.exit_code == 1
-    assert "rejected: " in result.output and message in result.output
+    assert "avvisat: " in result.output and message in result.output
 
 
 def test_cli_refuses_an_unknown_role_as_a_usage_error(runner):
@@ -90,7 +90,7 @@ def test_cli_refuses_an_unknown_role_as_a_usage_error(runner):
 def test_cli_refuses_a_taken_name(runner):
     assert runner("users", "add", "anna", "--role", "viewer", input=TEST_PASSWORD + "\n").exit_code == 0
     again = runner("users", "add", "anna", "--role", "admin", input=TEST_PASSWORD + "\n")
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 1 and "det finns redan ett konto" in again.output
 
 
 def test_cli_token_works_as_bearer_until_revoked(app, runner):
@@ -98,9 +98,9 @@ def test_cli_token_works_as_bearer_until_revoked(app, runner):
     token = runner("users", "token", "script").output.strip()
     bearer = {"Authorization": f"Bearer {token}"}
     assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 200
-    assert "1 token(s)" in runner("users", "list").output
+    assert "\t1 token" in runner("users", "list").output
     revoked = runner("users", "token", "script", "--revoke")
-    assert revoked.exit_code == 0 and "revoked: 1 token(s) of script" in revoked.output
+    assert revoked.exit_code == 0 and "återkallat: 1 token för script" in revoked.output
     assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 401
 
 
@@ -147,7 +147,7 @@ def test_serve_demo_makes_the_map_public_and_prints_working_passwords(serve):
     assert "Tjärna Ängar" in read("")  # the map, without logging in
     token = CSRF_FIELD.search(read("login")).group(1)
     page = read("login", {"name": "demo-admin", "password": printed["demo-admin"], "csrf_token": token})
-    assert "demo-admin (admin)" in page
+    assert "demo-admin (administratör)" in page
     with browser.open(base + "admin/uploads") as admin_page:
         assert admin_page.status == 200
 
@@ -164,7 +164,7 @@ def test_cli_asks_for_the_password_twice_on_a_terminal_without_echo(tmp_path):
                                stdin=child_end, stdout=child_end, stderr=child_end, env=env, start_new_session=True)
     os.close(child_end)
     seen = b""
-    for prompt in (b"Password:", b"Repeat for confirmation:"):
+    for prompt in ("Lösenord:".encode(), "Upprepa för att bekräfta:".encode()):
         while prompt not in seen:
             assert select.select([terminal], [], [], 30)[0], f"no {prompt!r} prompt; saw {seen!r}"
             seen += os.read(terminal, 1024)
@@ -176,4 +176,4 @@ def test_cli_asks_for_the_password_twice_on_a_terminal_without_echo(tmp_path):
         pass
     os.close(terminal)
     assert process.wait(timeout=60) == 0, seen
-    assert b"added: tty-user as viewer" in seen and TEST_PASSWORD.encode() not in seen
+    assert "tillagt: tty-user som viewer".encode() in seen and TEST_PASSWORD.encode() not in seen

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp.activities import KINDS, LABELS, kind_of
+from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import DATE_ALIASES, Layout
 from geoapp.ingest.importer import already, receive
@@ -53,7 +54,7 @@ class CheckedActivities:
 
 def check_activities(table: RawTable, filename: str, places: list[dict]) -> CheckedActivities:
     """Check every row: a known place, a kind, a start time, and counts that are whole numbers."""
-    table, found, usable = read_columns(table, filename, LAYOUT, "activities")
+    table, found, usable = read_columns(table, filename, LAYOUT, _("the file has no activities"))
     if not usable:
         return CheckedActivities(None, found.errors)
     cell = lambda name: table.cells[found.columns.fields[name]]  # noqa: E731

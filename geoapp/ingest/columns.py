@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from geoapp.i18n import N_, _
 from geoapp.ingest.readers import RawTable
 
 LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -56,8 +57,8 @@ class Layout:
         return {alias: name for name, aliases in self.aliases.items() for alias in aliases}
 
 
-OBSERVATIONS = Layout(ALIASES, (("category", "no category column (kategori/category)"),), TIME_FIELDS,
-                      "no date column (datum/date/observed_at)")
+OBSERVATIONS = Layout(ALIASES, (("category", N_("no category column (kategori/category)")),), TIME_FIELDS,
+                      N_("no date column (datum/date/observed_at)"))
 
 
 def normalise(header: str) -> str:
@@ -92,22 +93,23 @@ def map_columns(table: RawTable, layout: Layout = OBSERVATIONS) -> ColumnMap:
     for position, header in enumerate(table.headers):
         name = _field_of(header, split_names, layout)
         if name == "ambiguous":
-            result.problems.append((header, f"the column {header!r} is ambiguous; name it lat/lon (WGS84) "
-                                    "or N/E (SWEREF 99 TM)"))
+            result.problems.append((header, _("the column %(header)r is ambiguous; name it lat/lon (WGS84) "
+                                    "or N/E (SWEREF 99 TM)", header=header)))
         elif name:
             found.setdefault(name, []).append(position)
         elif header.strip():
             result.ignored.append(header)
     for name, positions in found.items():
         if len(positions) > 1:
-            shown = " and ".join(repr(table.headers[p]) for p in positions)
-            result.problems.append((table.headers[positions[1]], f"the columns {shown} both mean {name}; keep one"))
+            shown = _(" and ").join(repr(table.headers[p]) for p in positions)
+            result.problems.append((table.headers[positions[1]], _("the columns %(shown)s both mean %(field)s; keep one",
+                                                                     shown=shown, field=name)))
         result.fields[name] = positions[0]
     if layout.time_fields:
         _settle_time(result, table, layout)
     if layout.location:
         _settle_location(result, table)
-    result.problems.extend((None, message) for name, message in layout.required if name not in result.fields)
+    result.problems.extend((None, _(message)) for name, message in layout.required if name not in result.fields)
     return result
 
 
@@ -130,13 +132,14 @@ def _settle_time(result: ColumnMap, table: RawTable, layout: Layout) -> None:
     """Choose the time source: a date-time or date(+time) column, else (observations) KoBoToolbox start or today."""
     fields, combined = result.fields, layout.time_fields[0]
     if combined in fields and "date" in fields:
-        both = f"{table.headers[fields[combined]]!r} and {table.headers[fields['date']]!r}"
-        result.problems.append((table.headers[fields["date"]], f"the columns {both} both give the date; keep one"))
+        both = _(" and ").join((repr(table.headers[fields[combined]]), repr(table.headers[fields['date']])))
+        result.problems.append((table.headers[fields["date"]], _("the columns %(both)s both give the date; keep one",
+                                                                 both=both)))
     chosen = next((name for name in layout.time_fields if name in fields), None)
     if chosen is None and "time" in fields:
         fields[combined] = fields.pop("time")
     elif chosen is None:
-        result.problems.append((None, layout.time_missing))
+        result.problems.append((None, _(layout.time_missing)))
     for fallback in ("start", "today"):
         if fallback in fields and fallback != chosen:
             result.ignored.append(table.headers[fields.pop(fallback)])
@@ -154,10 +157,11 @@ def _settle_location(result: ColumnMap, table: RawTable) -> None:
     pairs = {"WGS84 lat/lon": ("lat", "lon"), "SWEREF 99 TM N/E": ("n", "e")}
     present = [label for label, pair in pairs.items() if any(p in fields for p in pair)]
     if len(present) > 1:
-        result.problems.append((None, "the file has both WGS84 (lat/lon) and SWEREF 99 TM (N/E) columns; keep one pair"))
+        result.problems.append((None, _("the file has both WGS84 (lat/lon) and SWEREF 99 TM (N/E) columns; keep one pair")))
     for label, (first, second) in pairs.items():
         if (first in fields) != (second in fields):
             have, lack = (first, second) if first in fields else (second, first)
-            result.problems.append((table.headers[fields[have]], f"a {have} column without a {lack} column ({label})"))
+            result.problems.append((table.headers[fields[have]], _("a %(have)s column without a %(lack)s column (%(pair)s)",
+                                                                    have=have, lack=lack, pair=label)))
     if not present and "geopoint" not in fields:
-        result.problems.append((None, "no coordinate columns (lat/lon for WGS84, or N/E for SWEREF 99 TM)"))
+        result.problems.append((None, _("no coordinate columns (lat/lon for WGS84, or N/E for SWEREF 99 TM)")))

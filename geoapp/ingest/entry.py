@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from geoapp.i18n import _, number
 from geoapp.ingest.importer import Source, import_table
 from geoapp.ingest.readers import RawTable
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, ImportReport, RowError, rejected, show_value
@@ -35,23 +36,23 @@ def import_entry(instance, entry: object, uploaded_by: str | None = None) -> Imp
 def shape_problems(entry: object) -> list[RowError]:
     """Return what makes `entry` unusable before its values are checked: not an object, no key, nested values."""
     if not isinstance(entry, dict):
-        return [RowError(ENTRY_NAME, None, None, "", "send one observation as a JSON object")]
+        return [RowError(ENTRY_NAME, None, None, "", _("send one observation as a JSON object"))]
     problems = []
     key = entry.get("idempotency_key")
     if not isinstance(key, str) or not KEY.fullmatch(key):
         problems.append(RowError(ENTRY_NAME, None, "idempotency_key", show_value(key),
-                                 "give a unique key of 8 to 100 letters, digits or -._: (such as a UUID)"))
+                                 _("give a unique key of 8 to 100 letters, digits or -._: (such as a UUID)")))
     for name in COLUMNS:
         value = entry.get(name)
         if not (value is None or isinstance(value, (str, int, float))):
-            problems.append(RowError(ENTRY_NAME, None, name, "", "expected text, a number or true/false"))
+            problems.append(RowError(ENTRY_NAME, None, name, "", _("expected text, a number or true/false")))
         elif isinstance(value, str) and len(value) > MAX_TEXT:
-            problems.append(RowError(ENTRY_NAME, None, name, "", f"longer than {MAX_TEXT} characters"))
+            problems.append(RowError(ENTRY_NAME, None, name, "", _("longer than %(n)s characters", n=number(MAX_TEXT))))
     accuracy = entry.get("accuracy_m")
     if accuracy is not None and (isinstance(accuracy, bool) or not isinstance(accuracy, (int, float))
                                  or not math.isfinite(accuracy) or accuracy < 0):
         problems.append(RowError(ENTRY_NAME, None, "accuracy_m", show_value(accuracy),
-                                 "the accuracy must be a number of metres, 0 or more"))
+                                 _("the accuracy must be a number of metres, 0 or more")))
     return problems
 
 

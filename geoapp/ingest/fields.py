@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from geoapp.i18n import N_, _
 from geoapp.model import STOCKHOLM_TZ, Vocabulary
 
 Problems = dict[int, str]  # row number -> message
@@ -25,7 +26,7 @@ POSITIVE = {**{w: True for w in YES}, **{w: False for w in NO}}
 OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 SWEDISH_CLOCK = re.compile(r"(?:\s+kl\.?)?\s+(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?$", re.IGNORECASE)
 EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
-DATE_HINT = "expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30"
+DATE_HINT = N_("expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30")
 
 
 def to_text(cells: pd.Series) -> pd.Series:
@@ -62,8 +63,8 @@ def parse_numbers(cells: pd.Series, what: str) -> tuple[pd.Series, Problems]:
         cleaned = text[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
         plain = cleaned.where(cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"), "")
         values[retry] = pd.to_numeric(plain, errors="coerce")
-    problems = {row: f"no {what}" if not t else f"the {what} is not a number"
-                for row, t in text[values.isna()].items()}
+    missing, wrong = _("no %(what)s", what=what), _("the %(what)s is not a number", what=what)
+    problems = {row: missing if not t else wrong for row, t in text[values.isna()].items()}
     return values, problems
 
 
@@ -88,12 +89,12 @@ def parse_times(cells: pd.Series) -> tuple[pd.Series, Problems]:
 def _time_problem(text: str, value, naive) -> str:
     """Explain why one date cell was refused."""
     if not text:
-        return "no date"
+        return _("no date")
     if pd.notna(value):
-        return "the date is in the future" if value > EARLIEST else "the date is before the year 2000"
+        return _("the date is in the future") if value > EARLIEST else _("the date is before the year 2000")
     if naive is not None and pd.notna(naive):
-        return "this local time does not exist or occurs twice at a daylight-saving change; add the offset (+01:00 or +02:00)"
-    return DATE_HINT
+        return _("this local time does not exist or occurs twice at a daylight-saving change; add the offset (+01:00 or +02:00)")
+    return _(DATE_HINT)
 
 
 def combine_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
@@ -131,17 +132,17 @@ def parse_categories(cells: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Serie
     """Map keys or Swedish/English labels (case ignored) to vocabulary keys."""
     accepted = ", ".join(vocabulary.keys)
     return parse_choice(cells, vocabulary.lookup,
-                        lambda t: "no category" if not t else f"unknown category; use one of: {accepted}",
+                        lambda t: _("no category") if not t else _("unknown category; use one of: %(keys)s", keys=accepted),
                         optional=False)
 
 
 def parse_severity(cells: pd.Series) -> tuple[pd.Series, Problems]:
     """Map 1–3 (or minor/notable/serious, låg/medel/hög) to 1, 2 or 3; empty is allowed."""
     return parse_choice(cells, lambda t: SEVERITY.get(t.casefold().removesuffix(".0")),
-                        lambda t: "the severity must be 1 (minor), 2 (notable) or 3 (serious)")
+                        lambda t: _("the severity must be 1 (minor), 2 (notable) or 3 (serious)"))
 
 
 def parse_positive(cells: pd.Series) -> tuple[pd.Series, Problems]:
     """Map yes/no, ja/nej, true/false, 1/0 to True or False; empty is allowed."""
     return parse_choice(cells, lambda t: POSITIVE.get(t.casefold().removesuffix(".0")),
-                        lambda t: "expected yes or no (ja/nej, true/false, 1/0)")
+                        lambda t: _("expected yes or no (ja/nej, true/false, 1/0)"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geoapp.i18n import _
 from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
 from geoapp.ingest.report import FileRejected
 from geoapp.model import WGS84
@@ -19,12 +20,12 @@ def read_geojson(text: str, limits: Limits) -> RawTable:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise FileRejected(f"the file is not valid JSON ({str(exc)[:80]})") from None
+        raise FileRejected(_("the file is not valid JSON (%(reason)s)", reason=str(exc)[:80])) from None
     if not isinstance(document, dict) or document.get("type") not in {"FeatureCollection", "Feature"}:
-        raise FileRejected("the JSON is not a GeoJSON Feature or FeatureCollection")
+        raise FileRejected(_("the JSON is not a GeoJSON Feature or FeatureCollection"))
     features = document.get("features") if document["type"] == "FeatureCollection" else [document]
     if not isinstance(features, list):
-        raise FileRejected("the FeatureCollection has no list of features")
+        raise FileRejected(_("the FeatureCollection has no list of features"))
     if len(features) > limits.max_rows:
         raise FileRejected(too_many_rows(limits))
     headers: dict[str, None] = {}
@@ -59,14 +60,14 @@ def _point(geometry) -> tuple[float, float, str | None]:
     """Return x, y of a Point geometry, or NaNs and the reason it is not one."""
     nan = math.nan
     if not isinstance(geometry, dict):
-        return nan, nan, "the feature has no geometry"
+        return nan, nan, _("the feature has no geometry")
     if geometry.get("type") != "Point":
-        return nan, nan, f"the geometry is a {str(geometry.get('type'))[:20]}, not a Point"
+        return nan, nan, _("the geometry is a %(type)s, not a Point", type=str(geometry.get('type'))[:20])
     coords = geometry.get("coordinates")
     try:
         x, y = float(coords[0]), float(coords[1])
     except (TypeError, ValueError, IndexError, KeyError, OverflowError):
-        return nan, nan, "the Point has no usable coordinates"
+        return nan, nan, _("the Point has no usable coordinates")
     return x, y, None
 
 
@@ -91,11 +92,11 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
         try:
             layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         except Exception:  # GDAL reports damaged files with several exception types
-            raise FileRejected("the file is not a valid GeoPackage") from None
+            raise FileRejected(_("the file is not a valid GeoPackage")) from None
         if not layers:
-            raise FileRejected("the GeoPackage has no layers")
+            raise FileRejected(_("the GeoPackage has no layers"))
         if layer is not None and layer not in layers:
-            raise FileRejected(f"no layer named {layer!r}; the GeoPackage has: {', '.join(layers)}")
+            raise FileRejected(_("no layer named %(layer)r; the GeoPackage has: %(layers)s", layer=layer, layers=", ".join(layers)))
         try:
             info = pyogrio.read_info(path, layer=layer or layers[0])
             if info["features"] > limits.max_rows:
@@ -104,7 +105,7 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
         except FileRejected:
             raise
         except Exception:
-            raise FileRejected("the GeoPackage layer cannot be read") from None
+            raise FileRejected(_("the GeoPackage layer cannot be read")) from None
     return _table_from_frame(frame)
 
 
@@ -123,9 +124,9 @@ def _table_from_frame(frame) -> RawTable:
     table.points.index = numbers
     for number, g in zip(numbers, geometry):
         if g is None or g.is_empty:
-            table.row_problems[number] = "the feature has no geometry"
+            table.row_problems[number] = _("the feature has no geometry")
         elif g.geom_type != "Point":
-            table.row_problems[number] = f"the geometry is a {g.geom_type}, not a Point"
+            table.row_problems[number] = _("the geometry is a %(type)s, not a Point", type=g.geom_type)
     return table
 
 

@@ -11,6 +11,7 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
+from geoapp.i18n import _
 from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
@@ -54,7 +55,7 @@ def oversize(instance, name: str, data: bytes, kind: str = KIND) -> ImportReport
     limit = instance.settings["MAX_UPLOAD_MB"]
     if len(data) <= limit * 2**20:
         return None
-    return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")], kind)
+    return rejected(name, [RowError(name, None, None, "", _("the file is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=limit))], kind)
 
 
 def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
@@ -98,7 +99,7 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
         return already(source.name, earlier, source.kind)
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
-        return rejected(source.name, [RowError(source.name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")])
+        return rejected(source.name, [RowError(source.name, None, None, "", _("no area boundaries are loaded; run geoapp areas import first"))])
     try:
         table = read()
     except FileRejected as exc:
@@ -134,8 +135,9 @@ def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -
         if known:
             keys = zip(walk_id.tolist(), times, frame["e"].tolist(), frame["n"].tolist(), frame["category"].tolist())
             fresh = [key not in known for key in keys]
+        message = _("already stored (same walk, time, place and category)")
         duplicates = checked.duplicates + [
-            {"row": int(row), "message": "already stored (same walk, time, place and category)"}
+            {"row": int(row), "message": message}
             for row, new in zip(frame.index, fresh) if not new
         ]
         redactions = sum(checked.redactions.values())

@@ -11,6 +11,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geoapp.ingest.fields import Problems
+from geoapp.i18n import _, ngettext, number
 from geoapp.model import AREA_KIND_REGSO, SWEREF99TM, WGS84
 
 # Generous boxes around Sweden; a point outside them is a typing or export mistake.
@@ -53,15 +54,15 @@ def _check(y: pd.Series, x: pd.Series, y_range, x_range, other_units: pd.Series,
 def check_wgs84(lat: pd.Series, lon: pd.Series) -> Problems:
     """Explain every latitude/longitude pair that cannot be a place in Sweden."""
     return _check(lat, lon, LAT_RANGE, LON_RANGE, (lat.abs() > 1000) | (lon.abs() > 1000),
-                  "latitude and longitude look swapped", "these look like SWEREF 99 TM metres; name the columns N and E",
-                  lambda a, b: f"the point ({a:.5f}, {b:.5f}) is outside Sweden")
+                  _("latitude and longitude look swapped"), _("these look like SWEREF 99 TM metres; name the columns N and E"),
+                  lambda a, b: _("the point (%(lat)s, %(lon)s) is outside Sweden", lat=number(a, 5), lon=number(b, 5)))
 
 
 def check_sweref(n: pd.Series, e: pd.Series) -> Problems:
     """Explain every northing/easting pair that cannot be a place in Sweden."""
     return _check(n, e, N_RANGE, E_RANGE, (n.abs() <= 180) & (e.abs() <= 180),
-                  "N (northing) and E (easting) look swapped", "these look like degrees; name the columns lat and lon (WGS84)",
-                  lambda a, b: f"the point (N {a:.0f}, E {b:.0f}) is outside Sweden (SWEREF 99 TM)")
+                  _("N (northing) and E (easting) look swapped"), _("these look like degrees; name the columns lat and lon (WGS84)"),
+                  lambda a, b: _("the point (N %(n)s, E %(e)s) is outside Sweden (SWEREF 99 TM)", n=number(a, 0), e=number(b, 0)))
 
 
 def transformer(source: str, target: str) -> Transformer:
@@ -87,11 +88,11 @@ def place(x: pd.Series, y: pd.Series, crs: str) -> Placed:
 def valid_crs(crs: str | None) -> str | None:
     """Return a problem with a declared CRS, or None when it can be used."""
     if crs is None:
-        return "the file declares no coordinate reference system (CRS)"
+        return _("the file declares no coordinate reference system (CRS)")
     try:
         CRS.from_user_input(crs)
     except CRSError:
-        return f"the file's coordinate reference system {crs[:60]!r} is not known"
+        return _("the file's coordinate reference system %(crs)r is not known", crs=crs[:60])
     return None
 
 
@@ -112,10 +113,9 @@ def locate_areas(e: pd.Series, n: pd.Series, areas) -> tuple[pd.Series, Problems
         tree = shapely.STRtree(regso.geometry.values)
         nearest, distances = tree.query_nearest(points[outside], return_distance=True, all_matches=False)
         for position, area, distance in zip(nearest[0], nearest[1], distances):
-            problems[e.index[outside[position]]] = (
-                f"the point is outside every loaded area; the nearest, {regso['name'].iloc[area]}, "
-                f"is {round(distance)} m away"
-            )
+            problems[e.index[outside[position]]] = _(
+                "the point is outside every loaded area; the nearest, %(area)s, is %(distance)s m away",
+                area=regso['name'].iloc[area], distance=number(round(distance)))
     return result, problems
 
 
@@ -123,7 +123,11 @@ class ObservationsOutside(ValueError):
     """New boundaries would leave stored observations outside every area."""
 
     def __init__(self, count: int, what: str = "observation"):
-        super().__init__(f"{count} stored {what}(s) would fall outside every area")
+        super().__init__(ngettext("%(num)d stored observation would fall outside every area",
+                                  "%(num)d stored observations would fall outside every area", count)
+                         if what == "observation" else
+                         ngettext("%(num)d stored place would fall outside every area",
+                                  "%(num)d stored places would fall outside every area", count))
         self.count = count
 
 

@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from geoapp.i18n import _, number
 from geoapp.ingest.report import FileRejected
 
 FORMATS = "CSV, XLSX, GeoJSON or GeoPackage"
@@ -60,13 +61,14 @@ def detect_format(data: bytes, filename: str) -> str:
     """Return xlsx, gpkg, geojson or csv from the file's first bytes and name."""
     suffix = PurePath(filename).suffix.lower()
     if not data.strip():
-        raise FileRejected("the file is empty")
+        raise FileRejected(_("the file is empty"))
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"SQLite format 3\x00"):
         return "gpkg"
     if suffix in {".xlsx", ".xlsm", ".gpkg", ".xls"}:
-        raise FileRejected(f"the file is not a valid {suffix[1:].upper()} file (accepted: {FORMATS})")
+        raise FileRejected(_("the file is not a valid %(format)s file (accepted: %(formats)s)", format=suffix[1:].upper(),
+                             formats=FORMATS))
     if suffix in {".geojson", ".json"} or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "geojson"
     return "csv"
@@ -75,7 +77,7 @@ def detect_format(data: bytes, filename: str) -> str:
 def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or Windows-1252, as Excel saves in Sweden."""
     if b"\x00" in data:
-        raise FileRejected(f"the file is binary, not text (accepted: {FORMATS})")
+        raise FileRejected(_("the file is binary, not text (accepted: %(formats)s)", formats=FORMATS))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,7 +85,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileRejected("the text is neither UTF-8 nor Windows-1252; save it as CSV UTF-8") from None
+        raise FileRejected(_("the text is neither UTF-8 nor Windows-1252; save it as CSV UTF-8")) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -122,7 +124,7 @@ def _read_csv_records(text: str, delimiter: str, limits: Limits) -> RawTable:
     try:
         header_row, header = next(((n, r) for n, r in reader if any(c.strip() for c in r)), (None, None))
         if header is None:
-            raise FileRejected("the file has no header row")
+            raise FileRejected(_("the file has no header row"))
         records, numbers = [], []
         for number, record in reader:
             if any(record):
@@ -131,13 +133,13 @@ def _read_csv_records(text: str, delimiter: str, limits: Limits) -> RawTable:
                 if len(records) > limits.max_rows:
                     raise FileRejected(too_many_rows(limits))
     except csv.Error as exc:
-        raise FileRejected(f"the CSV cannot be read: {exc}") from None
+        raise FileRejected(_("the CSV cannot be read: %(reason)s", reason=exc)) from None
     return table_from_records([h.strip() for h in header], records, numbers, header_row)
 
 
 def too_many_rows(limits: Limits) -> str:
     """Return the message for a file over the row limit."""
-    return f"the file has more than {limits.max_rows} rows (the limit, GEOAPP_MAX_ROWS); split it"
+    return _("the file has more than %(n)s rows (the limit, GEOAPP_MAX_ROWS); split it", n=number(limits.max_rows))
 
 
 def table_from_records(headers: list[str], records: list, numbers: list[int], header_row: int | None) -> RawTable:
@@ -146,7 +148,8 @@ def table_from_records(headers: list[str], records: list, numbers: list[int], he
     problems = {}
     for number, record in zip(numbers, records):
         if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
-            problems[number] = f"the row has {len(record)} cells but the header only {width} columns"
+            problems[number] = _("the row has %(cells)d cells but the header only %(columns)d columns", cells=len(record),
+                                 columns=width)
     cells = pd.DataFrame([list(r[:width]) for r in records], index=numbers, columns=range(width), dtype=object)
     cells = cells.reindex(columns=range(width))
     return RawTable(headers=headers, cells=cells, header_row=header_row, row_problems=problems)

@@ -8,6 +8,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from geoapp.i18n import N_
+
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # 10 or 12 digits (YYMMDD-NNNC or YYYYMMDDNNNC), checked by date and Luhn checksum below.
 IDENTITY = re.compile(r"(?<![\d\-+])(?:(?:19|20)(?=\d{6}[\-+ ]?\d{4}(?!\d)))?(\d{6})([\-+ ]?)(\d{4})(?![\d])")
@@ -22,6 +24,13 @@ PLACEHOLDERS = {
     "samordningsnummer": "[samordningsnummer]",
     "phone": "[telefonnummer]",
     "registration_plate": "[registreringsnummer]",
+}
+KIND_NAMES = {
+    "email": N_("e-mail addresses"),
+    "personnummer": N_("personal identity numbers"),
+    "samordningsnummer": N_("coordination numbers"),
+    "phone": N_("phone numbers"),
+    "registration_plate": N_("registration plates"),
 }
 
 

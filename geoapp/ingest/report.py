@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from geoapp.i18n import _, ngettext
+from geoapp.ingest.redact import KIND_NAMES
+
 IMPORTED = "imported"
 ALREADY_IMPORTED = "already_imported"
 REJECTED = "rejected"
@@ -38,9 +41,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "")
-        where += f", column {self.column!r}" if self.column else ""
-        shown = f" (value {self.value!r})" if self.value else ""
+        where = self.file + (_(", row %(row)s", row=self.row) if self.row is not None else "")
+        where += _(", column %(column)r", column=self.column) if self.column else ""
+        shown = _(" (value %(value)r)", value=self.value) if self.value else ""
         return f"{where}: {self.message}{shown}"
 
 
@@ -64,17 +67,23 @@ class ImportReport:
     def redaction_count(self) -> int:
         return sum(self.redactions.values())
 
+    def redaction_names(self) -> list[tuple[str, int]]:
+        """Return each kind of text redacted, named in the current language, with its count."""
+        return [(_(KIND_NAMES.get(kind, kind)), n) for kind, n in self.redactions.items()]
+
     def summary(self) -> str:
         """Return the one-line verdict shown to the uploader."""
         if self.status == IMPORTED and self.kind != "observations":
             return f"imported: {self.rows} {self.kind}"
         if self.status == IMPORTED:
-            walks = f"walk {self.walks[0]}" if len(self.walks) == 1 else f"{len(self.walks)} walks"
-            return f"imported: {self.rows} observations from {walks}"
+            walks = _("walk %(walk)s", walk=self.walks[0]) if len(self.walks) == 1 else _("%(n)d walks", n=len(self.walks))
+            return ngettext("imported: %(num)d observation from %(walks)s", "imported: %(num)d observations from %(walks)s",
+                            self.rows, walks=walks)
         if self.status == ALREADY_IMPORTED:
-            when = self.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if self.uploaded_at else "an earlier date"
-            return f"already imported on {when}"
-        return f"rejected: {self.error_count} problem(s) in {self.file}; nothing was saved"
+            when = self.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if self.uploaded_at else _("an earlier date")
+            return _("already imported on %(when)s", when=when)
+        return ngettext("rejected: %(num)d problem in %(file)s; nothing was saved",
+                        "rejected: %(num)d problems in %(file)s; nothing was saved", self.error_count, file=self.file)
 
     def to_json(self) -> dict:
         """Return the report as the upload API's JSON document."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from geoapp.i18n import _, number
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import OBSERVATIONS, TIME_FIELDS, ColumnMap, Layout, map_columns
 from geoapp.ingest.location import check_sweref, check_wgs84, locate_areas, place, valid_crs
@@ -53,14 +54,14 @@ class Findings:
         return set(problems)
 
 
-def read_columns(table: RawTable, filename: str, layout: Layout, what: str) -> tuple[RawTable, Findings, bool]:
+def read_columns(table: RawTable, filename: str, layout: Layout, empty: str) -> tuple[RawTable, Findings, bool]:
     """Map the headers and, when they are usable and there are rows, turn every used column into stripped text."""
     columns = map_columns(table, layout)
     found = Findings(filename, table, columns)
     for header, message in columns.problems:
         found.errors.append(RowError(filename, table.header_row, header, "", message))
     if table.cells.empty:
-        found.errors.append(RowError(filename, None, None, "", f"the file has no {what}"))
+        found.errors.append(RowError(filename, None, None, "", empty))
     if columns.problems or table.cells.empty:
         return table, found, False
     used = sorted(set(columns.fields.values()))
@@ -71,10 +72,10 @@ def read_columns(table: RawTable, filename: str, layout: Layout, what: str) -> t
 
 def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, walk: str | None) -> Checked:
     """Check headers, then every cell; return observations only when nothing is wrong."""
-    table, found, usable = read_columns(table, filename, OBSERVATIONS, "observations")
+    table, found, usable = read_columns(table, filename, OBSERVATIONS, _("the file has no observations"))
     columns = found.columns
     if "walk" not in columns.fields and not walk:
-        found.errors.append(RowError(filename, None, None, "", "no walk: add a walk (vandring) column or give the walk's name"))
+        found.errors.append(RowError(filename, None, None, "", _("no walk: add a walk (vandring) column or give the walk's name")))
         usable = False
     if not usable:
         return Checked(None, found.errors, columns)
@@ -123,11 +124,11 @@ def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
 def _walk_problem(name: str, given: str) -> str | None:
     """Explain why a walk cell cannot be used, or return None."""
     if not name and not given:
-        return "no walk"
+        return _("no walk")
     if given and name and name != given:
-        return f"this row's walk differs from the walk given with the upload ({show_value(given)})"
+        return _("this row's walk differs from the walk given with the upload (%(walk)s)", walk=show_value(given))
     if len(name) > MAX_WALK_NAME:
-        return f"the walk name is longer than {MAX_WALK_NAME} characters"
+        return _("the walk name is longer than %(n)d characters", n=MAX_WALK_NAME)
     return None
 
 
@@ -137,7 +138,8 @@ def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
         return pd.Series(None, index=table.cells.index, dtype=object), Counter()
     text = parse.as_text(table.cells[found.columns.fields["comment"]])
     clean, counts = redact_all(text)
-    long = {row: f"the comment is longer than {MAX_COMMENT} characters" for row, t in clean.items() if len(t) > MAX_COMMENT}
+    too_long = _("the comment is longer than %(n)s characters", n=number(MAX_COMMENT))
+    long = {row: too_long for row, t in clean.items() if len(t) > MAX_COMMENT}
     found.add(long, found.header("comment"), clean)
     return clean.where(clean != "", None), counts
 
@@ -152,7 +154,8 @@ def coordinates(frame: pd.DataFrame, table: RawTable, found: Findings) -> pd.Ind
             frame[["lon", "lat", "e", "n"]] = float("nan")
             return table.cells.index[:0]
         x, y, crs = table.points["x"], table.points["y"], table.crs
-        bad = found.add({r: "the feature has no point geometry" for r in x.index[x.isna() | y.isna()]
+        no_point = _("the feature has no point geometry")
+        bad = found.add({r: no_point for r in x.index[x.isna() | y.isna()]
                          if r not in table.row_problems}, None) | set(table.row_problems)
     else:
         x, y, crs, bad = _coordinate_columns(table, found)
@@ -173,7 +176,8 @@ def _coordinate_columns(table: RawTable, found: Findings):
         parts = text.str.extract(rf"^\[?\s*{number}\s*[,;\s]\s*{number}")
         y, x = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
         column = found.header("geopoint")
-        bad = found.add({r: "no latitude and longitude in the location" for r in x.index[x.isna() | y.isna()]}, column, text)
+        missing = _("no latitude and longitude in the location")
+        bad = found.add({r: missing for r in x.index[x.isna() | y.isna()]}, column, text)
         return x, y, WGS84, bad | found.add(check_wgs84(y, x), column, text)
     names = ("lat", "lon") if location == "wgs84" else ("n", "e")
     (y, problems_y), (x, problems_x) = (parse.parse_numbers(cells[fields[n]], _what(n)) for n in names)
@@ -186,7 +190,7 @@ def _coordinate_columns(table: RawTable, found: Findings):
 
 
 def _what(name: str) -> str:
-    return {"lat": "latitude", "lon": "longitude", "n": "northing (N)", "e": "easting (E)"}[name]
+    return {"lat": _("latitude"), "lon": _("longitude"), "n": _("northing (N)"), "e": _("easting (E)")}[name]
 
 
 def _finish(frame: pd.DataFrame, found: Findings, areas, placed_rows: pd.Index, redactions: Counter) -> Checked:
@@ -200,6 +204,6 @@ def _finish(frame: pd.DataFrame, found: Findings, areas, placed_rows: pd.Index, 
     key = ["walk", "observed_at", "e", "n", "category"]
     first = frame.assign(row=frame.index).groupby(key, sort=False)["row"].transform("first")
     repeated = first.index != first.to_numpy()
-    duplicates = [{"row": int(r), "message": f"same walk, time, place and category as row {int(f)}"}
+    duplicates = [{"row": int(r), "message": _("same walk, time, place and category as row %(row)d", row=int(f))}
                   for r, f in first[repeated].items()]
     return Checked(frame[~repeated], [], found.columns, redactions, duplicates)

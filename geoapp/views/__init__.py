@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from geoapp.i18n import _
 from geoapp.instance import Instance
+from geoapp.users import ROLE_LABELS
 
 
 def instance() -> Instance:
@@ -12,13 +14,22 @@ def instance() -> Instance:
     return current_app.extensions["geoapp"]
 
 
+def role_names() -> dict[str, str]:
+    """Return each role's name in the page's language."""
+    return {role: _(label) for role, label in ROLE_LABELS.items()}
+
+
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
-    from geoapp.views import (access, account, activities, admin, api, assets, export, field, followup, health, login,
-                              observations, pages)
+    from werkzeug.exceptions import HTTPException
 
-    for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup):
+    from geoapp.views import (access, account, activities, admin, api, assets, errors, export, field, followup, health,
+                              language, login, observations, pages)
+
+    for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup,
+                   language):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
-    app.context_processor(lambda: {"current_user": access.current_user})
+    app.register_error_handler(HTTPException, errors.page)
+    app.context_processor(lambda: {"current_user": access.current_user, "role_names": role_names})
     login.throttle(app)

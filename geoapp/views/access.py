@@ -8,6 +8,7 @@ from functools import wraps
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 
 from geoapp import accounts
+from geoapp.i18n import _
 from geoapp.security import SESSION_LIFETIME, bearer_token
 from geoapp.users import Actor, User, check_role
 from geoapp.views import instance
@@ -68,7 +69,7 @@ def wants_json() -> bool:
 
 def _deny(status: int):
     if wants_json():
-        message = "log in or send Authorization: Bearer TOKEN" if status == 401 else "your role does not allow this"
+        message = _("log in or send Authorization: Bearer TOKEN") if status == 401 else _("your role does not allow this")
         response = jsonify(error=message)
         response.status_code = status
         if status == 401:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from geoapp import accounts
+from geoapp.i18n import _
 from geoapp.users import AccountError
 from geoapp.views import instance
 from geoapp.views.access import current_actor, current_user, end_session, require_role
@@ -18,7 +19,7 @@ def logout():
     """End every session of the account, this one included."""
     accounts.log_out(instance().store, current_user(), request.remote_addr)
     end_session()
-    flash("You are logged out.")
+    flash(_("You are logged out."))
     return redirect(url_for("login.login"))
 
 
@@ -31,11 +32,11 @@ def account():
     new = request.form.get("new_password", "")
     try:
         if new != request.form.get("confirm_password", ""):
-            raise AccountError("the new password and its confirmation differ")
+            raise AccountError(_("the new password and its confirmation differ"))
         accounts.change_password(instance().store, current_user().name, new, current_actor(),
                                  current=request.form.get("current_password", ""))
     except AccountError as exc:
         return render_template("account.html", error=str(exc)), 400
     end_session()
-    flash("Your password is changed. Log in again with the new one.")
+    flash(_("Your password is changed. Log in again with the new one."))
     return redirect(url_for("login.login"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from geoapp import accounts, administration
+from geoapp.i18n import _, ngettext
 from geoapp.users import ROLES, AccountError
-from geoapp.views import instance
+from geoapp.views import instance, role_names
 from geoapp.views.access import current_actor, require_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,8 +26,9 @@ def delete_upload(upload_id: int):
     """Delete one whole upload and everything that came with it."""
     deleted = administration.delete_upload(instance().store, upload_id, current_actor())
     if deleted is None:
-        abort(404, description=f"There is no upload {upload_id}.")
-    flash(f"Deleted upload {upload_id} ({deleted['filename']}, {deleted['rows']} rows).")
+        abort(404, description=_("There is no upload %(id)d.", id=upload_id))
+    flash(ngettext("Deleted upload %(id)d (%(file)s, %(num)d row).", "Deleted upload %(id)d (%(file)s, %(num)d rows).",
+                   deleted["rows"], id=upload_id, file=deleted["filename"]))
     return redirect(url_for("admin.uploads"))
 
 
@@ -43,7 +45,7 @@ def accounts_page():
         except AccountError as exc:
             return render_template("admin/accounts.html", accounts=accounts.list_accounts(store), roles=ROLES,
                                    error=str(exc)), 400
-        flash(f"Added {form['name'].strip()} as {form['role']}.")
+        flash(_("Added %(name)s as %(role)s.", name=form["name"].strip(), role=role_names()[form["role"]]))
         return redirect(url_for("admin.accounts_page"))
     return render_template("admin/accounts.html", accounts=accounts.list_accounts(store), roles=ROLES)
 
@@ -55,9 +57,9 @@ def remove_account(name: str):
     try:
         accounts.remove_account(instance().store, name, current_actor())
     except AccountError as exc:
-        flash(f"Not removed: {exc}.")
+        flash(_("Not removed: %(reason)s.", reason=exc))
     else:
-        flash(f"Removed {name}.")
+        flash(_("Removed %(name)s.", name=name))
     return redirect(url_for("admin.accounts_page"))
 
 

@@ -20,7 +20,7 @@ bp = Blueprint("field", __name__)
 @require_role("uploader")
 def form():
     """Show the field form (Swedish first)."""
-    return render_template("field.html", form=field_form(instance()), lang="sv")
+    return render_template("field.html", form=field_form(instance()))
 
 
 @bp.get("/observations/field-sw.js")

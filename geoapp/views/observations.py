@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from geoapp.i18n import _
 from geoapp.ingest import import_observations
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
 from geoapp.views import instance
@@ -36,7 +37,7 @@ def upload():
     """Import the uploaded file (field `file`, optional `walk`) and report the outcome."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return reply(rejected("(no file)", [RowError("(no file)", None, "file", "", "choose a file to upload")]), 400)
+        return reply(rejected("(no file)", [RowError("(no file)", None, "file", "", _("choose a file to upload"))]), 400)
     walk = request.form.get("walk", "").strip() or None
     sheet = request.form.get("sheet", "").strip() or None
     report = import_observations(instance(), upload.read(), upload.filename, walk=walk, uploaded_by=current_user().name, sheet=sheet)
@@ -47,5 +48,6 @@ def upload():
 def too_large(_error):
     """Explain the size limit instead of a bare 413."""
     limit = instance().settings["MAX_UPLOAD_MB"]
-    message = f"the file is larger than {limit} MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files"
+    message = _("the file is larger than %(n)s MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files",
+                n=limit)
     return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)]), 413)

@@ -7,7 +7,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 from geoapp import config
 from geoapp.activities import publish_for_periods
 from geoapp.colors import color_scale
+from geoapp.i18n import _, language
 from geoapp.maps import build_view_maps, render_parts
+from geoapp.periods import KIND_NAMES
 from geoapp.publication import QueryError, map_page
 from geoapp.security import csp_nonce
 from geoapp.views import instance
@@ -31,7 +33,7 @@ def index():
     except QueryError as exc:
         abort(400, description=str(exc))
     vocabulary = geoapp.vocabulary()
-    labels = {c.key: c.en for c in vocabulary.categories}
+    labels = {c.key: c.label(language()) for c in vocabulary.categories}
     classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
     chosen = page.published.request
     activities = publish_for_periods(geoapp, chosen.area, chosen.periods)
@@ -40,5 +42,6 @@ def index():
     return render_template(
         "map.html", published=page.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps], classes=classes, labels=labels,
         areas=page.areas[["id", "name", "kind", "approximation"]].to_dict("records"), categories=vocabulary.categories,
-        period_groups=page.period_groups, delay=geoapp.settings["ACTIVITY_DELAY_DAYS"],
+        period_groups=page.period_groups, period_kinds={kind: _(name) for kind, name in KIND_NAMES.items()},
+        delay=geoapp.settings["ACTIVITY_DELAY_DAYS"],
     )
