@@ -105,9 +105,9 @@ def observations() -> None:
 @click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
 def observations_import(file: Path, walk: str | None, sheet: str | None) -> None:
     """Import a walk's observations from CSV, XLSX, GeoJSON or GeoPackage (all or nothing)."""
-    from geoapp.ingest import import_observations
+    from geoapp.ingest import import_observation_file
 
-    report = import_observations(current_app.extensions["geoapp"], file.read_bytes(), file.name, walk=walk, sheet=sheet)
+    report = import_observation_file(current_app.extensions["geoapp"], file, walk=walk, sheet=sheet)
     echo_report(report)
 
 

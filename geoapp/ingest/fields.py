@@ -25,6 +25,7 @@ POSITIVE = {**{w: True for w in YES}, **{w: False for w in NO}}
 OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 SWEDISH_CLOCK = re.compile(r"(?:\s+kl\.?)?\s+(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?$", re.IGNORECASE)
 EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 DATE_HINT = "expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30"
 
 
@@ -93,7 +94,18 @@ def _time_problem(text: str, value, naive) -> str:
         return "the date is in the future" if value > EARLIEST else "the date is before the year 2000"
     if naive is not None and pd.notna(naive):
         return "this local time does not exist or occurs twice at a daylight-saving change; add the offset (+01:00 or +02:00)"
+    day = ISO_DAY.match(text)
+    if day and not _is_calendar_day(*map(int, day.groups())):
+        return "there is no such day in the calendar"
     return DATE_HINT
+
+
+def _is_calendar_day(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def combine_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import PureWindowsPath
+from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
@@ -40,9 +40,8 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
                         uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
-    limit = instance.settings["MAX_UPLOAD_MB"]
-    if len(data) > limit * 2**20:
-        return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")])
+    if len(data) > instance.settings["MAX_UPLOAD_MB"] * 2**20:
+        return _too_large(name, instance.settings)
     digest = hashlib.sha256(data).hexdigest()
     with instance.store.connect() as conn:
         earlier = stored.find_upload(conn, KIND, digest)
@@ -67,6 +66,18 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
         if earlier:
             return _already(name, earlier)
         return _save(instance, checked, name, digest, uploaded_by)
+
+
+def import_observation_file(instance, path: Path, walk: str | None = None, sheet: str | None = None) -> ImportReport:
+    """Import a file from disk; one over the size limit is refused before it is read."""
+    if path.stat().st_size > instance.settings["MAX_UPLOAD_MB"] * 2**20:
+        return _too_large(clean_filename(path.name), instance.settings)
+    return import_observations(instance, path.read_bytes(), path.name, walk=walk, sheet=sheet)
+
+
+def _too_large(name: str, settings: dict) -> ImportReport:
+    limit = settings["MAX_UPLOAD_MB"]
+    return rejected(name, [RowError(name, None, None, "", f"the file is larger than {limit} MiB (GEOAPP_MAX_UPLOAD_MB)")])
 
 
 def _already(name: str, earlier: stored.UploadRecord) -> ImportReport:

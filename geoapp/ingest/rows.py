@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +17,7 @@ from geoapp.ingest.report import RowError, show_value
 from geoapp.model import WGS84, SWEREF99TM, Vocabulary
 
 MAX_WALK_NAME = 255
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_COMMENT = 2000
 OBSERVATION_COLUMNS = ["walk", "observed_at", "category", "severity", "positive", "comment", "lon", "lat", "e", "n",
                        "area_code"]
@@ -101,6 +103,9 @@ def _times(table: RawTable, found: Findings) -> pd.Series:
 def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
     """Return each row's walk: its own cell, else the walk given with the upload."""
     given = " ".join((walk or "").split())
+    problem = _walk_problem(given, "") if given else None
+    if problem:
+        found.errors.append(RowError(found.filename, None, None, show_value(given), f"the walk given with the upload: {problem}"))
     if "walk" not in found.columns.fields:
         return pd.Series(given, index=table.cells.index, dtype=object)
     column = found.header("walk")
@@ -118,6 +123,9 @@ def _walk_problem(name: str, given: str) -> str | None:
         return f"this row's walk differs from the walk given with the upload ({show_value(given)})"
     if len(name) > MAX_WALK_NAME:
         return f"the walk name is longer than {MAX_WALK_NAME} characters"
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in name):
+        # Terminal escapes and bidirectional overrides would make the name print as something else.
+        return "the walk name contains control characters"
     return None
 
 
