@@ -44,7 +44,12 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
 
     if demo:
         start_demo(current_app.extensions["geoapp"])
-    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads)
+    # waitress reads a whole request body before the app sees it; bodies far beyond the upload limit are
+    # refused at their headers, so nobody can fill the disk with them. Up to twice the limit, the app
+    # answers with its own explanation.
+    body_limit = 2 * current_app.config["MAX_CONTENT_LENGTH"]
+    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads,
+                           max_request_body_size=body_limit)
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"geoapp is serving on http://{shown_host}:{server.effective_port}/ (Ctrl+C stops it)", err=False)
     sys.stdout.flush()

@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,11 @@ POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://
 BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+@contextmanager
+def fresh_database(backend: str, folder: Path):
+    """Yield the URL of an empty database: an SQLite file in `folder`, or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -43,6 +44,13 @@ def database_url(request, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -88,21 +96,24 @@ def log_in(client, name: str, password: str = TEST_PASSWORD):
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
 
 
+def client_as(app, role: str, name: str):
+    """Return a test client of `app` logged in as a new account `name` of `role`."""
+    # The client sends its session's CSRF token with every request, so tests can post forms directly.
+    add_account(app.extensions["geoapp"].store, name, role, TEST_PASSWORD, Actor("tests"))
+    client = app.test_client()
+    assert log_in(client, name).status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
+    client.user_name = name
+    return client
+
+
 @pytest.fixture
 def as_role(app):
     """Return a factory of test clients logged in as a new account of a role, on `app` or another app."""
-    # Each client sends its session's CSRF token with every request, so tests can post forms directly.
     names = itertools.count(1)
 
     def login(role: str, on=None, name: str | None = None):
-        target = on or app
-        name = name or f"{role}-{next(names)}"
-        add_account(target.extensions["geoapp"].store, name, role, TEST_PASSWORD, Actor("tests"))
-        client = target.test_client()
-        assert log_in(client, name).status_code == 302
-        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
-        client.user_name = name
-        return client
+        return client_as(on or app, role, name or f"{role}-{next(names)}")
 
     return login
 

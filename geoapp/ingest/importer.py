@@ -23,7 +23,7 @@ MAX_FILENAME = 120
 def clean_filename(filename: str | None) -> str:
     """Return the file's own name without folders, control characters or excess length."""
     name = PureWindowsPath((filename or "").replace("\x00", "")).name  # splits on both / and \\
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "upload"
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".") or "upload"  # never a hidden or dot-dot name
     if len(name) <= MAX_FILENAME:
         return name
     stem, dot, suffix = name.rpartition(".")

@@ -50,7 +50,7 @@ class Findings:
         """Record `problems` (row -> message) against `column`, showing that row's value from `shown`."""
         for row, message in problems.items():
             value = show_value(shown[row]) if shown is not None else ""
-            self.errors.append(RowError(self.filename, row, column, value, message))
+            self.errors.append(RowError(self.filename, int(row), column, value, message))  # not numpy's int64
         self.bad_rows.update(problems)
         return set(problems)
 
