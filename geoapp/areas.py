@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +58,8 @@ def read_area_file(source: AreaSource) -> gpd.GeoDataFrame:
     if not source.path.exists():
         raise AreaFileError(f"{name}: no such file")
     try:
-        info = pyogrio.read_info(source.path, layer=source.layer)
+        with quiet_gdal():
+            info = pyogrio.read_info(source.path, layer=source.layer)
     except Exception as exc:  # pyogrio raises several GDAL-derived types for unreadable files
         raise AreaFileError(f"{name}: cannot be read as GeoPackage, GeoJSON or Shapefile ({_first_line(exc)})") from None
     fields = list(info["fields"])
@@ -66,12 +69,21 @@ def read_area_file(source: AreaSource) -> gpd.GeoDataFrame:
     if not info.get("crs"):
         raise AreaFileError(f"{name}: the file declares no coordinate reference system (CRS); add one and retry")
     try:
-        frame = pyogrio.read_dataframe(
-            source.path, layer=source.layer, columns=[source.code_field, source.name_field], where=source.where
-        )
+        with quiet_gdal():
+            frame = pyogrio.read_dataframe(
+                source.path, layer=source.layer, columns=[source.code_field, source.name_field], where=source.where
+            )
     except Exception as exc:
         raise AreaFileError(f"{name}: cannot read the features ({_first_line(exc)}); check --where and --layer") from None
     return _clean(frame, source, name)
+
+
+@contextmanager
+def quiet_gdal():
+    """Silence GDAL's warnings about a damaged or unusual file; what matters is raised or checked after."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def _first_line(exc: Exception) -> str:

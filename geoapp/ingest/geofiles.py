@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
-from contextlib import contextmanager
 
 import pandas as pd
 
+from geoapp.areas import quiet_gdal
 from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
 from geoapp.ingest.report import FileRejected
 from geoapp.model import WGS84
@@ -87,8 +86,9 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
     """Read the first (or the named) layer of a GeoPackage as QField and QGIS write it."""
     import pyogrio
 
-    # Read from memory (GDAL's /vsimem/): no temporary file exists that a crash could leave behind.
-    with _in_memory():
+    # Read from memory (GDAL's /vsimem/, which warns of the missing .gpkg extension): no temporary file
+    # exists that a crash could leave behind.
+    with quiet_gdal():
         try:
             layers = [str(name) for name, _ in pyogrio.list_layers(data)]
         except Exception:  # GDAL reports damaged files with several exception types
@@ -107,14 +107,6 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
         except Exception:
             raise FileRejected("the GeoPackage layer cannot be read") from None
     return _table_from_frame(frame)
-
-
-@contextmanager
-def _in_memory():
-    """Silence GDAL's notice that an in-memory GeoPackage lacks the .gpkg file extension."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
-        yield
 
 
 def _table_from_frame(frame) -> RawTable:

@@ -177,6 +177,7 @@ def table_from_records(headers: list[str], records: list, numbers: list[int], he
     for number, record in zip(numbers, records):
         if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
             problems[number] = f"the row has {len(record)} cells but the header only {width} columns"
-    cells = pd.DataFrame([list(r[:width]) for r in records], index=numbers, columns=range(width), dtype=object)
-    cells = cells.reindex(columns=range(width))
+    # Short records are padded here: pandas refuses ragged rows when none of them is full width.
+    padded = [[*r[:width], *[None] * (width - len(r))] for r in records]
+    cells = pd.DataFrame(padded, index=numbers, columns=range(width), dtype=object)
     return RawTable(headers=headers, cells=cells, header_row=header_row, row_problems=problems)
