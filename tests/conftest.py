@@ -143,22 +143,23 @@ def serve(tmp_path):
 
     processes = []
 
-    def environment(env) -> dict:
+    def environment(env, os_env=None) -> dict:
         return {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served"),
-                **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
+                **(os_env or {}), **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
 
     def run(*args, stdin: str = "", **env) -> subprocess.CompletedProcess:
         """Run another `geoapp` command against the same instance, e.g. to add an account."""
         return subprocess.run([sys.executable, "-m", "geoapp", *args], input=stdin, capture_output=True, text=True,
                               env=environment(env), timeout=120)
 
-    def start(*args, **env) -> str:
-        """Return the base URL; the lines printed before it are kept in start.output."""
+    def start(*args, os_env: dict | None = None, **env) -> str:
+        """Return the base URL; the lines printed before it are kept in start.output, the process in start.process."""
         process = subprocess.Popen(
             [sys.executable, "-m", "geoapp", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment(env),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment(env, os_env),
         )
         processes.append(process)
+        start.process = process
         start.output = []
         for line in process.stdout:
             start.output.append(line)
