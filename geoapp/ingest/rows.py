@@ -17,6 +17,7 @@ from geoapp.ingest.report import RowError, show_value
 from geoapp.model import WGS84, SWEREF99TM, Vocabulary
 
 MAX_WALK_NAME = 255
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_COMMENT = 2000
 OBSERVATION_COLUMNS = ["walk", "observed_at", "category", "severity", "positive", "comment", "lon", "lat", "e", "n",
@@ -133,7 +134,8 @@ def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
     """Redact every comment; the raw text goes no further than this function."""
     if "comment" not in found.columns.fields:
         return pd.Series(None, index=table.cells.index, dtype=object), Counter()
-    text = parse.as_text(table.cells[found.columns.fields["comment"]])
+    # Control characters (NUL above all, which PostgreSQL refuses in text) carry nothing a reader needs.
+    text = parse.as_text(table.cells[found.columns.fields["comment"]]).str.replace(CONTROL, "", regex=True)
     clean, counts = redact_all(text)
     long = {row: f"the comment is longer than {MAX_COMMENT} characters" for row, t in clean.items() if len(t) > MAX_COMMENT}
     found.add(long, found.header("comment"), clean)
