@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +59,8 @@ def read_area_file(source: AreaSource) -> gpd.GeoDataFrame:
     if not source.path.exists():
         raise AreaFileError(_("%(file)s: no such file", file=name))
     try:
-        info = pyogrio.read_info(source.path, layer=source.layer)
+        with quiet_gdal():
+            info = pyogrio.read_info(source.path, layer=source.layer)
     except Exception as exc:  # pyogrio raises several GDAL-derived types for unreadable files
         raise AreaFileError(_("%(file)s: cannot be read as GeoPackage, GeoJSON or Shapefile (%(reason)s)", file=name,
                                reason=_first_line(exc))) from None
@@ -70,13 +73,22 @@ def read_area_file(source: AreaSource) -> gpd.GeoDataFrame:
         raise AreaFileError(_("%(file)s: the file declares no coordinate reference system (CRS); add one and retry",
                                file=name))
     try:
-        frame = pyogrio.read_dataframe(
-            source.path, layer=source.layer, columns=[source.code_field, source.name_field], where=source.where
-        )
+        with quiet_gdal():
+            frame = pyogrio.read_dataframe(
+                source.path, layer=source.layer, columns=[source.code_field, source.name_field], where=source.where
+            )
     except Exception as exc:
         raise AreaFileError(_("%(file)s: cannot read the features (%(reason)s); check --where and --layer", file=name,
                                reason=_first_line(exc))) from None
     return _clean(frame, source, name)
+
+
+@contextmanager
+def quiet_gdal():
+    """Silence GDAL's warnings about a damaged or unusual file; what matters is raised or checked after."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def _first_line(exc: Exception) -> str:

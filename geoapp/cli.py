@@ -48,7 +48,12 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
 
     if demo:
         start_demo(current_app.extensions["geoapp"])
-    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads)
+    # waitress reads a whole request body before the app sees it; bodies far beyond the upload limit are
+    # refused at their headers, so nobody can fill the disk with them. Up to twice the limit, the app
+    # answers with its own explanation.
+    body_limit = 2 * current_app.config["MAX_CONTENT_LENGTH"]
+    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads,
+                           max_request_body_size=body_limit)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{server.effective_port}/"
     click.echo(_("geoapp is serving on %(url)s (Ctrl+C stops it)", url=url), err=False)
@@ -113,9 +118,9 @@ def observations() -> None:
 @click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
 def observations_import(file: Path, walk: str | None, sheet: str | None) -> None:
     """Import a walk's observations from CSV, XLSX, GeoJSON or GeoPackage (all or nothing)."""
-    from geoapp.ingest import import_observations
+    from geoapp.ingest import import_observation_file
 
-    report = import_observations(current_app.extensions["geoapp"], file.read_bytes(), file.name, walk=walk, sheet=sheet)
+    report = import_observation_file(current_app.extensions["geoapp"], file, walk=walk, sheet=sheet)
     echo_report(report)
 
 

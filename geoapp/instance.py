@@ -15,7 +15,7 @@ from geoapp.i18n import language
 from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
-from geoapp.store import Store
+from geoapp.store import AREAS_VERSION, Store
 from geoapp.store.areas import count_areas, load_areas, save_areas
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
@@ -31,6 +31,7 @@ class Instance:
     store: Store
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _building: dict = field(default_factory=dict)
 
     @property
     def data_dir(self) -> Path:
@@ -49,8 +50,12 @@ class Instance:
         """Return the category vocabulary from the data folder."""
         return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
+    def areas_version(self, version: int) -> int:
+        """Return the version of the stored boundaries, read once per data version."""
+        return self._cached("areas_version", version, lambda: self.store.data_version(AREAS_VERSION))
+
     def area_frame(self, version: int | None = None) -> gpd.GeoDataFrame:
-        """Return stored areas and their groups, cached until the data changes (pass a version already read)."""
+        """Return stored areas and their groups, cached until the boundaries change (pass a data version already read)."""
         version = self.store.data_version() if version is None else version
 
         def build() -> gpd.GeoDataFrame:
@@ -58,26 +63,41 @@ class Instance:
                 stored = load_areas(conn)
             return area_files.build_area_frame(stored, area_files.load_groups(self.groups_file))
 
-        return self._cached("areas", version, build)
+        # Keyed by the boundaries' own version: an upload of observations does not rebuild them.
+        return self._cached("areas", self.areas_version(version), build)
 
     def display_areas(self, version: int | None = None) -> dict[str, dict]:
-        """Return each area's simplified WGS84 GeoJSON feature, cached per language until the data changes."""
+        """Return each area's simplified WGS84 GeoJSON feature, cached per language until the boundaries change."""
         version = self.store.data_version() if version is None else version
         # Tooltips are in the page's language, so each language has its own copy.
-        return self._cached(("display_areas", language()), version, lambda: display_area_features(self.area_frame(version)))
+        return self._cached(("display_areas", language()), self.areas_version(version),
+                            lambda: display_area_features(self.area_frame(version)))
 
     def _cached(self, key: Any, version: Any, build):
+        hit = self._lookup(key, version)
+        if hit is not None:
+            return hit[0]
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one thread builds a missing value; the others wait for it rather than build it too
+            hit = self._lookup(key, version)
+            if hit is not None:
+                return hit[0]
+            value = build()
+            with self._lock:
+                self._cache.pop(key, None)
+                self._cache[key] = (version, value)
+                while len(self._cache) > CACHE_ENTRIES:
+                    evicted = next(iter(self._cache))
+                    self._cache.pop(evicted)
+                    self._building.pop(evicted, None)
+        return value
+
+    def _lookup(self, key: Any, version: Any) -> tuple | None:
+        """Return (value,) when `key` is cached at `version`, else None."""
         with self._lock:
             hit = self._cache.get(key)
-            if hit is not None and hit[0] == version:
-                return hit[1]
-        value = build()
-        with self._lock:
-            self._cache.pop(key, None)
-            self._cache[key] = (version, value)
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.pop(next(iter(self._cache)))
-        return value
+            return (hit[1],) if hit is not None and hit[0] == version else None
 
     def load_default_areas(self) -> None:
         """Import the shipped boundaries when the database has none."""

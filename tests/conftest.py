@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,18 +28,11 @@ POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://
 BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
-    with empty_database(request.param, tmp_path) as url:
-        yield url
-
-
-@contextlib.contextmanager
-def empty_database(backend: str, tmp_path: Path):
-    """Yield the URL of an empty database of `backend` (sqlite or postgresql), removed afterwards."""
+@contextmanager
+def fresh_database(backend: str, folder: Path):
+    """Yield the URL of an empty database: an SQLite file in `folder`, or a fresh PostgreSQL schema."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -51,6 +44,13 @@ def empty_database(backend: str, tmp_path: Path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -96,21 +96,24 @@ def log_in(client, name: str, password: str = TEST_PASSWORD):
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
 
 
+def client_as(app, role: str, name: str):
+    """Return a test client of `app` logged in as a new account `name` of `role`."""
+    # The client sends its session's CSRF token with every request, so tests can post forms directly.
+    add_account(app.extensions["geoapp"].store, name, role, TEST_PASSWORD, Actor("tests"))
+    client = app.test_client()
+    assert log_in(client, name).status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
+    client.user_name = name
+    return client
+
+
 @pytest.fixture
 def as_role(app):
     """Return a factory of test clients logged in as a new account of a role, on `app` or another app."""
-    # Each client sends its session's CSRF token with every request, so tests can post forms directly.
     names = itertools.count(1)
 
     def login(role: str, on=None, name: str | None = None):
-        target = on or app
-        name = name or f"{role}-{next(names)}"
-        add_account(target.extensions["geoapp"].store, name, role, TEST_PASSWORD, Actor("tests"))
-        client = target.test_client()
-        assert log_in(client, name).status_code == 302
-        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
-        client.user_name = name
-        return client
+        return client_as(on or app, role, name or f"{role}-{next(names)}")
 
     return login
 
@@ -140,22 +143,23 @@ def serve(tmp_path):
 
     processes = []
 
-    def environment(env) -> dict:
+    def environment(env, os_env=None) -> dict:
         return {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served"),
-                **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
+                **(os_env or {}), **{f"GEOAPP_{k}": str(v) for k, v in env.items()}}
 
     def run(*args, stdin: str = "", **env) -> subprocess.CompletedProcess:
         """Run another `geoapp` command against the same instance, e.g. to add an account."""
         return subprocess.run([sys.executable, "-m", "geoapp", *args], input=stdin, capture_output=True, text=True,
                               env=environment(env), timeout=120)
 
-    def start(*args, **env) -> str:
-        """Return the base URL; the lines printed before it are kept in start.output."""
+    def start(*args, os_env: dict | None = None, **env) -> str:
+        """Return the base URL; the lines printed before it are kept in start.output, the process in start.process."""
         process = subprocess.Popen(
             [sys.executable, "-m", "geoapp", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment(env),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment(env, os_env),
         )
         processes.append(process)
+        start.process = process
         start.output = []
         for line in process.stdout:
             start.output.append(line)

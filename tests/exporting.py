@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.conftest import empty_database
+from tests.conftest import fresh_database
 from tests.observations import store_observations
 from tests.test_planmap import walk_data
 
@@ -25,7 +25,7 @@ TILE_RGB = (143, 0, 255)  # a colour no map element uses
 @pytest.fixture(params=["sqlite"])
 def database_url(request, tmp_path):
     """Export tests read numbers through published_view, whose storage is tested on both backends elsewhere."""
-    with empty_database(request.param, tmp_path) as url:
+    with fresh_database(request.param, tmp_path) as url:
         yield url
 
 

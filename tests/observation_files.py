@@ -116,3 +116,11 @@ def big_csv(rows: int) -> bytes:
         lines.append(f"{minute};{lat + (i % 97) * 1e-6:.6f};{lon:.6f};{'belysning' if i % 2 else 'litter'};"
                      f"{1 + i % 3};{'Mörkt' if i % 5 == 0 else ''};Stor vandring {i // 10_000}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def table_dump(store) -> dict[str, list[tuple]]:
+    """Return every row of every table, ordered, to compare a database's content before and after."""
+    from geoapp.store.schema import metadata
+
+    with store.connect() as conn:
+        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.columns))] for t in metadata.sorted_tables}

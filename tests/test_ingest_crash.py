@@ -8,37 +8,14 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from tests.conftest import ROOT
+from tests.crash import writing
 from tests.observation_files import big_csv, counts, run
 
 ROWS = 40_000
-
-
-@contextmanager
-def writing(database_url: str, instance: Path, application: str):
-    """Yield a check that is true once the import is writing observations inside its transaction."""
-    if database_url.startswith("sqlite"):
-        wal = instance / "crash.sqlite3-wal"
-        start = wal.stat().st_size if wal.exists() else 0
-        yield lambda: wal.exists() and wal.stat().st_size > start + 2 * 2**20
-        return
-    engine = create_engine(database_url.split("?")[0], poolclass=NullPool)
-    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :a AND query ILIKE 'INSERT INTO observations%'")
-
-    def check() -> bool:
-        with engine.connect() as conn:
-            return conn.execute(query, {"a": application}).scalar() > 0
-    try:
-        yield check
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.slow
@@ -50,7 +27,7 @@ def test_sigkill_mid_import_leaves_all_or_nothing(make_app, database_url, tmp_pa
     path = tmp_path / "big.csv"
     path.write_bytes(big_csv(ROWS))
     env = {**os.environ, "GEOAPP_DATABASE_URL": url, "GEOAPP_INSTANCE_PATH": str(tmp_path / "instance"), "GEOAPP_TILES": "none"}
-    with writing(url, tmp_path, application) as ready:
+    with writing(url, application) as ready:
         process = subprocess.Popen([sys.executable, "-m", "geoapp", "observations", "import", str(path)], cwd=ROOT,
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120

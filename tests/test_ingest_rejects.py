@@ -57,7 +57,7 @@ CASES = [
     ("metres in lat/lon", lambda: sweref_in_wgs84_columns(), "a.csv", 4, "look like SWEREF 99 TM"),
     ("outside every area", lambda: with_cell("lat", "60.60"), "a.csv", 4, "outside every loaded area; the nearest"),
     ("bad date", lambda: with_cell("date", "14/3/2025"), "a.csv", 4, "expected a date like 2025-03-14"),
-    ("impossible date", lambda: with_cell("date", "2025-02-30"), "a.csv", 4, "expected a date"),
+    ("impossible date", lambda: with_cell("date", "2025-02-30"), "a.csv", 4, "no such day in the calendar"),
     ("future date", lambda: with_cell("date", "2999-01-01"), "a.csv", 4, "in the future"),
     ("missing local hour", lambda: with_cell("date", "2025-03-30 02:30"), "a.csv", 4, "daylight-saving"),
     ("severity out of range", lambda: with_cell("severity", "4"), "a.csv", 4, "1 (minor), 2 (notable) or 3"),

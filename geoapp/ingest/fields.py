@@ -26,6 +26,7 @@ POSITIVE = {**{w: True for w in YES}, **{w: False for w in NO}}
 OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 SWEDISH_CLOCK = re.compile(r"(?:\s+kl\.?)?\s+(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?$", re.IGNORECASE)
 EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
 DATE_HINT = N_("expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30")
 
 
@@ -93,8 +94,16 @@ def _time_problem(text: str, value, naive) -> str:
     if pd.notna(value):
         return _("the date is in the future") if value > EARLIEST else _("the date is before the year 2000")
     if naive is not None and pd.notna(naive):
-        return _("this local time does not exist or occurs twice at a daylight-saving change; add the offset (+01:00 or +02:00)")
-    return _(DATE_HINT)
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
+DATE_HINT = N_("expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30")
+
+
+def _is_calendar_day(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def combine_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
+from geoapp.areas import quiet_gdal
 from geoapp.i18n import _
 from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
 from geoapp.ingest.report import FileRejected
@@ -68,6 +67,8 @@ def _point(geometry) -> tuple[float, float, str | None]:
         x, y = float(coords[0]), float(coords[1])
     except (TypeError, ValueError, IndexError, KeyError, OverflowError):
         return nan, nan, _("the Point has no usable coordinates")
+    if not (math.isfinite(x) and math.isfinite(y)):  # JSON as Python reads it allows NaN and Infinity
+        return nan, nan, _("the Point's coordinates are not finite numbers")
     return x, y, None
 
 
@@ -86,11 +87,11 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
     """Read the first (or the named) layer of a GeoPackage as QField and QGIS write it."""
     import pyogrio
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.gpkg"
-        path.write_bytes(data)
+    # Read from memory (GDAL's /vsimem/, which warns of the missing .gpkg extension): no temporary file
+    # exists that a crash could leave behind.
+    with quiet_gdal():
         try:
-            layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+            layers = [str(name) for name, _ in pyogrio.list_layers(data)]
         except Exception:  # GDAL reports damaged files with several exception types
             raise FileRejected(_("the file is not a valid GeoPackage")) from None
         if not layers:
@@ -98,10 +99,10 @@ def read_geopackage(data: bytes, limits: Limits, layer: str | None = None) -> Ra
         if layer is not None and layer not in layers:
             raise FileRejected(_("no layer named %(layer)r; the GeoPackage has: %(layers)s", layer=layer, layers=", ".join(layers)))
         try:
-            info = pyogrio.read_info(path, layer=layer or layers[0])
+            info = pyogrio.read_info(data, layer=layer or layers[0])
             if info["features"] > limits.max_rows:
                 raise FileRejected(too_many_rows(limits))
-            frame = pyogrio.read_dataframe(path, layer=layer or layers[0], fid_as_index=True)
+            frame = pyogrio.read_dataframe(data, layer=layer or layers[0], fid_as_index=True)
         except FileRejected:
             raise
         except Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import PureWindowsPath
+from pathlib import Path, PureWindowsPath
 from typing import Callable
 
 import pandas as pd
@@ -27,7 +27,7 @@ MAX_FILENAME = 120
 def clean_filename(filename: str | None) -> str:
     """Return the file's own name without folders, control characters or excess length."""
     name = PureWindowsPath((filename or "").replace("\x00", "")).name  # splits on both / and \\
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "upload"
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".") or "upload"  # never a hidden or dot-dot name
     if len(name) <= MAX_FILENAME:
         return name
     stem, dot, suffix = name.rpartition(".")
@@ -50,10 +50,10 @@ class Source:
     audit_name: str
 
 
-def oversize(instance, name: str, data: bytes, kind: str = KIND) -> ImportReport | None:
-    """Return the rejection of a file over the upload limit, or None when it is within it."""
+def oversize(instance, name: str, size: int, kind: str = KIND) -> ImportReport | None:
+    """Return the rejection of a file of `size` bytes over the upload limit, or None when it is within it."""
     limit = instance.settings["MAX_UPLOAD_MB"]
-    if len(data) <= limit * 2**20:
+    if size <= limit * 2**20:
         return None
     return rejected(name, [RowError(name, None, None, "", _("the file is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=limit))], kind)
 
@@ -62,7 +62,7 @@ def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str |
             formats: tuple[str, ...] = ALL_FORMATS) -> tuple[str, str, RawTable] | ImportReport:
     """Return the file's clean name, content hash and table, or the report when it goes no further."""
     name = clean_filename(filename)
-    too_large = oversize(instance, name, data, kind)
+    too_large = oversize(instance, name, len(data), kind)
     if too_large:
         return too_large
     digest = hashlib.sha256(data).hexdigest()
@@ -82,7 +82,7 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
                         uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
-    too_large = oversize(instance, name, data)
+    too_large = oversize(instance, name, len(data))
     if too_large:
         return too_large
     source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
@@ -121,6 +121,14 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
 def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
     """Return the report on a file whose very content was imported before."""
     return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
+
+
+def import_observation_file(instance, path: Path, walk: str | None = None, sheet: str | None = None) -> ImportReport:
+    """Import a file from disk; one over the size limit is refused before it is read."""
+    too_large = oversize(instance, clean_filename(path.name), path.stat().st_size)
+    if too_large:
+        return too_large
+    return import_observations(instance, path.read_bytes(), path.name, walk=walk, sheet=sheet)
 
 
 def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -> ImportReport:

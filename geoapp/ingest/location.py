@@ -81,8 +81,10 @@ def place(x: pd.Series, y: pd.Series, crs: str) -> Placed:
         e, n = x.to_numpy(float), y.to_numpy(float)  # exactly as given, not via a round trip
     index = x.index
     # Centimetres and about a centimetre in degrees: finer than any phone, stable for duplicate checks.
-    return Placed(pd.Series(np.round(lon, 7), index), pd.Series(np.round(lat, 7), index),
-                  pd.Series(np.round(e, 2), index), pd.Series(np.round(n, 2), index))
+    # Absurd inputs such as 1e308 overflow here; the range checks refuse those rows anyway.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return Placed(pd.Series(np.round(lon, 7), index), pd.Series(np.round(lat, 7), index),
+                      pd.Series(np.round(e, 2), index), pd.Series(np.round(n, 2), index))
 
 
 def valid_crs(crs: str | None) -> str | None:

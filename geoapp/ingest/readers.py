@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -14,6 +15,10 @@ from geoapp.ingest.report import FileRejected
 
 FORMATS = "CSV, XLSX, GeoJSON or GeoPackage"
 DELIMITERS = (";", ",", "\t")
+UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+# Byte order marks of encodings that are text but not one geoapp reads (longest first).
+OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+                   (b"\xfe\xff", "UTF-16"))
 
 
 @dataclass(frozen=True)
@@ -75,17 +80,38 @@ def detect_format(data: bytes, filename: str) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or Windows-1252, as Excel saves in Sweden."""
+    """Decode UTF-8 (with or without BOM) or Windows-1252, as Excel saves in Sweden; refuse a mix of both."""
+    encoding = next((name for bom, name in OTHER_ENCODINGS if data.startswith(bom)), None)
+    if encoding:
+        raise FileRejected(f"the text is {encoding}; save it as CSV UTF-8")
     if b"\x00" in data:
         raise FileRejected(_("the file is binary, not text (accepted: %(formats)s)", formats=FORMATS))
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        failed_line = data.count(b"\n", 0, exc.start) + 1
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise FileRejected(_("the text is neither UTF-8 nor Windows-1252; save it as CSV UTF-8")) from None
+    utf8_line = _first_utf8_line(data)
+    if utf8_line is not None:
+        # Read as Windows-1252, the UTF-8 lines would be stored garbled ('VÃ¤stra'), so refuse rather than guess.
+        raise FileRejected(_("the file mixes UTF-8 (line %(utf8)d) and Windows-1252 (line %(cp1252)d) text; "
+                             "save it again as CSV UTF-8", utf8=utf8_line, cp1252=failed_line))
+    return text
+
+
+def _first_utf8_line(data: bytes) -> int | None:
+    """Return the number of the first line holding non-ASCII UTF-8, or None."""
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return number
+    return None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -103,7 +129,11 @@ def read_csv(text: str, limits: Limits) -> RawTable:
         # pandas' C parser for the common, rectangular file; the csv module for everything else.
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, nrows=limits.max_rows + 1000, engine="c")
-    except (pd.errors.ParserError, ValueError):
+    except (pd.errors.ParserError, ValueError) as exc:
+        unclosed = UNCLOSED_QUOTE.search(str(exc))
+        if unclosed:  # csv's lenient mode would swallow the rest of the file into one cell
+            raise FileRejected(f"the file ends inside a quoted cell that starts on row {int(unclosed[1]) + 1}; "
+                               "it may be cut short, or a quote is missing") from None
         return _read_csv_records(text, delimiter, limits)
     frame.index = frame.index + 1
     filled = frame.ne("").any(axis=1)
@@ -150,6 +180,7 @@ def table_from_records(headers: list[str], records: list, numbers: list[int], he
         if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
             problems[number] = _("the row has %(cells)d cells but the header only %(columns)d columns", cells=len(record),
                                  columns=width)
-    cells = pd.DataFrame([list(r[:width]) for r in records], index=numbers, columns=range(width), dtype=object)
-    cells = cells.reindex(columns=range(width))
+    # Short records are padded here: pandas refuses ragged rows when none of them is full width.
+    padded = [[*r[:width], *[None] * (width - len(r))] for r in records]
+    cells = pd.DataFrame(padded, index=numbers, columns=range(width), dtype=object)
     return RawTable(headers=headers, cells=cells, header_row=header_row, row_problems=problems)

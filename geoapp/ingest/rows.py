@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -17,6 +18,8 @@ from geoapp.ingest.report import RowError, show_value
 from geoapp.model import WGS84, SWEREF99TM, Vocabulary
 
 MAX_WALK_NAME = 255
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_COMMENT = 2000
 OBSERVATION_COLUMNS = ["walk", "observed_at", "category", "severity", "positive", "comment", "lon", "lat", "e", "n",
                        "area_code"]
@@ -49,7 +52,7 @@ class Findings:
         """Record `problems` (row -> message) against `column`, showing that row's value from `shown`."""
         for row, message in problems.items():
             value = show_value(shown[row]) if shown is not None else ""
-            self.errors.append(RowError(self.filename, row, column, value, message))
+            self.errors.append(RowError(self.filename, int(row), column, value, message))  # not numpy's int64
         self.bad_rows.update(problems)
         return set(problems)
 
@@ -112,6 +115,9 @@ def parse_when(table: RawTable, found: Findings, names: tuple[str, ...]) -> pd.S
 def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
     """Return each row's walk: its own cell, else the walk given with the upload."""
     given = " ".join((walk or "").split())
+    problem = _walk_problem(given, "") if given else None
+    if problem:
+        found.errors.append(RowError(found.filename, None, None, show_value(given), f"the walk given with the upload: {problem}"))
     if "walk" not in found.columns.fields:
         return pd.Series(given, index=table.cells.index, dtype=object)
     column = found.header("walk")
@@ -129,6 +135,9 @@ def _walk_problem(name: str, given: str) -> str | None:
         return _("this row's walk differs from the walk given with the upload (%(walk)s)", walk=show_value(given))
     if len(name) > MAX_WALK_NAME:
         return _("the walk name is longer than %(n)d characters", n=MAX_WALK_NAME)
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in name):
+        # Terminal escapes and bidirectional overrides would make the name print as something else.
+        return _("the walk name contains control characters")
     return None
 
 
@@ -136,7 +145,8 @@ def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:
     """Redact every comment; the raw text goes no further than this function."""
     if "comment" not in found.columns.fields:
         return pd.Series(None, index=table.cells.index, dtype=object), Counter()
-    text = parse.as_text(table.cells[found.columns.fields["comment"]])
+    # Control characters (NUL above all, which PostgreSQL refuses in text) carry nothing a reader needs.
+    text = parse.as_text(table.cells[found.columns.fields["comment"]]).str.replace(CONTROL, "", regex=True)
     clean, counts = redact_all(text)
     too_long = _("the comment is longer than %(n)s characters", n=number(MAX_COMMENT))
     long = {row: too_long for row, t in clean.items() if len(t) > MAX_COMMENT}

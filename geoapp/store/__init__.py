@@ -14,6 +14,8 @@ from sqlalchemy.pool import NullPool
 from geoapp.store import schema
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DATA_VERSION = "data_version"  # every change of anything published
+AREAS_VERSION = "areas_version"  # changes of the stored boundaries only
 
 
 def sqlite_url(instance_path: str | Path) -> str:
@@ -69,27 +71,27 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(1)).scalar() == 1
 
-    def data_version(self) -> int:
-        """Return the counter that every change of published data increments."""
+    def data_version(self, key: str = DATA_VERSION) -> int:
+        """Return the counter that every change of published data increments (or another counter `key`)."""
         with self.connect() as conn:
-            return data_version(conn)
+            return data_version(conn, key)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
 
-def data_version(conn: Connection) -> int:
-    """Return the data version as seen by `conn`."""
-    value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
+def data_version(conn: Connection, key: str = DATA_VERSION) -> int:
+    """Return the data version (or the counter `key`) as seen by `conn`."""
+    value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
     return int(value or 0)
 
 
-def bump_data_version(conn: Connection) -> None:
-    """Increment the data version inside the caller's transaction; caches keyed by it expire."""
+def bump_data_version(conn: Connection, key: str = DATA_VERSION) -> None:
+    """Increment the data version (or the counter `key`) inside the caller's transaction; caches keyed by it expire."""
     table = schema.meta
     # Computed in SQL so that concurrent transactions serialise on the row instead of losing a bump.
     bumped = cast(cast(table.c.value, Integer) + 1, String)
-    done = conn.execute(update(table).where(table.c.key == "data_version").values(value=bumped)).rowcount
+    done = conn.execute(update(table).where(table.c.key == key).values(value=bumped)).rowcount
     if not done:
-        conn.execute(table.insert().values(key="data_version", value="1"))
+        conn.execute(table.insert().values(key=key, value="1"))

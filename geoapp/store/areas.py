@@ -9,7 +9,7 @@ import shapely
 from sqlalchemy import Connection, delete, func, select
 
 from geoapp.model import SWEREF99TM
-from geoapp.store import bump_data_version
+from geoapp.store import AREAS_VERSION, bump_data_version
 from geoapp.store.schema import areas
 
 
@@ -32,6 +32,7 @@ def save_areas(conn: Connection, frame: gpd.GeoDataFrame, source: str, replace: 
         else:
             conn.execute(areas.insert().values(code=row.code, **values))
     bump_data_version(conn)
+    bump_data_version(conn, AREAS_VERSION)
     return len(frame)
 
 

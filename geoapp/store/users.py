@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, delete, func, select, update
 
 from geoapp.store.schema import tokens, users
-from geoapp.users import User
+from geoapp.users import NAME_PATTERN, User
 
 _USER_COLUMNS = (users.c.id, users.c.name, users.c.role, users.c.session_version)
 
@@ -25,8 +25,15 @@ def add_user(conn: Connection, name: str, role: str, password_hash: str) -> User
     return User(new_id, name, role, 0)
 
 
+def _impossible(name: str) -> bool:
+    # A name no account can have is not looked up: PostgreSQL refuses some of them (NUL) outright.
+    return not NAME_PATTERN.match(name or "")
+
+
 def find_user(conn: Connection, name: str) -> User | None:
     """Return the account called `name`, or None."""
+    if _impossible(name):
+        return None
     return _user(conn.execute(select(*_USER_COLUMNS).where(users.c.name == name)).first())
 
 
@@ -37,6 +44,8 @@ def user_by_id(conn: Connection, user_id: int) -> User | None:
 
 def password_hash(conn: Connection, name: str) -> str | None:
     """Return the stored password hash of `name`, or None when there is no such account."""
+    if _impossible(name):
+        return None
     return conn.execute(select(users.c.password_hash).where(users.c.name == name)).scalar()
 
 
@@ -58,6 +67,8 @@ def list_users(conn: Connection) -> list[dict]:
 
 def update_user(conn: Connection, name: str, **values) -> bool:
     """Change an account's role or password hash and end its sessions; return False when absent."""
+    if _impossible(name):
+        return False
     bumped = users.c.session_version + 1
     done = conn.execute(update(users).where(users.c.name == name).values(session_version=bumped, **values))
     return done.rowcount == 1
@@ -70,6 +81,8 @@ def end_sessions(conn: Connection, user_id: int) -> None:
 
 def remove_user(conn: Connection, name: str) -> bool:
     """Delete an account (its tokens go with it); return False when there was none."""
+    if _impossible(name):
+        return False
     return conn.execute(delete(users).where(users.c.name == name)).rowcount == 1
 
 
