@@ -34,6 +34,10 @@ PAGES = [
     (f"/?period={ENCODED}", 400),
     (f"/?category={ENCODED}", 400),
     ("/observations/upload", 200),
+    ("/observations/field", 200),
+    ("/activities/new", 200),
+    ("/followup?area=vastra-borlange&period=2025", 200),
+    ("/followup?area=2081R013&period=2025-T1", 200),
     ("/admin/uploads", 200),
     ("/admin/audit", 200),
     ("/admin/accounts", 200),
@@ -56,6 +60,22 @@ def payload_rows(walk_prefix: str, year_day: str) -> bytes:
         writer.writerow([f"{year_day} 18:{i:02d}", lat, lon, "payload" if i % 2 else "lighting",
                          PAYLOADS[i % len(PAYLOADS)], walk_prefix + PAYLOADS[i % 2]])
     return out.getvalue().encode()
+
+
+def places_and_activities(tmp_path):
+    """Write a places file whose names are payloads and a file of 2025 activities at those places."""
+    places, activities = io.StringIO(), io.StringIO()
+    place_rows, activity_rows = csv.writer(places, delimiter=";"), csv.writer(activities, delimiter=";")
+    place_rows.writerow(["namn", "typ", "latitud", "longitud"])
+    activity_rows.writerow(["plats", "aktivitet", "datum", "tid", "varaktighet", "deltagare"])
+    for i, (lat, lon) in enumerate(PLACES_WGS84):
+        name = f"{PAYLOADS[(i + 1) % len(PAYLOADS)]} plats {i}"
+        place_rows.writerow([name, PAYLOADS[(i + 5) % len(PAYLOADS)], lat, lon])
+        for day, kind in ((3, "medborgardialog"), (4, "polisnärvaro"), (5, "rådgivning")):
+            activity_rows.writerow([name, kind, f"2025-03-{day:02d}", f"1{i}.00", "60", "5"])
+    (tmp_path / "places.csv").write_text(places.getvalue(), encoding="utf-8")
+    (tmp_path / "activities.csv").write_text(activities.getvalue(), encoding="utf-8")
+    return tmp_path / "places.csv", tmp_path / "activities.csv"
 
 
 def data_with_payloads(tmp_path):
@@ -81,6 +101,10 @@ def test_payloads_from_every_input_stay_inert_on_every_page(serve, browser, tmp_
                     ("users", "add", "owner", "--role", "admin")):
         done = serve.run(*command, stdin=TEST_PASSWORD + "\n", **env)
         assert done.returncode == 0, done.stderr
+    places, activities = places_and_activities(tmp_path)
+    for command in (("places", "import", str(places)), ("activities", "import", str(activities))):
+        done = serve.run(*command, **env)
+        assert done.returncode == 0, done.stderr
     (tmp_path / "walks.csv").write_bytes(payload_rows("Kväll ", "2025-02-11"))
     imported = serve.run("observations", "import", str(tmp_path / "walks.csv"), **env)
     assert imported.returncode == 0 and "imported: 12 observations" in imported.stdout, imported.stderr
@@ -103,6 +127,12 @@ def test_payloads_from_every_input_stay_inert_on_every_page(serve, browser, tmp_
         opened.append(open_everything(page))
         check_page(page, url, dialogs, errors)
     assert min(opened[:4]) >= 17 and max(opened[:4]) > 18, "the map pages show areas and cells with tooltips"
+    exported = page.request.get(base + "/export/map.html?area=vastra-borlange&period=2025")
+    assert exported.status == 200
+    (tmp_path / "briefing.html").write_bytes(exported.body())
+    page.goto((tmp_path / "briefing.html").as_uri(), wait_until="load")
+    assert open_everything(page) > 18, "the offline export shows areas and cells with tooltips"
+    check_page(page, "offline HTML export", dialogs, errors)
     context.close()
 
 
