@@ -107,7 +107,7 @@ def test_payloads_from_every_input_stay_inert_on_every_page(serve, browser, tmp_
         assert done.returncode == 0, done.stderr
     (tmp_path / "walks.csv").write_bytes(payload_rows("Kväll ", "2025-02-11"))
     imported = serve.run("observations", "import", str(tmp_path / "walks.csv"), **env)
-    assert imported.returncode == 0 and "imported: 12 observations" in imported.stdout, imported.stderr
+    assert imported.returncode == 0 and "importerad: 12 observationer" in imported.stdout, imported.stderr
     base = serve(**env).rstrip("/")
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
@@ -138,10 +138,10 @@ def test_payloads_from_every_input_stay_inert_on_every_page(serve, browser, tmp_
 
 def log_in(page, base: str) -> None:
     page.goto(base + "/login", wait_until="networkidle")
-    page.get_by_label("Account name").fill("owner")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Kontonamn").fill("owner")
+    page.get_by_label("Lösenord").fill(TEST_PASSWORD)
     with page.expect_navigation(wait_until="networkidle"):
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Logga in").click()
 
 
 def upload_through_the_form(page, base: str, path) -> None:
@@ -151,8 +151,8 @@ def upload_through_the_form(page, base: str, path) -> None:
     page.goto(base + "/observations/upload", wait_until="networkidle")
     page.set_input_files("#file", str(path))
     with page.expect_navigation(wait_until="networkidle"):
-        page.get_by_role("button", name="Upload").click()
-    assert "imported: 12 observations" in page.content()
+        page.get_by_role("button", name="Ladda upp").click()
+    assert "importerad: 12 observationer" in page.content()
 
 
 OPEN_EVERYTHING = """() => { let opened = 0;
