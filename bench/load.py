@@ -78,6 +78,11 @@ def start_server(folder: Path, threads: int) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"geoapp serve exited with {process.wait()}")
 
 
+# What a planner opens, by route class: the map page, its API twins, and briefing exports now and then.
+VIEWER_ROUTES = {"map page": "", "api cells": "api/v1/cells", "api summary": "api/v1/summary",
+                 "export csv": "export/cells.csv", "export png": "export/map.png"}
+
+
 def viewer(base: str, areas: list[str], until: float, think: float, recorder: Recorder, seed: int) -> None:
     """Log in, then look at the map and its API with varied filters until `until`."""
     rng, session = random.Random(seed), requests.Session()
@@ -88,8 +93,8 @@ def viewer(base: str, areas: list[str], until: float, think: float, recorder: Re
         filters = {"area": rng.choice(areas), "period": rng.choice(PERIODS), "category": rng.choice(CATEGORIES)}
         if rng.random() < 0.2:
             filters["compare"] = "1"
-        route = rng.choices(["map page", "api cells", "api summary"], weights=[4, 3, 3])[0]
-        url = {"map page": "", "api cells": "api/v1/cells", "api summary": "api/v1/summary"}[route]
+        route = rng.choices(list(VIEWER_ROUTES), weights=[4, 3, 3, 1, 1])[0]
+        url = VIEWER_ROUTES[route]
         recorder.timed(route, lambda: session.get(base + url, params=filters, timeout=60))
         time.sleep(rng.uniform(0, 2 * think))
     session.close()
