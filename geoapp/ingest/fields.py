@@ -94,8 +94,11 @@ def _time_problem(text: str, value, naive) -> str:
     if pd.notna(value):
         return _("the date is in the future") if value > EARLIEST else _("the date is before the year 2000")
     if naive is not None and pd.notna(naive):
-ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ T])")
-DATE_HINT = N_("expected a date like 2025-03-14 or a date and time like 2025-03-14 18:30")
+        return _("this local time does not exist or occurs twice at a daylight-saving change; add the offset (+01:00 or +02:00)")
+    day = ISO_DAY.match(text)
+    if day and not _is_calendar_day(*map(int, day.groups())):
+        return _("there is no such day in the calendar")
+    return _(DATE_HINT)
 
 
 def _is_calendar_day(year: int, month: int, day: int) -> bool:
