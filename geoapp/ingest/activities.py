@@ -88,7 +88,7 @@ def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
         return pd.Series(None, index=table.cells.index, dtype=object)
     lowest, highest, message = COUNTS[name]
     text = parse.as_text(table.cells[found.columns.fields[name]])
-    values, _ = parse.parse_numbers(text, name)
+    values, _problems = parse.parse_numbers(text, name)
     bad = (text != "") & ~(values.between(lowest, highest) & (values == values.round()))
     found.add({row: _(message) for row in text.index[bad]}, found.header(name), None if name == "participants" else text)
     return pd.Series([None if pd.isna(v) else int(v) for v in values], index=values.index, dtype=object)
