@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from geoapp.i18n import N_, _, language
 from geoapp.publication import DEFAULT_AREA
 from geoapp.periods import Period, PeriodError, parse_period
 from geoapp.store import activities as stored
@@ -26,8 +27,13 @@ OTHER_WORDS = {DIALOGUE: ("dialog", "dialogue"), POLICE_PRESENCE: ("police prese
 KIND_BY_WORD = {word.casefold(): kind for kind in KINDS
                 for word in (kind, kind.replace("_", " "), *LABELS[kind], *OTHER_WORDS[kind])}
 # The map's two layers: dialogues with advice (meeting residents), and police presence.
-LAYERS = (("Dialogues and advice (medborgardialog, rådgivning)", (DIALOGUE, ADVICE)),
-          ("Police presence (polisnärvaro)", (POLICE_PRESENCE,)))
+LAYERS = ((N_("Dialogues and advice"), (DIALOGUE, ADVICE)),
+          (N_("Police presence"), (POLICE_PRESENCE,)))
+
+
+def kind_label(kind: str) -> str:
+    """Return the name of an activity kind in the language shown now."""
+    return LABELS[kind][0] if language() == "sv" else LABELS[kind][1]
 
 
 class ViewError(ValueError):
@@ -97,7 +103,7 @@ def choose_view(areas, area_id: str | None, period_text: str | None) -> tuple[ob
     area_id = area_id or DEFAULT_AREA
     chosen = areas[areas["id"] == area_id]
     if chosen.empty:
-        raise ViewError(f"Unknown area {area_id!r}; choose one listed at /api/v1/areas.")
+        raise ViewError(_("Unknown area %(area)s; choose one listed at /api/v1/areas.", area=repr(area_id)))
     try:
         period = parse_period(period_text) if period_text else default_period()
     except PeriodError as exc:

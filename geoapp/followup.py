@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 
 from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, ViewError, published_in
+from geoapp.i18n import N_, _
 from geoapp.periods import Period, periods_of_year
 from geoapp.publication import published_view
 
@@ -52,7 +53,7 @@ class Followup:
 def tertials(period: Period, today: date | None = None) -> list[Period]:
     """Return the tertials a year or tertial holds that have begun, or raise ViewError for other periods."""
     if period.kind not in ("year", "tertial"):
-        raise ViewError(f"the follow-up is per tertial: choose a year ({period.year}) or a tertial ({period.year}-T1)")
+        raise ViewError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)", year=period.year))
     chosen = periods_of_year(period.year, "tertial") if period.kind == "year" else (period,)
     return [t for t in chosen if t.first_day <= (today or date.today())]
 
@@ -80,7 +81,7 @@ def build_followup(instance, area, period: Period, now: datetime | None = None) 
         for area_id, name, codes in rows_for:
             here = [a for place, a in found if place["area_code"] in codes]
             value = shown.get(area_id)
-            note = None if value is not None else f"fewer than {k} or protected"
+            note = None if value is not None else _("fewer than %(k)s or protected", k=k)
             rows.append(_row(tertial, area_id, name, here, value, note))
     return Followup(area["id"], area["name"], period, delay, k, tuple(rows))
 
@@ -93,8 +94,9 @@ def _row(tertial: Period, area_id: str, name: str, found: list, value: int | Non
                        sum(a.kind == ADVICE for a in found), value, note)
 
 
-CSV_HEADER = ["Tertial", "Area", "Dialogues held", "Participants in dialogues", "Police presence occasions",
-              "Police presence hours", "Advice sessions", "Safety-walk observations"]
+CSV_HEADER = [N_("Tertial"), N_("Area"), N_("Dialogues held"), N_("Participants in dialogues"),
+              N_("Police presence occasions"), N_("Police presence hours"), N_("Advice sessions"),
+              N_("Safety-walk observations")]
 
 
 def neutralise(value: object) -> object:
@@ -106,7 +108,7 @@ def followup_csv(followup: Followup) -> str:
     """Return the follow-up table as CSV text with a BOM, so that Excel reads it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([_(title) for title in CSV_HEADER])
     for r in followup.rows:
         observations = r.observations if r.observations is not None else r.observations_note
         writer.writerow([neutralise(v) for v in (r.tertial, r.area_name, r.dialogues, r.dialogue_participants,

@@ -16,7 +16,7 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
-from geoapp.activities import KINDS, LABELS, LAYERS, PlaceActivities, PublishedActivities
+from geoapp.activities import KINDS, LAYERS, kind_label, PlaceActivities, PublishedActivities
 from geoapp.colors import ColorClass, color_of
 from geoapp.i18n import N_, _, ngettext, number
 from geoapp.model import AREA_KIND_GROUP, WGS84
@@ -234,8 +234,8 @@ def activity_radius(count: int) -> float:
 def _activity_tooltip_html(place: PlaceActivities, period: str) -> str:
     """Build the escaped tooltip of one place: name, period, counts per kind, participants in total."""
     lines = [f"<strong>{html.escape(place.name)}</strong>", html.escape(f"{place.place_kind} · {period}")]
-    lines += [f"{html.escape(LABELS[kind][0].capitalize())}: {place.counts[kind]}" for kind in KINDS]
-    lines.append(f"Deltagare totalt: {place.participants}")
+    lines += [f"{html.escape(kind_label(kind).capitalize())}: {number(place.counts[kind])}" for kind in KINDS]
+    lines.append(html.escape(_("Participants in total: %(n)s", n=number(place.participants))))
     return "<br>".join(lines)
 
 
@@ -247,7 +247,7 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
         features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
                      "properties": {"label": _activity_tooltip_html(p, published.period.code),
                                     "radius": activity_radius(p.total(kinds))}} for p in places]
-        group = folium.FeatureGroup(name=f"{name}: {sum(p.total(kinds) for p in places)}")
+        group = folium.FeatureGroup(name=f"{_(name)}: {number(sum(p.total(kinds) for p in places))}")
         if features:  # an empty layer still has its switch in the layer control
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": features},

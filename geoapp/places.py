@@ -24,8 +24,10 @@ LAYOUT = Layout(
     {"name": ("namn", "name", "plats", "place", "platsnamn", "place name"),
      "kind": ("typ", "kind", "type", "slag", "sort", "platstyp", "place type"),
      **LOCATION_ALIASES},
-    (("name", "no name column (namn/name)"), ("kind", "no kind column (typ/kind)")),
+    (("name", N_("no name column (namn/name)")), ("kind", N_("no kind column (typ/kind)"))),
 )
+EMPTY = {"name": N_("no name"), "kind": N_("no kind")}
+TOO_LONG = {"name": N_("the name is longer than %(n)s characters"), "kind": N_("the kind is longer than %(n)s characters")}
 
 
 def clean_name(text: str) -> str:
@@ -42,7 +44,7 @@ def check_places(table, filename: str, areas) -> tuple[pd.DataFrame | None, list
     frame["name"] = _texts(table, found, "name", MAX_NAME)
     frame["kind"] = _texts(table, found, "kind", MAX_KIND)
     repeated = frame["name"].str.casefold().duplicated() & (frame["name"] != "")
-    found.add({row: "this place appears twice in the file" for row in frame.index[repeated]}, found.header("name"), frame["name"])
+    found.add({row: _("this place appears twice in the file") for row in frame.index[repeated]}, found.header("name"), frame["name"])
     placed = coordinates(frame, table, found)
     codes, problems = locate_areas(frame.loc[placed, "e"], frame.loc[placed, "n"], areas)
     found.add(problems, None)
@@ -54,8 +56,8 @@ def check_places(table, filename: str, areas) -> tuple[pd.DataFrame | None, list
 def _texts(table, found: Findings, name: str, longest: int) -> pd.Series:
     """Return a required text column with spaces tidied, noting empty and too long cells."""
     text = parse.per_unique(parse.as_text(table.cells[found.columns.fields[name]]), clean_name).astype("str")
-    problems = {row: f"no {name}" for row in text.index[text == ""]}
-    problems.update({row: f"the {name} is longer than {longest} characters" for row in text.index[text.str.len() > longest]})
+    problems = {row: _(EMPTY[name]) for row in text.index[text == ""]}
+    problems.update({row: _(TOO_LONG[name], n=longest) for row in text.index[text.str.len() > longest]})
     found.add(problems, found.header(name), text)
     return text
 
@@ -66,7 +68,7 @@ def import_places(instance, data: bytes, filename: str | None, by: str | None = 
     areas = instance.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
         name = clean_filename(filename)
-        return rejected(name, [RowError(name, None, None, "", "no area boundaries are loaded; run geoapp areas import first")], KIND)
+        return rejected(name, [RowError(name, None, None, "", _("no area boundaries are loaded; run geoapp areas import first"))], KIND)
     received = receive(instance, data, filename, KIND, sheet)  # places keep no upload record: never "already imported"
     if isinstance(received, ImportReport):
         return received

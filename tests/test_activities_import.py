@@ -23,9 +23,9 @@ def test_import_stores_every_activity_once(app, runner, tmp_path):
     path = write(tmp_path, csv_bytes(HEADERS, rows(), delimiter=";"))
     result = runner("activities", "import", path)
     assert result.exit_code == 0, result.output
-    assert "imported: 3 activities" in result.output
+    assert "importerade: 3 aktiviteter" in result.output
     again = runner("activities", "import", path)
-    assert again.exit_code == 0 and "already imported on " in again.output
+    assert again.exit_code == 0 and "redan importerad " in again.output
     assert stored_counts(app)["activities"] == 3 and stored_counts(app)["uploads"] == 1
     with app.extensions["geoapp"].store.connect() as conn:
         stored = sorted(conn.execute(select(activities.c.kind, activities.c.duration_min, activities.c.participants)).all())
@@ -38,9 +38,9 @@ def test_duplicates_in_the_file_and_already_stored_are_reported_not_stored(app, 
     repeated = rows() + [[TORGET.upper(), "Polisnärvaro", "2025-03-05", "20.00", "", ""]]
     result = runner("activities", "import", write(tmp_path, csv_bytes(HEADERS, repeated, delimiter=";")))
     assert result.exit_code == 0, result.output
-    assert "imported: 2 activities" in result.output
-    assert "duplicate, not stored again: activities.csv, row 2: already stored (same place, kind and start)" in result.output
-    assert "row 5: same place, kind and start as row 3" in result.output
+    assert "importerade: 2 aktiviteter" in result.output
+    assert "dubblett, lagras inte igen: activities.csv, rad 2: redan sparad (samma plats, typ och start)" in result.output
+    assert "rad 5: samma plats, typ och start som rad 3" in result.output
     assert stored_counts(app)["activities"] == 3
 
 
@@ -62,24 +62,24 @@ def with_cell(column: str, value: str) -> bytes:
 
 CASES = [
     # (what, bytes, file name, row, column, message)
-    ("unknown place", lambda: with_cell("Plats", "Månen"), "a.csv", 3, "Plats", "unknown place; add it with geoapp places import"),
-    ("no place", lambda: with_cell("Plats", ""), "a.csv", 3, "Plats", "no place"),
-    ("unknown kind", lambda: with_cell("Aktivitet", "razzia"), "a.csv", 3, "Aktivitet", "unknown kind; use dialogue (medborgardialog)"),
-    ("bad date", lambda: with_cell("Datum", "5/3/2025"), "a.csv", 3, "Datum", "expected a date like 2025-03-14"),
-    ("future date", lambda: with_cell("Datum", "2099-01-01"), "a.csv", 3, "Datum", "the date is in the future"),
-    ("duration not a number", lambda: with_cell("Varaktighet", "två timmar"), "a.csv", 3, "Varaktighet", "whole minutes from 1 to 1440"),
-    ("duration too long", lambda: with_cell("Varaktighet", "1441"), "a.csv", 3, "Varaktighet", "whole minutes from 1 to 1440"),
-    ("duration fraction", lambda: with_cell("Varaktighet", "12,5"), "a.csv", 3, "Varaktighet", "whole minutes"),
-    ("names as participants", lambda: with_cell("Deltagare", "Anna, Bo"), "a.csv", 3, "Deltagare", "a count (a whole number"),
-    ("negative participants", lambda: with_cell("Deltagare", "-3"), "a.csv", 3, "Deltagare", "never names"),
-    ("no place column", lambda: csv_bytes(["Aktivitet", "Datum"], [["dialog", "2025-01-01"]]), "a.csv", 1, None, "no place column"),
-    ("no date column", lambda: csv_bytes(["Plats", "Aktivitet"], [[TORGET, "dialog"]]), "a.csv", 1, None, "no date column"),
+    ("unknown place", lambda: with_cell("Plats", "Månen"), "a.csv", 3, "Plats", "okänd plats; lägg till den med geoapp places import"),
+    ("no place", lambda: with_cell("Plats", ""), "a.csv", 3, "Plats", "ingen plats"),
+    ("unknown kind", lambda: with_cell("Aktivitet", "razzia"), "a.csv", 3, "Aktivitet", "okänd typ; använd dialogue (medborgardialog)"),
+    ("bad date", lambda: with_cell("Datum", "5/3/2025"), "a.csv", 3, "Datum", "väntade ett datum som 2025-03-14"),
+    ("future date", lambda: with_cell("Datum", "2099-01-01"), "a.csv", 3, "Datum", "datumet ligger i framtiden"),
+    ("duration not a number", lambda: with_cell("Varaktighet", "två timmar"), "a.csv", 3, "Varaktighet", "hela minuter från 1 till 1440"),
+    ("duration too long", lambda: with_cell("Varaktighet", "1441"), "a.csv", 3, "Varaktighet", "hela minuter från 1 till 1440"),
+    ("duration fraction", lambda: with_cell("Varaktighet", "12,5"), "a.csv", 3, "Varaktighet", "hela minuter"),
+    ("names as participants", lambda: with_cell("Deltagare", "Anna, Bo"), "a.csv", 3, "Deltagare", "ett antal (ett heltal"),
+    ("negative participants", lambda: with_cell("Deltagare", "-3"), "a.csv", 3, "Deltagare", "aldrig namn"),
+    ("ingen platskolumn", lambda: csv_bytes(["Aktivitet", "Datum"], [["dialog", "2025-01-01"]]), "a.csv", 1, None, "ingen platskolumn"),
+    ("ingen datumkolumn", lambda: csv_bytes(["Plats", "Aktivitet"], [[TORGET, "dialog"]]), "a.csv", 1, None, "ingen datumkolumn"),
     ("two date columns", lambda: csv_bytes(["Plats", "Aktivitet", "Datum", "Start"], [[TORGET, "dialog", "2025-01-01", "2025-01-01"]]),
-     "a.csv", 1, "Datum", "both give the date"),
-    ("no rows", lambda: csv_bytes(HEADERS, []), "a.csv", None, None, "the file has no activities"),
-    ("empty file", lambda: b"", "a.csv", None, None, "the file is empty"),
-    ("GeoJSON", lambda: b'{"type": "FeatureCollection", "features": []}', "a.geojson", None, None, "activities come as CSV or XLSX, not GEOJSON"),
-    ("damaged XLSX", lambda: b"PK\x03\x04broken", "a.xlsx", None, None, "not a valid XLSX workbook"),
+     "a.csv", 1, "Datum", "anger båda datumet"),
+    ("no rows", lambda: csv_bytes(HEADERS, []), "a.csv", None, None, "filen har inga aktiviteter"),
+    ("empty file", lambda: b"", "a.csv", None, None, "filen är tom"),
+    ("GeoJSON", lambda: b'{"type": "FeatureCollection", "features": []}', "a.geojson", None, None, "aktiviteter kommer som CSV eller XLSX, inte GEOJSON"),
+    ("damaged XLSX", lambda: b"PK\x03\x04broken", "a.xlsx", None, None, "inte en giltig XLSX-arbetsbok"),
 ]
 
 
@@ -89,8 +89,8 @@ def test_rejected_input_exits_1_names_file_row_column_and_stores_nothing(app, ru
     before = stored_counts(app)
     result = runner("activities", "import", write(tmp_path, data(), filename))
     assert result.exit_code == 1, result.output
-    assert "nothing was saved" in result.stderr and result.stdout == ""
-    where = f"{filename}" + (f", row {row}" if row is not None else "") + (f", column {column!r}" if column else "")
+    assert "inget sparades" in result.stderr and result.stdout == ""
+    where = f"{filename}" + (f", rad {row}" if row is not None else "") + (f", kolumn {column!r}" if column else "")
     assert any(line.strip().startswith(where + ":") and message in line for line in result.stderr.splitlines()), result.stderr
     assert stored_counts(app) == before
 

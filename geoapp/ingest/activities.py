@@ -31,13 +31,14 @@ LAYOUT = Layout(
      "duration": ("varaktighet", "duration", "duration min", "minuter", "minutes", "längd", "längd min",
                   "varaktighet min"),
      "participants": ("deltagare", "participants", "antal deltagare", "number of participants")},
-    (("place", "no place column (plats/place)"), ("kind", "no kind column (aktivitet/kind)")),
-    ("started_at", "date"), "no date column (datum/date/start)", location=False,
+    (("place", N_("no place column (plats/place)")), ("kind", N_("no kind column (aktivitet/kind)"))),
+    ("started_at", "date"), N_("no date column (datum/date/start)"), location=False,
 )
 COUNTS = {  # column: (lowest, highest, message); participants are never shown back, they might be names
-    "duration": (1, 24 * 60, "the duration must be whole minutes from 1 to 1440"),
-    "participants": (0, 100_000, "participants are a count (a whole number from 0 to 100000), never names"),
+    "duration": (1, 24 * 60, N_("the duration must be whole minutes from 1 to 1440")),
+    "participants": (0, 100_000, N_("participants are a count (a whole number from 0 to 100000), never names")),
 }
+ALREADY_RECORDED = N_("this activity is already recorded (same place, kind and start)")
 KEY = ["place_id", "kind", "started_at"]
 ACCEPTED_KINDS = ", ".join(f"{k} ({LABELS[k][0]})" for k in KINDS)
 
@@ -64,11 +65,11 @@ def check_activities(table: RawTable, filename: str, places: list[dict]) -> Chec
     known = ", ".join(p["name"] for p in places[:5])
     frame["place_id"], problems = parse.parse_choice(
         cell("place"), lambda t: ids.get(clean_name(t).casefold()),
-        lambda t: "no place" if not t else f"unknown place; add it with geoapp places import, or use one of: {known} …",
+        lambda t: _("no place") if not t else _("unknown place; add it with geoapp places import, or use one of: %(places)s …", places=known),
         optional=False)
     found.add(problems, found.header("place"), cell("place"))
     frame["kind"], problems = parse.parse_choice(cell("kind"), kind_of,
-                                                 lambda t: "no kind" if not t else f"unknown kind; use {ACCEPTED_KINDS}",
+                                                 lambda t: _("no kind") if not t else _("unknown kind; use %(kinds)s", kinds=ACCEPTED_KINDS),
                                                  optional=False)
     found.add(problems, found.header("kind"), cell("kind"))
     frame["duration_min"] = _count(table, found, "duration")
@@ -77,7 +78,7 @@ def check_activities(table: RawTable, filename: str, places: list[dict]) -> Chec
         return CheckedActivities(None, found.errors)
     first = frame.assign(row=frame.index).groupby(KEY, sort=False)["row"].transform("first")
     repeated = first.index != first.to_numpy()
-    duplicates = [{"row": int(r), "message": f"same place, kind and start as row {int(f)}"} for r, f in first[repeated].items()]
+    duplicates = [{"row": int(r), "message": _("same place, kind and start as row %(row)s", row=int(f))} for r, f in first[repeated].items()]
     return CheckedActivities(frame[~repeated], [], duplicates, found.columns.ignored)
 
 
@@ -87,9 +88,9 @@ def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
         return pd.Series(None, index=table.cells.index, dtype=object)
     lowest, highest, message = COUNTS[name]
     text = parse.as_text(table.cells[found.columns.fields[name]])
-    values, _ = parse.parse_numbers(text, name)
+    values, _problems = parse.parse_numbers(text, name)
     bad = (text != "") & ~(values.between(lowest, highest) & (values == values.round()))
-    found.add({row: message for row in text.index[bad]}, found.header(name), None if name == "participants" else text)
+    found.add({row: _(message) for row in text.index[bad]}, found.header(name), None if name == "participants" else text)
     return pd.Series([None if pd.isna(v) else int(v) for v in values], index=values.index, dtype=object)
 
 
@@ -119,7 +120,7 @@ def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     known = stored.stored_keys(conn, frame["place_id"].tolist())
     rows = frame.assign(started_at=frame["started_at"].dt.to_pydatetime()).to_dict("index")
     fresh = [r for r in rows.values() if (r["place_id"], r["kind"], r["started_at"]) not in known]
-    repeated = [{"row": int(n), "message": "already stored (same place, kind and start)"}
+    repeated = [{"row": int(n), "message": _("already stored (same place, kind and start)")}
                 for n, r in rows.items() if (r["place_id"], r["kind"], r["started_at"]) in known]
     return fresh, repeated
 
@@ -150,10 +151,10 @@ def record_activity(instance, form: dict[str, str], by: str | None, address: str
         with instance.store.begin() as conn:
             fresh, repeated = _fresh(conn, checked.activities)
             if repeated:
-                return {"form": "this activity is already recorded (same place, kind and start)"}
+                return {"form": _(ALREADY_RECORDED)}
             stored.insert_activities(conn, fresh, None, by)
             place = next(p["name"] for p in places if p["id"] == fresh[0]["place_id"])
             audit.record(conn, "activity_record", actor=by, detail=f"{fresh[0]['kind']} at {place}", address=address)
     except IntegrityError:
-        return {"form": "this activity is already recorded (same place, kind and start)"}
+        return {"form": _(ALREADY_RECORDED)}
     return {}

@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.i18n import _
+from geoapp.i18n import N_, _
 from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
@@ -22,6 +22,7 @@ from geoapp.store import observations as stored
 KIND = "observations"
 ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MAX_FILENAME = 120
+KIND_WORDS = {"observations": N_("observations"), "activities": N_("activities"), "places": N_("places")}
 
 
 def clean_filename(filename: str | None) -> str:
@@ -72,7 +73,8 @@ def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str |
         return already(name, earlier, kind)
     try:
         if data.strip() and detect_format(data, name) not in formats:
-            raise FileRejected(f"{kind} come as {' or '.join(f.upper() for f in formats)}, not {detect_format(data, name).upper()}")
+            raise FileRejected(_("%(kind)s come as %(formats)s, not %(found)s", kind=_(KIND_WORDS.get(kind, kind)),
+                                 formats=_(" or ").join(f.upper() for f in formats), found=detect_format(data, name).upper()))
         return name, digest, read_table(data, name, limits_of(instance.settings), sheet)
     except FileRejected as exc:
         return rejected(name, [RowError(name, None, None, "", str(exc))], kind)

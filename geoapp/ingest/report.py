@@ -74,7 +74,9 @@ class ImportReport:
     def summary(self) -> str:
         """Return the one-line verdict shown to the uploader."""
         if self.status == IMPORTED and self.kind != "observations":
-            return f"imported: {self.rows} {self.kind}"
+            if self.kind == "activities":
+                return ngettext("imported: %(num)d activity", "imported: %(num)d activities", self.rows)
+            return ngettext("imported: %(num)d place", "imported: %(num)d places", self.rows)
         if self.status == IMPORTED:
             walks = _("walk %(walk)s", walk=self.walks[0]) if len(self.walks) == 1 else _("%(n)d walks", n=len(self.walks))
             return ngettext("imported: %(num)d observation from %(walks)s", "imported: %(num)d observations from %(walks)s",

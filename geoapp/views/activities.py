@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from geoapp.activities import KINDS, LABELS
+from geoapp.activities import KINDS, LABELS, kind_label
+from geoapp.i18n import _
 from geoapp.ingest.activities import FORM_FIELDS, import_activities, record_activity
 from geoapp.ingest.report import RowError, rejected
 from geoapp.places import register
@@ -37,7 +38,8 @@ def record():
     errors = record_activity(instance(), values, actor.name, actor.address)
     if errors:
         return _page(errors, values, 400)
-    flash(f"Recorded: {LABELS.get(values['kind'], (values['kind'],))[0]} at {values['place']} on {values['date']}.")
+    flash(_("Recorded: %(kind)s at %(place)s on %(date)s.", kind=kind_label(values["kind"]),
+            place=values["place"], date=values["date"]))
     return redirect(url_for("activities.new"))
 
 
@@ -47,7 +49,7 @@ def upload():
     """Import an activities file (field `file`, optional `sheet`) and report the outcome."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        message = [RowError("(no file)", None, "file", "", "choose a file to upload")]
+        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
         return reply(rejected("(no file)", message, "activities"), 400)
     sheet = request.form.get("sheet", "").strip() or None
     return reply(import_activities(instance(), upload.read(), upload.filename, current_actor().name, sheet))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from geoapp.activities import ViewError, choose_view
-from geoapp.followup import build_followup, followup_csv
+from geoapp.followup import CSV_HEADER, build_followup, followup_csv
 from geoapp.views import instance
 from geoapp.views.access import require_role
 
@@ -26,7 +26,7 @@ def requested_followup():
 def page():
     """Show the table per tertial and area: activities held and safety-walk observations."""
     areas = instance().area_frame()[["id", "name", "approximation"]].to_dict("records")
-    return render_template("followup.html", followup=requested_followup(), areas=areas)
+    return render_template("followup.html", followup=requested_followup(), areas=areas, headers=CSV_HEADER)
 
 
 @bp.get("/export/followup.csv")
