@@ -19,6 +19,14 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    """Read one of a few fixed words."""
+    value = text.strip().lower()
+    if value not in choices:
+        raise ValueError(f"expected one of {', '.join(choices)}, got {text!r}")
+    return value
+
+
 def _parse_at_least(text: str, lowest: int) -> int:
     """Read a whole number no smaller than `lowest`."""
     value = int(text)
@@ -95,6 +103,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a PNG or PDF export waits for basemap tiles from GEOAPP_TILES before it is made without "
         "a basemap; 0 never draws one in these exports.",
         float,
+    ),
+    Setting(
+        "LANGUAGE",
+        "sv",
+        "Language of pages, messages, exports and the command line when a visitor has chosen none: sv or en.",
+        lambda text: _parse_choice(text, ("sv", "en")),
     ),
     Setting(
         "PUBLIC_MAP",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 
 LANGUAGES = ("sv", "en")
@@ -29,11 +29,13 @@ def N_(message: str) -> str:
 
 
 def select_language() -> str:
-    """Return the language of this request: the remembered `lang` cookie, else Swedish."""
+    """Return the language of this request: the remembered `lang` cookie, else the configured one (Swedish)."""
     if has_request_context():
         chosen = request.cookies.get(COOKIE)
         if chosen in LANGUAGES:
             return chosen
+    if has_app_context() and "geoapp" in current_app.extensions:
+        return current_app.extensions["geoapp"].settings["LANGUAGE"]
     return DEFAULT_LANGUAGE
 
 

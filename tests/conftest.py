@@ -54,13 +54,19 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
+def app_language():
+    """The language the test apps speak when nobody chose one: Swedish, as for users; a module may read English."""
+    return "sv"
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path, app_language):
     """Return a factory of apps over the test database, with extra settings."""
     apps = []
 
     def factory(**settings):
         config = {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance"),
-                  "TILES": "none", "TESTING": True, **settings}
+                  "TILES": "none", "TESTING": True, "LANGUAGE": app_language, **settings}
         app = create_app(config)
         apps.append(app)
         return app

@@ -54,11 +54,14 @@ def generated_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def corpus(request, tmp_path_factory, generated_folder):
-    """One app per database backend for the whole corpus (a rejection changes nothing)."""
+    """One app per database backend for the whole corpus (a rejection changes nothing), speaking English.
+
+    The manifest quotes the English messages; their Swedish translations are checked in test_i18n.
+    """
     folder = tmp_path_factory.mktemp(f"corpus-{request.param}")
     with fresh_database(request.param, folder) as url:
         app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance"), "TILES": "none",
-                          "TESTING": True, **LIMITS})
+                          "TESTING": True, "LANGUAGE": "en", **LIMITS})
         yield Corpus(app, client_as(app, "uploader", "team"), client_as(app, "admin", "owner"), generated_folder)
         app.extensions["geoapp"].store.dispose()
 
@@ -176,7 +179,7 @@ def test_served_corpus_leaves_the_server_answering(serve, database_url, tmp_path
 
     from tests.conftest import TEST_PASSWORD
 
-    environment = {"DATABASE_URL": database_url, **LIMITS}
+    environment = {"DATABASE_URL": database_url, "LANGUAGE": "en", **LIMITS}
     assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n", **environment).returncode == 0
     token = serve.run("users", "token", "team", **environment).stdout.strip().split()[-1]
     base = serve(**environment)
