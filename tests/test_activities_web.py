@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -12,6 +14,11 @@ from geoapp.store.schema import audit
 
 from tests.activity_files import HEADERS, TORGET, stored_counts
 from tests.observation_files import csv_bytes
+
+@pytest.fixture
+def app_language():
+    """These checks quote the English messages; their Swedish translations are checked in test_i18n."""
+    return "en"
 
 HOSTILE = "<img src=x onerror=alert(1)> `${x}` & \"Torget\""
 
@@ -30,10 +37,10 @@ def form(**changes) -> dict:
 def test_an_uploader_records_one_activity_and_it_is_audited(app, as_role):
     uploader = as_role("uploader")
     page = uploader.get("/activities/new").get_data(as_text=True)
-    assert f'<option value="{TORGET}"' in page and "Polisnärvaro (police presence)" in page
+    assert f'<option value="{TORGET}"' in page and "Police presence" in page
     response = uploader.post("/activities/new", data=form())
     assert response.status_code == 302 and response.headers["Location"] == "/activities/new"
-    assert f"Recorded: medborgardialog at {TORGET} on 2025-04-02." in uploader.get("/activities/new").get_data(as_text=True)
+    assert f"Recorded: citizen dialogue at {TORGET} on 2025-04-02." in uploader.get("/activities/new").get_data(as_text=True)
     assert stored_counts(app)["activities"] == 1
     with app.extensions["geoapp"].store.connect() as conn:
         entry = conn.execute(select(audit).where(audit.c.action == "activity_record")).mappings().one()
@@ -47,7 +54,7 @@ def test_the_form_explains_each_problem_and_keeps_what_was_typed(app, as_role):
                                                                       duration="0", participants="Anna"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for message in ("no place", "unknown kind", "expected a date like 2025-03-14", "whole minutes from 1 to 1440",
+    for message in ("no place", "unknown kind", "there is no such day in the calendar", "whole minutes from 1 to 1440",
                     "a count (a whole number from 0 to 100000), never names"):
         assert message in page
     assert 'value="2025-02-30"' in page and 'aria-invalid="true"' in page
@@ -96,9 +103,10 @@ def test_map_and_api_show_counts_per_place_and_period(app, as_role, runner, tmp_
     year = viewer.get("/api/v1/activities?area=tjarna-angar&period=2025").get_json()["features"][0]["properties"]
     assert (year["activities"], year["police_presence_hours"]) == (3, 2.5)
     assert viewer.get("/api/v1/activities?area=2081R004&period=2025").get_json()["features"] == []
+    viewer.set_cookie("lang", "sv")  # the layer names and tooltips in Swedish, as most users see them
     page = viewer.get("/?area=tjarna-angar&period=2025").get_data(as_text=True)
-    assert "Dialogues and advice (medborgardialog, r\\u00e5dgivning): 2" in page
-    assert "Police presence (polisn\\u00e4rvaro): 1" in page
+    assert "Medborgardialog och r\\u00e5dgivning: 2" in page
+    assert "Polisn\\u00e4rvaro: 1" in page
     assert "Medborgardialog: 1\\u003cbr\\u003ePolisn\\u00e4rvaro: 1\\u003cbr\\u003eR\\u00e5dgivning: 1" in page
     assert "Deltagare totalt: 15" in page
 

@@ -12,6 +12,11 @@ from PIL import Image
 from geoapp import cli_export
 from tests.exporting import database_url, mapped, pdf_pages  # noqa: F401
 
+@pytest.fixture
+def app_language():
+    """These checks quote the English messages; their Swedish translations are checked in test_i18n."""
+    return "en"
+
 
 @pytest.fixture
 def runner(mapped):

@@ -22,6 +22,11 @@ from tests.exporting import VIEW, blended, database_url, mapped, pdf_pages, pixe
 from tests.observations import store_observations
 from tests.test_planmap import walk_data
 
+@pytest.fixture
+def app_language():
+    """These checks quote the English messages; their Swedish translations are checked in test_i18n."""
+    return "en"
+
 EXPORTS = ["/export/map.png", "/export/map.pdf", "/export/map.html", "/export/cells.geojson", "/export/cells.csv"]
 
 

@@ -12,6 +12,11 @@ from geoapp.followup import followup_csv, neutralise
 from tests.activity_files import HEADERS, JAKOB, JAKOB_LATLON, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes
 
+@pytest.fixture
+def app_language():
+    """These checks quote the English messages; their Swedish translations are checked in test_i18n."""
+    return "en"
+
 ACTIVITIES = [
     # T1 2025
     [TORGET, "medborgardialog", "2025-02-10", "18:00", "90", "12"],
@@ -84,7 +89,7 @@ def test_one_tertial_and_one_area(loaded, as_role):
 def test_followup_page_and_csv(loaded, as_role):
     viewer = as_role("viewer", on=loaded)
     page = viewer.get("/followup?area=vastra-borlange&period=2025").get_data(as_text=True)
-    assert "Uppföljning" in page and "fewer than 5" in page and "<td>Jakobsgårdarna-Paradiset-Nygårdsdalen</td>" in page
+    assert "Follow-up" in page and "fewer than 5" in page and "<td>Jakobsgårdarna-Paradiset-Nygårdsdalen</td>" in page
     response = viewer.get("/export/followup.csv?area=vastra-borlange&period=2025")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]

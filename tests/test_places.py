@@ -11,6 +11,11 @@ from geoapp.store.schema import places as table
 from tests.activity_files import TORGET, stored_counts
 from tests.observation_files import csv_bytes, gpkg_bytes
 
+@pytest.fixture
+def app_language():
+    """These checks quote the English messages; their Swedish translations are checked in test_i18n."""
+    return "en"
+
 HEADERS = ["name", "kind", "lat", "lon"]
 
 
@@ -96,4 +101,4 @@ def test_new_boundaries_that_would_leave_a_place_outside_are_refused(app, runner
     only_one.write_text(areas[areas["code"] == "2081R013"].to_json())
     result = runner("areas", "import", str(only_one), "--replace")
     assert result.exit_code == 1
-    assert "place(s) would fall outside every area" in result.stderr
+    assert "stored places would fall outside every area" in result.stderr
