@@ -37,7 +37,7 @@ def test_offline_html_draws_the_published_cells_from_disk_without_network(mapped
     # The other 15 of Borlänge's 17 RegSO areas, Tjärna Ängar's group and the focus, Västra Borlänge.
     assert len(paths) == observed + safe + 17
     assert "Trygghetsvandringar: Västra Borlänge, 2025-05" in page.locator("h1").inner_text()
-    assert "Based on SCB RegSO 2025 (CC0)" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Bygger på SCB RegSO 2025 (CC0)" in page.locator(".leaflet-control-attribution").inner_text()
     assert "Rutor med färre än 5 observationer visas inte" in page.locator(".privacy").inner_text()
     assert page.locator(".leaflet-control-scale").count() == 1
     page.locator(f".leaflet-overlay-pane path[stroke='{STYLE_SAFE['color']}']").first.hover()

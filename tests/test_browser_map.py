@@ -64,10 +64,10 @@ def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(base + "login?next=/%3Farea%3Dvastra-borlange%26period%3D2025", wait_until="networkidle")
-    page.get_by_label("Account name").fill("planner")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Kontonamn").fill("planner")
+    page.get_by_label("Lösenord").fill(TEST_PASSWORD)
     with page.expect_navigation(wait_until="networkidle"):
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Logga in").click()
     dialogues, presence = 'path[stroke="#047857"]', 'path[stroke="#4c1d95"]'
     page.wait_for_function(f"document.querySelectorAll('{dialogues}').length > 0")
     # The 11 synthetic places all had dialogues or advice, and police presence, in 2025.
@@ -79,8 +79,8 @@ def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
     tooltip = page.locator(".leaflet-tooltip").inner_text()
     assert "(exempel)" in tooltip and "Polisnärvaro:" in tooltip and "Deltagare totalt:" in tooltip
     control = page.locator(".leaflet-control-layers")
-    assert "Dialogues and advice (medborgardialog, rådgivning)" in control.inner_text()
-    control.get_by_text("Police presence (polisnärvaro)").click()
+    assert "Medborgardialog och rådgivning" in control.inner_text()
+    control.get_by_text("Polisnärvaro").click()
     assert page.locator(presence).count() == 0 and page.locator(dialogues).count() == 11
     assert errors == []
     assert page.evaluate("window.__csp") == []

@@ -53,7 +53,7 @@ def test_demo_loads_every_synthetic_file_once(runner, app):
     assert [line.split(":")[0] for line in lines] == [
         "synthetic_walks_2025_h1.csv", "synthetic_walks_2025_h2.xlsx", "synthetic_walks_2026_h1.geojson",
         "synthetic_activities_2025.csv", "synthetic_activities_2026.xlsx"]
-    assert all("importerad: " in line for line in lines)
+    assert all(": importerad" in line for line in lines)
     stored = counts(app)
     again = runner("demo")
     assert again.exit_code == 0 and again.output.count("redan importerad") == 5
