@@ -70,6 +70,11 @@ def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
         page.get_by_role("button", name="Logga in").click()
     dialogues, presence = 'path[stroke="#047857"]', 'path[stroke="#4c1d95"]'
     page.wait_for_function(f"document.querySelectorAll('{dialogues}').length > 0")
+    # The demo walks give Västra Borlänge published 250 m cells in 2025, drawn in the cells' outline colour,
+    # as many as /api/v1/cells publishes for the same view.
+    cells = page.locator('path[stroke="#7c2d12"]')
+    published = page.request.get(base + "api/v1/cells?area=vastra-borlange&period=2025").json()["features"]
+    assert cells.count() == len([f for f in published if f["properties"]["layer"] == "observations"]) > 5
     # The 11 synthetic places all had dialogues or advice, and police presence, in 2025.
     assert page.locator(dialogues).count() == 11
     assert page.locator(presence).count() == 11
