@@ -36,7 +36,7 @@ def bare_plot(cells: gpd.GeoDataFrame, fmt: str) -> bytes:
 def run() -> None:
     """Print the median time of each export, of the bare plot, and their ratio."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_PATH": tmp, "TILES": "none"})
+        app = create_app({"INSTANCE_PATH": tmp, "TILES": "none", "PUBLIC_MAP": True})
         instance = app.extensions["geoapp"]
         load_demo(instance)
         layer = published_view(instance, VIEW).layers[0]

@@ -24,3 +24,11 @@ def report(name: str, figures: dict[str, str]) -> None:
     print(f"== {name}")
     for key, value in figures.items():
         print(f"   {key:<42} {value}")
+
+
+def page(client, url: str) -> bytes:
+    """GET `url` from a Flask test client and return the body, refusing anything but 200."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}, not a page to measure")
+    return response.get_data()

@@ -17,7 +17,7 @@ import shapely
 from folium.plugins import MarkerCluster
 from pyproj import Transformer
 
-from bench.harness import median_seconds, report
+from bench.harness import median_seconds, page, report
 from geoapp import create_app
 from geoapp.store import bump_data_version
 from geoapp.store.schema import observations, uploads, walks
@@ -81,7 +81,7 @@ def naive_page(rows: list[tuple]) -> str:
 
 
 def _app(tmp: str):
-    app = create_app({"INSTANCE_PATH": tmp, "TILES": "none"})
+    app = create_app({"INSTANCE_PATH": tmp, "TILES": "none", "PUBLIC_MAP": True})
     return app, app.extensions["geoapp"]
 
 
@@ -89,7 +89,7 @@ def _uncached(instance, client, url: str) -> bytes:
     """Fetch `url` after forgetting every cached view (boundaries stay cached, as in a running server)."""
     for key in [key for key in instance._cache if isinstance(key, tuple) and key[0] == "view"]:
         del instance._cache[key]
-    return client.get(url).get_data()
+    return page(client, url)
 
 
 def run() -> None:
@@ -100,8 +100,8 @@ def run() -> None:
         store_rows(instance.store, rows)
         client = app.test_client()
         uncached = median_seconds(lambda: _uncached(instance, client, VIEW))
-        cached = median_seconds(lambda: client.get(VIEW).get_data())
-        size = len(client.get(VIEW).get_data())
+        cached = median_seconds(lambda: page(client, VIEW))
+        size = len(page(client, VIEW))
         naive_time = median_seconds(lambda: naive_page(rows), repeat=3, warmup=0)
         naive_size = len(naive_page(rows).encode())
         instance.store.dispose()
