@@ -134,9 +134,10 @@ def activities() -> None:
 @click.option("--sheet", help="Sheet (XLSX) to read; the first one by default.")
 def activities_import(file: Path, sheet: str | None) -> None:
     """Import activities from CSV or XLSX (all or nothing; the same file again changes nothing)."""
-    from geoapp.ingest.activities import import_activities
+    from geoapp.ingest.activities import KIND, import_activities
 
-    echo_report(import_activities(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+    instance = current_app.extensions["geoapp"]
+    echo_report(within_limit(instance, file, KIND) or import_activities(instance, file.read_bytes(), file.name, sheet=sheet))
 
 
 @main.group()
@@ -149,9 +150,17 @@ def places() -> None:
 @click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
 def places_import(file: Path, sheet: str | None) -> None:
     """Add or update places (name, kind, point) from CSV, XLSX, GeoJSON or GeoPackage, all or nothing."""
-    from geoapp.places import import_places
+    from geoapp.places import KIND, import_places
 
-    echo_report(import_places(current_app.extensions["geoapp"], file.read_bytes(), file.name, sheet=sheet))
+    instance = current_app.extensions["geoapp"]
+    echo_report(within_limit(instance, file, KIND) or import_places(instance, file.read_bytes(), file.name, sheet=sheet))
+
+
+def within_limit(instance, file: Path, kind: str):
+    """Return the rejection of a file over the upload limit, checked before the file is read, or None."""
+    from geoapp.ingest.importer import clean_filename, oversize
+
+    return oversize(instance, clean_filename(file.name), file.stat().st_size, kind)
 
 
 def echo_report(report) -> None:

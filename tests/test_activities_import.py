@@ -113,3 +113,16 @@ def test_upload_endpoint_uses_the_same_checks(app, as_role):
     assert page.status_code == 422 and "&lt;b&gt;Månen&lt;/b&gt;" in page.get_data(as_text=True)
     assert uploader.post("/activities/upload", data={}).status_code == 400
     assert stored_counts(app)["activities"] == 3
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(make_app, tmp_path):
+    from geoapp.cli import main
+
+    app = make_app(MAX_UPLOAD_MB=1)
+    big = tmp_path / "big.csv"
+    with big.open("wb") as f:
+        f.truncate(2 * 2**20)
+    for command in ("activities", "places"):
+        result = app.test_cli_runner().invoke(main, [command, "import", str(big)])
+        assert result.exit_code == 1
+        assert "1 MiB" in result.stderr and "big.csv" in result.stderr
