@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoapp.config import parse_color_classes
 from geoapp.i18n import _, number
 
 CELL_PALETTE = ("#fde68a", "#fdba74", "#fb923c", "#ea580c", "#c2410c", "#7c2d12")
@@ -33,3 +34,8 @@ def color_scale(bounds: tuple[int, ...], k: int) -> tuple[ColorClass, ...]:
 def color_of(count: int, classes: tuple[ColorClass, ...]) -> str:
     """Return the colour of the class holding `count`."""
     return [c for c in classes if c.lower <= count][-1].color if count >= classes[0].lower else classes[0].color
+
+
+def configured_scale(settings: dict, k: int) -> tuple[ColorClass, ...]:
+    """Return the colour classes configured in GEOAPP_COLOR_CLASSES for publications with this `k`."""
+    return color_scale(parse_color_classes(str(settings["COLOR_CLASSES"])), k)

@@ -47,6 +47,10 @@ class Vocabulary:
                 return c.key
         return None
 
+    def labels(self, language: str = "sv") -> dict[str, str]:
+        """Return every category's label in `language`, by key."""
+        return {c.key: c.label(language) for c in self.categories}
+
     def label(self, key: str, language: str = "sv") -> str:
         """Return the label of `key` in `language` (sv or en)."""
         for c in self.categories:

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 
-from geoapp import config
 from geoapp.activities import PublishedActivities, publish_for_periods
 from geoapp.areas import slugify
-from geoapp.colors import ColorClass, color_scale
+from geoapp.colors import ColorClass, configured_scale
 from geoapp.export.wording import LANGUAGES, words
 from geoapp.maps import Basemap
 from geoapp.model import STOCKHOLM_TZ
@@ -82,8 +81,7 @@ def gather_briefing(instance, args: Mapping[str, str]) -> Briefing:
     return Briefing(
         published=published, columns=tuple(columns), areas=instance.area_frame(version),
         features=instance.display_areas(version),
-        classes=color_scale(config.parse_color_classes(str(settings["COLOR_CLASSES"])), published.k),
-        labels={c.key: vocabulary.label(c.key, language) for c in vocabulary.categories},
+        classes=configured_scale(settings, published.k), labels=vocabulary.labels(language),
         basemap=instance.basemap, tile_timeout=float(settings["EXPORT_TILE_TIMEOUT"]), language=language,
         generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=activities,
     )

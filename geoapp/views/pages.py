@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from geoapp import config
 from geoapp.activities import publish_for_periods
-from geoapp.colors import color_scale
+from geoapp.colors import configured_scale
 from geoapp.i18n import _, language
 from geoapp.maps import build_view_maps, render_parts
 from geoapp.periods import KIND_NAMES
@@ -33,8 +32,8 @@ def index():
     except QueryError as exc:
         abort(400, description=str(exc))
     vocabulary = geoapp.vocabulary()
-    labels = {c.key: c.label(language()) for c in vocabulary.categories}
-    classes = color_scale(config.parse_color_classes(str(geoapp.settings["COLOR_CLASSES"])), page.published.k)
+    labels = vocabulary.labels(language())
+    classes = configured_scale(geoapp.settings, page.published.k)
     chosen = page.published.request
     activities = publish_for_periods(geoapp, chosen.area, chosen.periods)
     maps = build_view_maps(page.published, page.areas, page.features, geoapp.basemap, asset_url, classes, labels,
