@@ -11,7 +11,7 @@ from geoapp.ingest.columns import LOCATION_ALIASES, Layout
 from geoapp.ingest.importer import clean_filename, receive
 from geoapp.ingest.location import ObservationsOutside, locate_areas
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
-from geoapp.ingest.rows import Findings, coordinates, read_columns
+from geoapp.ingest.rows import Findings, coordinates, has_control_characters, read_columns
 from geoapp.model import AREA_KIND_REGSO
 from geoapp.store import audit
 from geoapp.store import places as stored
@@ -28,6 +28,7 @@ LAYOUT = Layout(
 )
 EMPTY = {"name": N_("no name"), "kind": N_("no kind")}
 TOO_LONG = {"name": N_("the name is longer than %(n)s characters"), "kind": N_("the kind is longer than %(n)s characters")}
+CONTROL = {"name": N_("the name contains control characters"), "kind": N_("the kind contains control characters")}
 
 
 def clean_name(text: str) -> str:
@@ -58,6 +59,8 @@ def _texts(table, found: Findings, name: str, longest: int) -> pd.Series:
     text = parse.per_unique(parse.as_text(table.cells[found.columns.fields[name]]), clean_name).astype("str")
     problems = {row: _(EMPTY[name]) for row in text.index[text == ""]}
     problems.update({row: _(TOO_LONG[name], n=longest) for row in text.index[text.str.len() > longest]})
+    controls = parse.per_unique(text, has_control_characters).astype(bool)
+    problems.update({row: _(CONTROL[name]) for row in text.index[controls]})
     found.add(problems, found.header(name), text)
     return text
 

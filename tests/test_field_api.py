@@ -104,11 +104,17 @@ def test_every_problem_of_an_entry_is_listed(client):
     assert sorted(e["field"] for e in response.get_json()["errors"]) == ["category", "lat", "severity"]
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", "null"])
-def test_a_body_that_is_not_one_json_object_is_refused(client, body):
-    response = client.post(API, data=body, content_type="application/json")
+@pytest.mark.parametrize("body, content_type, message", [
+    ("not json", "application/json", "the body is not valid JSON (line 1, column 1)"),
+    ('{"walk": "W",\n "lat": 60.4', "application/json", "the body is not valid JSON (line 2, column 13)"),
+    ("[1, 2]", "application/json", "send one observation as a JSON object"),
+    ("null", "application/json", "send one observation as a JSON object"),
+    ('{"walk": "W"}', "text/plain", "send the observation as JSON (Content-Type: application/json)"),
+])
+def test_a_body_that_is_not_one_json_object_is_refused(client, body, content_type, message):
+    response = client.post(API, data=body, content_type=content_type)
     assert response.status_code == 422
-    assert response.get_json()["errors"] == [{"field": None, "message": "send one observation as a JSON object"}]
+    assert response.get_json()["errors"] == [{"field": None, "message": message}]
 
 
 def test_the_comment_is_redacted_and_the_audit_log_has_neither_comment_nor_place(app, client):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from geoapp.areas import quiet_gdal
 from geoapp.i18n import _
-from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
+from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows, unpaired_surrogate
 from geoapp.ingest.report import FileRejected
 from geoapp.model import WGS84
 
@@ -20,6 +20,10 @@ def read_geojson(text: str, limits: Limits) -> RawTable:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise FileRejected(_("the file is not valid JSON (%(reason)s)", reason=str(exc)[:80])) from None
+    surrogate = unpaired_surrogate(document) if "\\u" in text else None  # only a \u escape can make one
+    if surrogate:
+        raise FileRejected(_("the file holds %(code)s, half of a UTF-16 surrogate pair, which is not a character; "
+                             "save it again as UTF-8", code=surrogate))
     if not isinstance(document, dict) or document.get("type") not in {"FeatureCollection", "Feature"}:
         raise FileRejected(_("the JSON is not a GeoJSON Feature or FeatureCollection"))
     features = document.get("features") if document["type"] == "FeatureCollection" else [document]

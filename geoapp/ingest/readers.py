@@ -19,6 +19,8 @@ UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Byte order marks of encodings that are text but not one geoapp reads (longest first).
 OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
                    (b"\xfe\xff", "UTF-16"))
+# Half of a UTF-16 pair: JSON's \ud800 escapes make one, and no database or page can encode it.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or Windows-1252, as Excel saves in Sweden; refuse a mix of both."""
     encoding = next((name for bom, name in OTHER_ENCODINGS if data.startswith(bom)), None)
     if encoding:
-        raise FileRejected(f"the text is {encoding}; save it as CSV UTF-8")
+        raise FileRejected(_("the text is %(encoding)s; save it as CSV UTF-8", encoding=encoding))
     if b"\x00" in data:
         raise FileRejected(_("the file is binary, not text (accepted: %(formats)s)", formats=FORMATS))
     try:
@@ -114,6 +116,20 @@ def _first_utf8_line(data: bytes) -> int | None:
     return None
 
 
+def unpaired_surrogate(value: object) -> str | None:
+    """Return the first unpaired surrogate in the strings of a JSON value (keys included) as U+XXXX, or None."""
+    stack = [value]
+    while stack:  # a loop, not recursion: the value may be nested as deeply as the JSON parser allows
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.items())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, str) and (found := SURROGATE.search(item)):
+            return f"U+{ord(found[0]):04X}"
+    return None
+
+
 def sniff_delimiter(text: str) -> str:
     """Return the delimiter used most in the header line (semicolon, comma or tab)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -132,8 +148,8 @@ def read_csv(text: str, limits: Limits) -> RawTable:
     except (pd.errors.ParserError, ValueError) as exc:
         unclosed = UNCLOSED_QUOTE.search(str(exc))
         if unclosed:  # csv's lenient mode would swallow the rest of the file into one cell
-            raise FileRejected(f"the file ends inside a quoted cell that starts on row {int(unclosed[1]) + 1}; "
-                               "it may be cut short, or a quote is missing") from None
+            raise FileRejected(_("the file ends inside a quoted cell that starts on row %(row)d; it may be cut short, "
+                                 "or a quote is missing", row=int(unclosed[1]) + 1)) from None
         return _read_csv_records(text, delimiter, limits)
     frame.index = frame.index + 1
     filled = frame.ne("").any(axis=1)

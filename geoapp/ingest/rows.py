@@ -117,7 +117,8 @@ def _walks(table: RawTable, found: Findings, walk: str | None) -> pd.Series:
     given = " ".join((walk or "").split())
     problem = _walk_problem(given, "") if given else None
     if problem:
-        found.errors.append(RowError(found.filename, None, None, show_value(given), f"the walk given with the upload: {problem}"))
+        message = _("the walk given with the upload: %(problem)s", problem=problem)
+        found.errors.append(RowError(found.filename, None, None, show_value(given), message))
     if "walk" not in found.columns.fields:
         return pd.Series(given, index=table.cells.index, dtype=object)
     column = found.header("walk")
@@ -135,10 +136,15 @@ def _walk_problem(name: str, given: str) -> str | None:
         return _("this row's walk differs from the walk given with the upload (%(walk)s)", walk=show_value(given))
     if len(name) > MAX_WALK_NAME:
         return _("the walk name is longer than %(n)d characters", n=MAX_WALK_NAME)
-    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in name):
-        # Terminal escapes and bidirectional overrides would make the name print as something else.
+    if has_control_characters(name):
         return _("the walk name contains control characters")
     return None
+
+
+def has_control_characters(text: str) -> bool:
+    """Return True when `text` holds a control character or a bidirectional override."""
+    # Terminal escapes and bidirectional overrides would make a name print as something else; PostgreSQL refuses NUL.
+    return any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text)
 
 
 def _comments(table: RawTable, found: Findings) -> tuple[pd.Series, Counter]:

@@ -11,7 +11,7 @@ from geoapp.ingest.report import RowError, rejected
 from geoapp.places import register
 from geoapp.views import instance
 from geoapp.views.access import current_actor, require_role
-from geoapp.views.observations import reply
+from geoapp.views.observations import reply, too_large_reply
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -53,3 +53,9 @@ def upload():
         return reply(rejected("(no file)", message, "activities"), 400)
     sheet = request.form.get("sheet", "").strip() or None
     return reply(import_activities(instance(), upload.read(), upload.filename, current_actor().name, sheet))
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Explain the size limit of an activities file instead of a bare 413."""
+    return too_large_reply("activities")

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from geoapp.field import field_form
 from geoapp.ingest import import_entry
-from geoapp.ingest.entry import entry_reply
+from geoapp.ingest.entry import entry_reply, read_body, too_large
 from geoapp.views import instance
 from geoapp.views.access import current_user, public, require_role
 from geoapp.views.assets import package_dir
@@ -37,8 +37,15 @@ def worker():
 @require_role("uploader")
 def submit():
     """Store one observation sent as JSON; the same idempotency key again changes nothing."""
-    report = import_entry(instance(), request.get_json(silent=True), uploaded_by=current_user().name)
+    entry = read_body(request.get_data(cache=False), request.is_json)
+    report = import_entry(instance(), entry, uploaded_by=current_user().name)
     return jsonify(entry_reply(report)), STATUS_CODES[report.status]
+
+
+@bp.errorhandler(413)
+def body_too_large(_error):
+    """Tell a field app, in the answer it reads for any refused entry, that the body is over the limit."""
+    return jsonify(entry_reply(too_large(instance()))), 413
 
 
 @bp.errorhandler(CSRFError)

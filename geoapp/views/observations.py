@@ -44,10 +44,15 @@ def upload():
     return reply(report)
 
 
-@bp.errorhandler(413)
-def too_large(_error):
-    """Explain the size limit instead of a bare 413."""
+def too_large_reply(kind: str = "observations"):
+    """Explain the size limit instead of a bare 413, as the report of an upload of `kind`."""
     limit = instance().settings["MAX_UPLOAD_MB"]
     message = _("the file is larger than %(n)s MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files",
                 n=limit)
-    return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)]), 413)
+    return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)], kind), 413)
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Explain the size limit instead of a bare 413."""
+    return too_large_reply()
