@@ -17,15 +17,22 @@ BOUNDARY = "----geoappCorpusBoundary7MA4YWxkTrZu0gW"
 UNESCAPED = ("<script>alert", "<img src=x", "<svg onload", "</script><script>")
 
 
+IMPORTS = ("observations", "activities", "places")
+
+
 @dataclass(frozen=True)
 class Case:
-    """One corpus entry of MANIFEST.toml."""
+    """One [[case]] of MANIFEST.toml: a file, the imports it goes through and what each must answer."""
 
     file: str
     kind: str
-    expect: str
+    expect: str | dict[str, str]
+    imports: tuple[str, ...] = ("observations",)
     outcome: str = "rejected"
     http: int = 422
+    row: int | None = None
+    column: str | None = None
+    absent: str | None = None
     upload_name: str | None = None
     stored_name: str | None = None
     walk: str | None = None
@@ -33,9 +40,18 @@ class Case:
     generated: bool = False
     id: str | None = None
 
+    def __post_init__(self):
+        imports = tuple(self.expect) if isinstance(self.expect, dict) else tuple(self.imports)
+        assert set(imports) <= set(IMPORTS), imports
+        object.__setattr__(self, "imports", imports)
+
     @property
     def name(self) -> str:
         return self.id or self.file
+
+    def expected(self, imports: str) -> str:
+        """Return the fragment the answer of an import of `imports` must contain."""
+        return self.expect[imports] if isinstance(self.expect, dict) else self.expect
 
     @property
     def sent_name(self) -> str:
@@ -49,11 +65,16 @@ class Case:
         return {k: v for k, v in (("walk", self.walk), ("sheet", self.sheet)) if v is not None}
 
 
-def load_cases() -> list[Case]:
-    """Return every entry of MANIFEST.toml."""
+def load_manifest(section: str) -> list[dict]:
+    """Return the entries of one section of MANIFEST.toml ([[case]] or [[entry]]), `class` named `kind`."""
     with (FOLDER / "MANIFEST.toml").open("rb") as manifest:
-        entries = tomllib.load(manifest)["case"]
-    return [Case(**{("kind" if k == "class" else k): v for k, v in entry.items()}) for entry in entries]
+        entries = tomllib.load(manifest)[section]
+    return [{("kind" if k == "class" else k): v for k, v in entry.items()} for entry in entries]
+
+
+def load_cases() -> list[Case]:
+    """Return every file of MANIFEST.toml."""
+    return [Case(**entry) for entry in load_manifest("case")]
 
 
 class _Chain(io.RawIOBase):
