@@ -7,6 +7,7 @@ GEOAPP_FUZZ_EXAMPLES (default 40) sets the examples per property; raise it for a
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 
@@ -109,8 +110,6 @@ FEATURE = st.fixed_dictionaries({
     "crs": st.one_of(JSON_VALUE, st.fixed_dictionaries({"properties": st.fixed_dictionaries(
         {"name": st.sampled_from(["EPSG:3006", "urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:999999", "nonsense"])})}))})))
 def test_geojson_reader(document):
-    import json
-
     table = only_rejections(lambda: read_geojson(json.dumps(document), LIMITS))
     assert table is None or isinstance(table, RawTable)
 
@@ -261,3 +260,133 @@ def test_upload_endpoint(as_role, app, rows, filename, walk):
     assert response.status_code in (200, 201, 400, 422), response.get_data(as_text=True)[:500]
     assert response.get_json()["status"] in ("imported", "already_imported", "rejected")
 
+
+
+
+# --- activity and place files, and the field API's JSON: mostly valid, so that the junk reaches the database
+
+def mostly(valid, junk):
+    """Draw from `valid` four times in five, else from `junk`."""
+    return st.integers(0, 4).flatmap(lambda i: junk if i == 0 else valid)
+
+
+PLACE_NAMES = ["Torget (exempel)", "Jakobsgårdstorget (exempel)", "<script>alert(1)</script>"]
+ACTIVITY_HEADERS = ["plats", "aktivitet", "datum", "tid", "varaktighet", "deltagare"]
+ACTIVITY_HEADER = mostly(st.sampled_from(ACTIVITY_HEADERS), st.one_of(text(20), st.sampled_from(
+    ["Place", "kind", "typ", "date", "time", "start", "starttid", "duration", "minuter", "participants", "", " "])))
+ACTIVITY_VALUES = [st.sampled_from([*PLACE_NAMES, "torget (EXEMPEL)", "Månen"]),
+                   st.sampled_from(["medborgardialog", "polisnärvaro", "Rådgivning", "dialogue", "razzia"]),
+                   st.sampled_from(["2025-02-10", "2025-02-30", "2099-01-01", "1999-12-31", "2025-03-30"]),
+                   st.sampled_from(["18.00", "02:30", "25:00", ""]),
+                   st.sampled_from(["90", "1441", "12,5", "0", "", "NaN", "1e308"]),
+                   st.sampled_from(["12", "-3", "", "Anna Andersson", "1e308", "100001"])]
+ACTIVITY_ROW = st.tuples(*(mostly(values, CELL) for values in ACTIVITY_VALUES)).map(list)
+
+
+def activity_csv(headers: list[str], rows: list[list[str]], delimiter: str) -> str:
+    """Join cells as they come: a delimiter, quote or line break inside one is part of the test."""
+    return "\n".join(delimiter.join(row) for row in [headers, *rows])
+
+
+@FUZZ
+@given(st.lists(ACTIVITY_HEADER, min_size=6, max_size=6), st.lists(ACTIVITY_ROW, max_size=8), st.sampled_from([",", ";", "\t"]))
+def test_activity_file_checks(headers, rows, delimiter):
+    from geoapp.ingest.activities import check_activities
+    from geoapp.ingest.report import RowError
+
+    table = only_rejections(lambda: read_csv(activity_csv(headers, rows, delimiter), LIMITS))
+    if table is None:
+        return
+    places = [{"id": i, "name": name} for i, name in enumerate(PLACE_NAMES, 1)]
+    checked = check_activities(table, "a.csv", places)
+    assert (checked.activities is None) == bool(checked.errors)
+    assert all(isinstance(e, RowError) and e.message for e in checked.errors)
+    if checked.activities is not None:
+        assert set(checked.activities["place_id"]) <= {1, 2, 3}
+        assert checked.activities["duration_min"].dropna().between(1, 1440).all()
+
+
+@FUZZ
+@given(st.lists(ACTIVITY_ROW, min_size=1, max_size=6), st.sampled_from(["a.csv", "b.xlsx", "c.geojson"]))
+def test_activities_upload_endpoint(as_role, app, rows, filename):
+    client = getattr(app, "_fuzz_activities", None) or as_role("uploader")
+    app._fuzz_activities = client
+    body = "\n".join(";".join(c.replace(";", ",").replace("\n", " ") for c in row) for row in [ACTIVITY_HEADERS, *rows])
+    response = client.post("/activities/upload", data={"file": (io.BytesIO(body.encode()), filename)},
+                           headers={"Accept": "application/json"}, content_type="multipart/form-data")
+    assert response.status_code in (200, 201, 422), response.get_data(as_text=True)[:500]
+    assert response.get_json()["status"] in ("imported", "already_imported", "rejected")
+
+
+# Text as JSON can carry it, which Python's strings hold but no database or page can encode (half a surrogate pair).
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=()), max_size=20)
+ANY_JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | ANY_TEXT,
+                        lambda children: st.lists(children, max_size=3) | st.dictionaries(ANY_TEXT, children, max_size=3),
+                        max_leaves=12)
+
+
+def place_file(rows: list[list], filename: str) -> bytes:
+    """Write name, kind, lat, lon rows as a CSV, XLSX or GeoJSON file (lat and lon as its point)."""
+    headers = ["name", "kind", "lat", "lon"]
+    if filename.endswith(".geojson"):
+        features = [{"type": "Feature", "properties": {"namn": name, "typ": kind},
+                     "geometry": {"type": "Point", "coordinates": [lon, lat]}} for name, kind, lat, lon in rows]
+        return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    cells = [[c if isinstance(c, str) else json.dumps(c) for c in row] for row in rows]
+    if filename.endswith(".xlsx"):
+        book = openpyxl.Workbook()
+        for row in [headers, *cells]:
+            book.active.append([ILLEGAL_CHARACTERS_RE.sub("", c) for c in row])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    return activity_csv(headers, cells, ",").encode("utf-8", "surrogatepass")
+
+
+PLACE_ROW = st.tuples(mostly(st.sampled_from(["Parkleken", "Skolgården", "Torget (exempel)"]), ANY_JSON),
+                      mostly(st.sampled_from(["lekplats", "torg"]), ANY_JSON),
+                      mostly(st.floats(60.488, 60.494), ANY_JSON), mostly(st.floats(15.396, 15.402), ANY_JSON)).map(list)
+
+
+@FUZZ
+@given(st.lists(PLACE_ROW, min_size=1, max_size=4), st.sampled_from(["p.csv", "p.xlsx", "p.geojson"]))
+@example([["Park\ud800", "lekplats", 60.492869, 15.399074]], "p.geojson")  # had failed to be stored
+@example([["Park\x00", "lekplats", 60.492869, 15.399074]], "p.geojson")  # PostgreSQL refuses NUL
+def test_place_file_import(app, rows, filename):
+    from geoapp.places import import_places
+
+    report = import_places(app.extensions["geoapp"], place_file(rows, filename), filename)
+    assert report.status in ("imported", "rejected")
+    assert report.status == "imported" or all(e.message for e in report.errors)
+
+
+VALID_ENTRY = {"walk": "Fältvandring", "observed_at": "2025-05-14T19:42:10+02:00", "lat": 60.492869, "lon": 15.399074,
+               "accuracy_m": 8.5, "category": "belysning", "severity": 2, "positive": None, "comment": "Trasig lampa"}
+
+
+@st.composite
+def field_entries(draw) -> dict:
+    """A valid entry with a fresh key, up to three of its fields replaced by any JSON and up to two taken out."""
+    entry = {"idempotency_key": str(draw(st.uuids())), **VALID_ENTRY}
+    for name in draw(st.lists(st.sampled_from(sorted(entry)), max_size=3, unique=True)):
+        entry[name] = draw(ANY_JSON)
+    for name in draw(st.lists(st.sampled_from(sorted(entry)), max_size=2, unique=True)):
+        del entry[name]
+    return entry
+
+
+@FUZZ
+@given(st.one_of(field_entries().map(lambda e: json.dumps(e).encode()), ANY_JSON.map(lambda v: json.dumps(v).encode()),
+                 st.binary(max_size=200), st.integers(1, 200_000).map(lambda n: b"[" * n)),
+       st.sampled_from(["application/json", "application/json", "text/plain"]))
+@example(b'{"idempotency_key": "0123456789", "walk": "\\ud800", "observed_at": "2025-05-14", "lat": 60.492869, '
+         b'"lon": 15.399074, "category": "litter"}', "application/json")  # had failed to be stored
+@example(b"[" * 100_000, "application/json")  # had been a RecursionError, a 500
+def test_field_api(as_role, app, body, content_type):
+    client = getattr(app, "_fuzz_field", None) or as_role("uploader")
+    app._fuzz_field = client
+    response = client.post("/api/v1/observations", data=body, content_type=content_type)
+    assert response.status_code in (200, 201, 422), response.get_data(as_text=True)[:500]
+    answer = response.get_json()
+    assert answer["status"] in ("imported", "already_imported", "rejected")
+    assert answer["status"] != "rejected" or all(e["message"] for e in answer["errors"])
