@@ -1,4 +1,4 @@
-"""Every file of the bad-input corpus, through every path of each import it goes through: a clear answer, nothing changed.
+"""Every file of the bad-input corpus through every path of each import it concerns: a clear answer, nothing changed.
 
 Rejected uploads are not written to the audit log (it records changes, and a rejection changes
 nothing), so the content comparison covers every table, the audit log included.

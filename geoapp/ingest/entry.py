@@ -38,7 +38,8 @@ def read_body(data: bytes, is_json: bool) -> object:
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        return Unreadable(_("the body is not valid JSON (line %(line)d, column %(column)d)", line=exc.lineno, column=exc.colno))
+        return Unreadable(_("the body is not valid JSON (line %(line)d, column %(column)d)", line=exc.lineno,
+                            column=exc.colno))
     except ValueError:  # bytes that are neither UTF-8, UTF-16 nor UTF-32
         return Unreadable(_("the body is not valid JSON (it is not UTF-8 text)"))
     except RecursionError:
