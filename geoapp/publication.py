@@ -17,6 +17,8 @@ from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocab
 from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
 from geoapp.privacy import decide, publish
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
+from geoapp.privacy.rules import YearDecision
+from geoapp.store import OBSERVATIONS_VERSION
 from geoapp.store.aggregates import segment_counts, time_span, walk_counts
 
 DEFAULT_AREA = "tjarna-angar"
@@ -101,25 +103,45 @@ def map_page(instance, args: Mapping[str, str]) -> MapPage:
                    choices(data_years(instance, version)))
 
 
-def build_view(instance, request: ViewRequest, version: int | None = None) -> Published:
-    """Compute one view's published numbers from the database (no cache)."""
+def build_view(instance, request: ViewRequest, version: int) -> Published:
+    """Compute one view's published numbers from the privacy decisions of the years it touches."""
     settings = instance.settings
     codes = request.area.members
     years = sorted({y for p in request.periods for y in p.calendar_years()})
+    decisions = {year: decision(instance, codes, year, version) for year in years}
     with instance.store.connect() as conn:
-        raw = {y: segment_counts(conn, codes, year_grid(y).edges, settings["GRID_SIZE"]) for y in years}
         walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
-    areas = instance.area_frame(version)
-    regso = areas[areas["kind"] != AREA_KIND_GROUP].set_index("id")
+    regso = instance.area_frame(version)
+    regso = regso[regso["kind"] != AREA_KIND_GROUP].set_index("id")
     clip = {code: regso.geometry[code] for code in codes}
     names = {code: regso["name"][code] for code in codes}
-    categories, k = instance.vocabulary().keys, int(settings["K_MIN"])
-    return publish(request, decide(raw, codes, categories, k), walks, clip, names, categories, k, int(settings["GRID_SIZE"]))
+    return publish(request, decisions, walks, clip, names, instance.vocabulary().keys, int(settings["K_MIN"]),
+                   int(settings["GRID_SIZE"]))
+
+
+def decision(instance, codes: tuple[str, ...], year: int, version: int) -> YearDecision:
+    """Return what the RegSO areas `codes` may publish in `year`, cached until their observations of that year change."""
+    def build() -> YearDecision:
+        with instance.store.connect() as conn:
+            raw = segment_counts(conn, codes, year_grid(year).edges, instance.settings["GRID_SIZE"])
+        return decide({year: raw}, codes, instance.vocabulary().keys, int(instance.settings["K_MIN"]))[year]
+
+    # An areas import may move observations to other areas, hence the boundaries' version too.
+    depends = (instance.areas_version(version), _observations_version(instance, codes, [year], version))
+    return instance._cached(("decision", codes, year), depends, build)
+
+
+def _observations_version(instance, codes, years, version: int) -> tuple[int, ...]:
+    versions = instance.versions(version)
+    return tuple(versions.get(OBSERVATIONS_VERSION.format(area=code, year=year), 0) for code in codes for year in years)
 
 
 def view(instance, request: ViewRequest, version: int) -> Published:
-    """Return one view's published numbers, cached per filters and data version."""
-    return instance._cached(("view",) + request.key, version, lambda: build_view(instance, request, version))
+    """Return one view's published numbers, cached until the boundaries or the observations it draws on change."""
+    years = sorted({y for p in request.periods for y in p.calendar_years()})
+    # Keyed by what the view depends on, so an upload elsewhere or in another year leaves it cached.
+    depends = (instance.areas_version(version), _observations_version(instance, request.area.members, years, version))
+    return instance._cached(("view",) + request.key, depends, lambda: build_view(instance, request, version))
 
 
 @lru_cache(maxsize=1)

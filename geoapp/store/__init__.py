@@ -16,6 +16,8 @@ from geoapp.store import schema
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATA_VERSION = "data_version"  # every change of anything published
 AREAS_VERSION = "areas_version"  # changes of the stored boundaries only
+# One counter per RegSO area and local calendar year of observations: the unit every privacy decision is made on.
+OBSERVATIONS_VERSION = "observations:{area}:{year}"
 
 
 def sqlite_url(instance_path: str | Path) -> str:
@@ -85,6 +87,11 @@ def data_version(conn: Connection, key: str = DATA_VERSION) -> int:
     """Return the data version (or the counter `key`) as seen by `conn`."""
     value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
     return int(value or 0)
+
+
+def all_versions(conn: Connection) -> dict[str, int]:
+    """Return every version counter by key."""
+    return {key: int(value or 0) for key, value in conn.execute(select(schema.meta.c.key, schema.meta.c.value))}
 
 
 def bump_data_version(conn: Connection, key: str = DATA_VERSION) -> None:
