@@ -9,7 +9,6 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, select, update
-from sqlalchemy.pool import NullPool
 
 from geoapp.store import schema
 
@@ -42,8 +41,8 @@ class Store:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy issue it.
-            self.engine: Engine = create_engine(url, poolclass=NullPool)
+            # Pooled connections spare each request opening the file and setting the pragmas again.
+            self.engine: Engine = create_engine(url)
             event.listen(self.engine, "connect", _tune_sqlite)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
