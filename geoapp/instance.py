@@ -11,6 +11,7 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
+from geoapp.export.drawing_pool import DrawingPool
 from geoapp.i18n import language
 from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
@@ -29,6 +30,7 @@ class Instance:
 
     settings: dict[str, Any]
     store: Store
+    drawing: DrawingPool | None = None  # draws PNG and PDF exports for the pages
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _building: dict = field(default_factory=dict)
