@@ -34,16 +34,9 @@ class QueryError(ValueError):
 
 def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, default_period: Period) -> ViewRequest:
     """Read `area`, `period`, `category` and `compare` from query parameters, or raise QueryError."""
-    area_id = args.get("area") or DEFAULT_AREA
-    found = areas[areas["id"] == area_id]
-    if found.empty:
-        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
-    row = found.iloc[0]
+    row = area_row(areas, args.get("area"))
     area = ViewArea(row["id"], row["name"], tuple(row["members"]), bool(row["approximation"]))
-    try:
-        period = parse_period(args["period"]) if args.get("period") else default_period
-    except PeriodError as exc:
-        raise QueryError(str(exc)) from None
+    period = choose_period(args.get("period"), default_period)
     category = (args.get("category") or ALL).strip()
     if category != ALL and category not in vocabulary.keys:
         raise QueryError(_("Unknown category %(category)r; use 'all' or one of: %(keys)s.", category=category,
@@ -52,6 +45,23 @@ def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, defaul
     if compare not in _TRUE | _FALSE:
         raise QueryError(_("compare must be 1 or 0, not %(value)r.", value=compare))
     return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
+
+
+def area_row(areas, area_id: str | None):
+    """Return the row of the area frame with id `area_id` (Tjärna Ängar when none), or raise QueryError."""
+    area_id = area_id or DEFAULT_AREA
+    found = areas[areas["id"] == area_id]
+    if found.empty:
+        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
+    return found.iloc[0]
+
+
+def choose_period(text: str | None, default: Period) -> Period:
+    """Return the period written as `text`, or `default` when there is none; raise QueryError if it is not one."""
+    try:
+        return parse_period(text) if text else default
+    except PeriodError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _span(instance, version: int):
