@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from geoapp import config as configuration
+from geoapp.export.drawing_pool import shared_pool
 from geoapp.instance import Instance
 from geoapp.resources import bundled_dir
 from geoapp.store import Store, sqlite_url
@@ -32,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))
     store.migrate()
-    instance = Instance(settings=settings, store=store)
+    instance = Instance(settings=settings, store=store, drawing=shared_pool(settings["EXPORT_PROCESSES"]))
     if settings["LOAD_DEFAULT_AREAS"]:
         instance.load_default_areas()
     if settings["LOAD_DEFAULT_PLACES"]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from geoapp.i18n import N_, _, language
-from geoapp.publication import DEFAULT_AREA
-from geoapp.periods import Period, PeriodError, parse_period
+from geoapp.i18n import N_, language
+from geoapp.publication import area_row, choose_period
+from geoapp.periods import Period
 from geoapp.store import activities as stored
 from geoapp.store.places import list_places
 
@@ -34,10 +34,6 @@ LAYERS = ((N_("Dialogues and advice"), (DIALOGUE, ADVICE)),
 def kind_label(kind: str) -> str:
     """Return the name of an activity kind in the language shown now."""
     return LABELS[kind][0] if language() == "sv" else LABELS[kind][1]
-
-
-class ViewError(ValueError):
-    """An area or period a page or API was asked for that does not exist; the message says what does."""
 
 
 def kind_of(text: str) -> str | None:
@@ -99,16 +95,8 @@ def default_period(today: date | None = None) -> Period:
 
 
 def choose_view(areas, area_id: str | None, period_text: str | None) -> tuple[object, Period]:
-    """Return the area row (Tjärna Ängar by default) and period asked for, or raise ViewError saying what is accepted."""
-    area_id = area_id or DEFAULT_AREA
-    chosen = areas[areas["id"] == area_id]
-    if chosen.empty:
-        raise ViewError(_("Unknown area %(area)s; choose one listed at /api/v1/areas.", area=repr(area_id)))
-    try:
-        period = parse_period(period_text) if period_text else default_period()
-    except PeriodError as exc:
-        raise ViewError(str(exc)) from None
-    return chosen.iloc[0], period
+    """Return the area row (Tjärna Ängar by default) and period (this year by default), or raise QueryError."""
+    return area_row(areas, area_id), choose_period(period_text, default_period())
 
 
 def published_in(conn, codes, start: datetime, end: datetime, now: datetime, delay_days: int) -> list[tuple[dict, Activity]]:

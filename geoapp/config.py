@@ -98,6 +98,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Attribution shown for a custom tile URL (required by most tile servers).",
     ),
     Setting(
+        "EXPORT_PROCESSES",
+        1,
+        "Processes (at lower priority) that draw the PNG and PDF exports of each server process, so that drawing "
+        "does not slow the map down; 0 draws them in the request's own thread.",
+        int,
+    ),
+    Setting(
         "EXPORT_TILE_TIMEOUT",
         3.0,
         "Seconds a PNG or PDF export waits for basemap tiles from GEOAPP_TILES before it is made without "
@@ -222,6 +229,8 @@ def check(values: Mapping[str, Any]) -> None:
         sizes = ", ".join(map(str, GRID_SIZES))
         raise ConfigError(f"{ENV_PREFIX}GRID_SIZE is {values['GRID_SIZE']}: choose one of {sizes} (metres)")
     parse_color_classes(str(values["COLOR_CLASSES"]))
+    if not 0 <= int(values["EXPORT_PROCESSES"]) <= 16:
+        raise ConfigError(f"{ENV_PREFIX}EXPORT_PROCESSES is {values['EXPORT_PROCESSES']}: use 0 to 16")
     if float(values["EXPORT_TILE_TIMEOUT"]) < 0:
         raise ConfigError(f"{ENV_PREFIX}EXPORT_TILE_TIMEOUT is {values['EXPORT_TILE_TIMEOUT']}: use 0 (no basemap) or more seconds")
 

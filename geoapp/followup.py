@@ -10,10 +10,10 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 
-from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, ViewError, published_in
+from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, published_in
 from geoapp.i18n import N_, _
 from geoapp.periods import Period, periods_of_year
-from geoapp.publication import published_view
+from geoapp.publication import QueryError, published_view
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,9 +51,9 @@ class Followup:
 
 
 def tertials(period: Period, today: date | None = None) -> list[Period]:
-    """Return the tertials a year or tertial holds that have begun, or raise ViewError for other periods."""
+    """Return the tertials a year or tertial holds that have begun, or raise QueryError for other periods."""
     if period.kind not in ("year", "tertial"):
-        raise ViewError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)", year=period.year))
+        raise QueryError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)", year=period.year))
     chosen = periods_of_year(period.year, "tertial") if period.kind == "year" else (period,)
     return [t for t in chosen if t.first_day <= (today or date.today())]
 

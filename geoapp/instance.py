@@ -11,11 +11,12 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
+from geoapp.export.drawing_pool import DrawingPool
 from geoapp.i18n import language
 from geoapp.maps import Basemap, display_area_features
 from geoapp.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
-from geoapp.store import AREAS_VERSION, Store
+from geoapp.store import AREAS_VERSION, Store, all_versions
 from geoapp.store.areas import count_areas, load_areas, save_areas
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
@@ -29,6 +30,7 @@ class Instance:
 
     settings: dict[str, Any]
     store: Store
+    drawing: DrawingPool | None = None  # draws PNG and PDF exports for the pages
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _building: dict = field(default_factory=dict)
@@ -50,9 +52,17 @@ class Instance:
         """Return the category vocabulary from the data folder."""
         return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
+    def versions(self, version: int) -> dict[str, int]:
+        """Return every version counter (boundaries, observations per area and year), read once per data version."""
+        def build() -> dict[str, int]:
+            with self.store.connect() as conn:
+                return all_versions(conn)
+
+        return self._cached("versions", version, build)
+
     def areas_version(self, version: int) -> int:
         """Return the version of the stored boundaries, read once per data version."""
-        return self._cached("areas_version", version, lambda: self.store.data_version(AREAS_VERSION))
+        return self.versions(version).get(AREAS_VERSION, 0)
 
     def area_frame(self, version: int | None = None) -> gpd.GeoDataFrame:
         """Return stored areas and their groups, cached until the boundaries change (pass a data version already read)."""

@@ -17,6 +17,8 @@ from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocab
 from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
 from geoapp.privacy import decide, publish
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
+from geoapp.privacy.rules import YearDecision
+from geoapp.store import OBSERVATIONS_VERSION
 from geoapp.store.aggregates import segment_counts, time_span, walk_counts
 
 DEFAULT_AREA = "tjarna-angar"
@@ -32,16 +34,9 @@ class QueryError(ValueError):
 
 def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, default_period: Period) -> ViewRequest:
     """Read `area`, `period`, `category` and `compare` from query parameters, or raise QueryError."""
-    area_id = args.get("area") or DEFAULT_AREA
-    found = areas[areas["id"] == area_id]
-    if found.empty:
-        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
-    row = found.iloc[0]
+    row = area_row(areas, args.get("area"))
     area = ViewArea(row["id"], row["name"], tuple(row["members"]), bool(row["approximation"]))
-    try:
-        period = parse_period(args["period"]) if args.get("period") else default_period
-    except PeriodError as exc:
-        raise QueryError(str(exc)) from None
+    period = choose_period(args.get("period"), default_period)
     category = (args.get("category") or ALL).strip()
     if category != ALL and category not in vocabulary.keys:
         raise QueryError(_("Unknown category %(category)r; use 'all' or one of: %(keys)s.", category=category,
@@ -50,6 +45,23 @@ def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, defaul
     if compare not in _TRUE | _FALSE:
         raise QueryError(_("compare must be 1 or 0, not %(value)r.", value=compare))
     return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
+
+
+def area_row(areas, area_id: str | None):
+    """Return the row of the area frame with id `area_id` (Tjärna Ängar when none), or raise QueryError."""
+    area_id = area_id or DEFAULT_AREA
+    found = areas[areas["id"] == area_id]
+    if found.empty:
+        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
+    return found.iloc[0]
+
+
+def choose_period(text: str | None, default: Period) -> Period:
+    """Return the period written as `text`, or `default` when there is none; raise QueryError if it is not one."""
+    try:
+        return parse_period(text) if text else default
+    except PeriodError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _span(instance, version: int):
@@ -101,25 +113,45 @@ def map_page(instance, args: Mapping[str, str]) -> MapPage:
                    choices(data_years(instance, version)))
 
 
-def build_view(instance, request: ViewRequest, version: int | None = None) -> Published:
-    """Compute one view's published numbers from the database (no cache)."""
+def build_view(instance, request: ViewRequest, version: int) -> Published:
+    """Compute one view's published numbers from the privacy decisions of the years it touches."""
     settings = instance.settings
     codes = request.area.members
     years = sorted({y for p in request.periods for y in p.calendar_years()})
+    decisions = {year: decision(instance, codes, year, version) for year in years}
     with instance.store.connect() as conn:
-        raw = {y: segment_counts(conn, codes, year_grid(y).edges, settings["GRID_SIZE"]) for y in years}
         walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
-    areas = instance.area_frame(version)
-    regso = areas[areas["kind"] != AREA_KIND_GROUP].set_index("id")
+    regso = instance.area_frame(version)
+    regso = regso[regso["kind"] != AREA_KIND_GROUP].set_index("id")
     clip = {code: regso.geometry[code] for code in codes}
     names = {code: regso["name"][code] for code in codes}
-    categories, k = instance.vocabulary().keys, int(settings["K_MIN"])
-    return publish(request, decide(raw, codes, categories, k), walks, clip, names, categories, k, int(settings["GRID_SIZE"]))
+    return publish(request, decisions, walks, clip, names, instance.vocabulary().keys, int(settings["K_MIN"]),
+                   int(settings["GRID_SIZE"]))
+
+
+def decision(instance, codes: tuple[str, ...], year: int, version: int) -> YearDecision:
+    """Return what the RegSO areas `codes` may publish in `year`, cached until their observations of that year change."""
+    def build() -> YearDecision:
+        with instance.store.connect() as conn:
+            raw = segment_counts(conn, codes, year_grid(year).edges, instance.settings["GRID_SIZE"])
+        return decide({year: raw}, codes, instance.vocabulary().keys, int(instance.settings["K_MIN"]))[year]
+
+    # An areas import may move observations to other areas, hence the boundaries' version too.
+    depends = (instance.areas_version(version), _observations_version(instance, codes, [year], version))
+    return instance._cached(("decision", codes, year), depends, build)
+
+
+def _observations_version(instance, codes, years, version: int) -> tuple[int, ...]:
+    versions = instance.versions(version)
+    return tuple(versions.get(OBSERVATIONS_VERSION.format(area=code, year=year), 0) for code in codes for year in years)
 
 
 def view(instance, request: ViewRequest, version: int) -> Published:
-    """Return one view's published numbers, cached per filters and data version."""
-    return instance._cached(("view",) + request.key, version, lambda: build_view(instance, request, version))
+    """Return one view's published numbers, cached until the boundaries or the observations it draws on change."""
+    years = sorted({y for p in request.periods for y in p.calendar_years()})
+    # Keyed by what the view depends on, so an upload elsewhere or in another year leaves it cached.
+    depends = (instance.areas_version(version), _observations_version(instance, request.area.members, years, version))
+    return instance._cached(("view",) + request.key, depends, lambda: build_view(instance, request, version))
 
 
 @lru_cache(maxsize=1)

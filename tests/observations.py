@@ -12,6 +12,7 @@ from pyproj import Transformer
 from sqlalchemy import select
 
 from geoapp.store import bump_data_version
+from geoapp.store.observations import bump_upload_versions
 from geoapp.store.schema import observations, uploads, walks
 
 
@@ -39,8 +40,8 @@ def random_points(polygon, count: int, rng: random.Random) -> list[tuple[float, 
     return points
 
 
-def store_observations(store, rows: list[Obs], chunk: int = 50_000) -> None:
-    """Insert `rows` as one upload (times in UTC, WGS84 derived), bumping the data version."""
+def store_observations(store, rows: list[Obs], chunk: int = 50_000) -> int:
+    """Insert `rows` as one upload (times in UTC, WGS84 derived), bumping the data versions; return its id."""
     to_wgs84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
     digest = hashlib.sha256(repr((len(rows), rows[:3], random.random())).encode()).hexdigest()
     with store.begin() as conn:
@@ -58,3 +59,5 @@ def store_observations(store, rows: list[Obs], chunk: int = 50_000) -> None:
                  "category": r.category, "comment": r.comment, "lon": x, "lat": y, "e": r.e, "n": r.n,
                  "area_code": r.area_code} for r, x, y in zip(part, lon, lat)])
         bump_data_version(conn)
+        bump_upload_versions(conn, upload_id)
+    return upload_id

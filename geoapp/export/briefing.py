@@ -13,6 +13,7 @@ from geoapp.activities import PublishedActivities, publish_for_periods
 from geoapp.areas import slugify
 from geoapp.colors import ColorClass, configured_scale
 from geoapp.export.wording import LANGUAGES, words
+from geoapp.i18n import _
 from geoapp.maps import Basemap
 from geoapp.model import STOCKHOLM_TZ
 from geoapp.periods import FIRST_YEAR, Period, weeks_in
@@ -59,10 +60,12 @@ def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
     """Read `lang` (sv or en) and `dpi` (72 to 300) from query parameters, or raise QueryError."""
     language = (args.get("lang") or "sv").strip().lower()
     if language not in LANGUAGES:
-        raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+        raise QueryError(_("lang must be one of %(languages)s, not %(value)r.", languages=", ".join(LANGUAGES),
+                           value=language))
     text = (args.get("dpi") or str(DEFAULT_DPI)).strip()
     if not text.isdigit() or not DPI_RANGE[0] <= int(text) <= DPI_RANGE[1]:
-        raise QueryError(f"dpi must be a whole number from {DPI_RANGE[0]} to {DPI_RANGE[1]}, not {text!r}.")
+        raise QueryError(_("dpi must be a whole number from %(low)d to %(high)d, not %(value)r.", low=DPI_RANGE[0],
+                           high=DPI_RANGE[1], value=text))
     return language, int(text)
 
 

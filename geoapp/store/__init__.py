@@ -9,13 +9,14 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, select, update
-from sqlalchemy.pool import NullPool
 
 from geoapp.store import schema
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATA_VERSION = "data_version"  # every change of anything published
 AREAS_VERSION = "areas_version"  # changes of the stored boundaries only
+# One counter per RegSO area and local calendar year of observations: the unit every privacy decision is made on.
+OBSERVATIONS_VERSION = "observations:{area}:{year}"
 
 
 def sqlite_url(instance_path: str | Path) -> str:
@@ -40,8 +41,8 @@ class Store:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy issue it.
-            self.engine: Engine = create_engine(url, poolclass=NullPool)
+            # Pooled connections spare each request opening the file and setting the pragmas again.
+            self.engine: Engine = create_engine(url)
             event.listen(self.engine, "connect", _tune_sqlite)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
@@ -85,6 +86,11 @@ def data_version(conn: Connection, key: str = DATA_VERSION) -> int:
     """Return the data version (or the counter `key`) as seen by `conn`."""
     value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
     return int(value or 0)
+
+
+def all_versions(conn: Connection) -> dict[str, int]:
+    """Return every version counter by key."""
+    return {key: int(value or 0) for key, value in conn.execute(select(schema.meta.c.key, schema.meta.c.value))}
 
 
 def bump_data_version(conn: Connection, key: str = DATA_VERSION) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Iterable, NamedTuple
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, case, func, select, update
 
+from geoapp.model import STOCKHOLM_TZ
+from geoapp.store import OBSERVATIONS_VERSION, bump_data_version
 from geoapp.store.schema import observations, uploads, walks
 
 CHUNK = 5_000
@@ -85,6 +88,8 @@ def insert_observations(conn: Connection, columns: dict[str, list]) -> int:
         rows = [dict(zip(names, row)) for row in zip(*values.values())]
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(str(compiled), rows[start:start + CHUNK])
+    for upload_id in set(columns["upload_id"]):
+        bump_upload_versions(conn, upload_id)
     return len(rows)
 
 
@@ -121,3 +126,17 @@ def counts_per_bin(conn: Connection, codes: Iterable[str], edges: list[datetime]
                     c.category.not_in(list(left_out)))
              .group_by(c.area_code, time_bin))
     return [tuple(r) for r in conn.execute(query)]
+
+
+def bump_upload_versions(conn: Connection, upload_id: int) -> None:
+    """Bump the version of every area and local calendar year holding observations of the upload."""
+    spans = conn.execute(
+        select(observations.c.area_code, func.min(observations.c.observed_at), func.max(observations.c.observed_at))
+        .where(observations.c.upload_id == upload_id).group_by(observations.c.area_code))
+    for area, first, last in spans:
+        for year in range(_local_year(first), _local_year(last) + 1):
+            bump_data_version(conn, OBSERVATIONS_VERSION.format(area=area, year=year))
+
+
+def _local_year(moment: datetime) -> int:
+    return as_utc(moment).astimezone(ZoneInfo(STOCKHOLM_TZ)).year

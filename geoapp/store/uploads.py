@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, select
 
 from geoapp.store import bump_data_version
+from geoapp.store.observations import bump_upload_versions
 from geoapp.store.schema import uploads
 
 _LISTED = (uploads.c.id, uploads.c.kind, uploads.c.filename, uploads.c.uploaded_by, uploads.c.uploaded_at, uploads.c.rows)
@@ -21,6 +22,7 @@ def delete_upload(conn: Connection, upload_id: int) -> dict | None:
     found = conn.execute(select(*_LISTED).where(uploads.c.id == upload_id)).mappings().first()
     if found is None:
         return None
+    bump_upload_versions(conn, upload_id)
     # Observations and activities go with it through ON DELETE CASCADE.
     conn.execute(delete(uploads).where(uploads.c.id == upload_id))
     bump_data_version(conn)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, jsonify, make_response, request
+from flask import Blueprint, Response, jsonify, request
 
-from geoapp.activities import ViewError, activities_geojson, choose_view, publish_activities
+from geoapp.activities import activities_geojson, choose_view, publish_activities
 from geoapp.areas import areas_geojson
 from geoapp.followup import build_followup
 from geoapp.publication import QueryError, cells_geojson, published_view, summary
@@ -48,19 +48,16 @@ def summary_json():
     return jsonify(summary(published_view(instance(), request.args)))
 
 
-def view_or_400():
-    """Return the area row and period of the request, or raise a 400 JSON reply naming the problem."""
-    try:
-        return choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
-    except ViewError as exc:
-        abort(make_response(jsonify(error=str(exc)), 400))
+def requested_view():
+    """Return the area row and period of the request (a QueryError answers 400 naming the problem)."""
+    return choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
 
 
 @bp.get("/activities")
 @require_role("viewer")
 def activities():
     """Return the places of an area with their published activity counts in a period, as GeoJSON."""
-    area, period = view_or_400()
+    area, period = requested_view()
     return geojson_response(json.dumps(activities_geojson(publish_activities(instance(), area, period)), ensure_ascii=False))
 
 
@@ -68,8 +65,5 @@ def activities():
 @require_role("viewer")
 def followup():
     """Return the follow-up table (per tertial and area) as JSON."""
-    area, period = view_or_400()
-    try:
-        return jsonify(build_followup(instance(), area, period).to_json())
-    except ViewError as exc:
-        return jsonify(error=str(exc)), 400
+    area, period = requested_view()
+    return jsonify(build_followup(instance(), area, period).to_json())

@@ -29,7 +29,8 @@ def bad_query(exc: QueryError):
 
 def download(fmt: str) -> Response:
     """Send the current view in `fmt` as an attachment named after its area and period."""
-    exported = export_view(instance(), fmt, request.args)
+    geoapp = instance()
+    exported = export_view(geoapp, fmt, request.args, geoapp.drawing)
     response = Response(exported.content, mimetype=exported.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

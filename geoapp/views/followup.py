@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from geoapp.activities import ViewError, choose_view
+from geoapp.activities import choose_view
 from geoapp.followup import CSV_HEADER, build_followup, followup_csv
+from geoapp.publication import QueryError
 from geoapp.views import instance
 from geoapp.views.access import require_role
 
@@ -17,7 +18,7 @@ def requested_followup():
     try:
         area, period = choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
         return build_followup(instance(), area, period)
-    except ViewError as exc:
+    except QueryError as exc:
         abort(400, description=str(exc))
 
 

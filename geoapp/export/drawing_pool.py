@@ -1,0 +1,75 @@
+"""Separate, lower-priority processes that draw PNG and PDF exports, so the map stays responsive while they draw."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+# Drawing a map takes a quarter of a second or more of CPU; at this niceness the scheduler gives the map pages,
+# which planners wait for, the cores first.
+NICENESS = 10
+
+
+def _start_worker() -> None:
+    os.nice(NICENESS)
+    # Import everything a drawing needs now, so the first export does not pay for it.
+    from geoapp.export import figure, pdf  # noqa: F401
+
+
+_SHARED: dict[tuple[int, int], "DrawingPool"] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pool(size: int) -> "DrawingPool":
+    """Return this process's pool of `size` drawing processes; apps of one process share it, a forked child gets its own."""
+    with _SHARED_LOCK:
+        return _SHARED.setdefault((os.getpid(), size), DrawingPool(size))
+
+
+class DrawingPool:
+    """A pool of `size` drawing processes started on first use; size 0 draws in the calling thread."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def draw(self, render: Callable, briefing) -> bytes:
+        """Return `render(briefing)`, drawn by a pool process; a pool broken by a killed process is replaced once."""
+        if self.size == 0:
+            return render(briefing)
+        try:
+            return self._pool().submit(render, briefing).result()
+        except BrokenProcessPool:
+            self._replace()
+            return self._pool().submit(render, briefing).result()
+
+    def start(self) -> None:
+        """Start the drawing processes now rather than on the first export."""
+        if self.size:
+            self._pool().submit(int).result()
+
+    def shutdown(self) -> None:
+        """Stop the drawing processes."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                # Spawned, not forked: the server's threads and database connections stay behind.
+                self._executor = ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=_start_worker)
+            return self._executor
+
+    def _replace(self) -> None:
+        with self._lock:
+            broken, self._executor = self._executor, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
