@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from geoapp import config
 from geoapp.export import export_view
 from geoapp.export.drawing_pool import NICENESS, DrawingPool
+from tests.conftest import ROOT
 from tests.exporting import VIEW, database_url, mapped, pdf_pages  # noqa: F401 (fixtures)
 
 
@@ -63,3 +66,17 @@ def test_size_0_draws_in_the_calling_process():
 def test_export_processes_out_of_range_is_refused(value):
     with pytest.raises(config.ConfigError, match="GEOAPP_EXPORT_PROCESSES"):
         config.check(config.resolve(environ={"GEOAPP_EXPORT_PROCESSES": value}))
+
+
+def test_drawing_processes_end_when_their_server_is_killed():
+    script = ("import sys; from geoapp.export.drawing_pool import DrawingPool; from tests.test_drawing_pool import own_pid; "
+              "print(DrawingPool(1).draw(own_pid, None), flush=True); sys.stdin.read()")
+    with subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                          cwd=ROOT) as server:
+        drawing = int(server.stdout.readline())
+        assert os.path.exists(f"/proc/{drawing}")
+        server.kill()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{drawing}") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{drawing}")

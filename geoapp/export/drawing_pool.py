@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
@@ -16,8 +17,16 @@ NICENESS = 10
 
 def _start_worker() -> None:
     os.nice(NICENESS)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     # Import everything a drawing needs now, so the first export does not pay for it.
     from geoapp.export import figure, pdf  # noqa: F401
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A drawing process also holds its task queue's writing end, so it would never see the server go after a SIGKILL.
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 _SHARED: dict[tuple[int, int], "DrawingPool"] = {}
