@@ -94,7 +94,7 @@ def default_period(today: date | None = None) -> Period:
     return Period("year", (today or date.today()).year)
 
 
-def choose_view(areas, area_id: str | None, period_text: str | None) -> tuple[object, Period]:
+def choose_view(areas: dict[str, dict], area_id: str | None, period_text: str | None) -> tuple[object, Period]:
     """Return the area row (Tjärna Ängar by default) and period (this year by default), or raise QueryError."""
     return area_row(areas, area_id), choose_period(period_text, default_period())
 

@@ -76,6 +76,13 @@ class Instance:
         # Keyed by the boundaries' own version: an upload of observations does not rebuild them.
         return self._cached("areas", self.areas_version(version), build)
 
+    def areas_by_id(self, version: int | None = None) -> dict[str, dict]:
+        """Return each area (id, name, kind, members, approximation, geometry) by id, cached until the boundaries change."""
+        version = self.store.data_version() if version is None else version
+        # Looked up on every request: a dict spares filtering the frame each time.
+        return self._cached("areas_by_id", self.areas_version(version),
+                            lambda: {row["id"]: row for row in self.area_frame(version).to_dict("records")})
+
     def display_areas(self, version: int | None = None) -> dict[str, dict]:
         """Return each area's simplified WGS84 GeoJSON feature, cached per language until the boundaries change."""
         version = self.store.data_version() if version is None else version

@@ -13,7 +13,7 @@ import shapely
 from pyproj import Transformer
 
 from geoapp.i18n import _
-from geoapp.model import AREA_KIND_GROUP, STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
+from geoapp.model import STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
 from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
 from geoapp.privacy import decide, publish
 from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
@@ -32,7 +32,7 @@ class QueryError(ValueError):
     """A filter value that is not accepted; the message says what is."""
 
 
-def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, default_period: Period) -> ViewRequest:
+def parse_request(args: Mapping[str, str], areas: Mapping[str, dict], vocabulary: Vocabulary, default_period: Period) -> ViewRequest:
     """Read `area`, `period`, `category` and `compare` from query parameters, or raise QueryError."""
     row = area_row(areas, args.get("area"))
     area = ViewArea(row["id"], row["name"], tuple(row["members"]), bool(row["approximation"]))
@@ -47,13 +47,12 @@ def parse_request(args: Mapping[str, str], areas, vocabulary: Vocabulary, defaul
     return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
 
 
-def area_row(areas, area_id: str | None):
-    """Return the row of the area frame with id `area_id` (Tjärna Ängar when none), or raise QueryError."""
+def area_row(areas: Mapping[str, dict], area_id: str | None) -> dict:
+    """Return the area with id `area_id` (Tjärna Ängar when none) from Instance.areas_by_id, or raise QueryError."""
     area_id = area_id or DEFAULT_AREA
-    found = areas[areas["id"] == area_id]
-    if found.empty:
+    if area_id not in areas:
         raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
-    return found.iloc[0]
+    return areas[area_id]
 
 
 def choose_period(text: str | None, default: Period) -> Period:
@@ -91,7 +90,7 @@ def _local_year(moment) -> int:
 def published_view(instance, args: Mapping[str, str], version: int | None = None) -> Published:
     """Return the published numbers for the filters in `args`, or raise QueryError."""
     version = instance.store.data_version() if version is None else version
-    request = parse_request(args, instance.area_frame(version), instance.vocabulary(), default_period(instance, version))
+    request = parse_request(args, instance.areas_by_id(version), instance.vocabulary(), default_period(instance, version))
     return view(instance, request, version)
 
 
@@ -121,10 +120,9 @@ def build_view(instance, request: ViewRequest, version: int) -> Published:
     decisions = {year: decision(instance, codes, year, version) for year in years}
     with instance.store.connect() as conn:
         walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
-    regso = instance.area_frame(version)
-    regso = regso[regso["kind"] != AREA_KIND_GROUP].set_index("id")
-    clip = {code: regso.geometry[code] for code in codes}
-    names = {code: regso["name"][code] for code in codes}
+    areas = instance.areas_by_id(version)
+    clip = {code: areas[code]["geometry"] for code in codes}
+    names = {code: areas[code]["name"] for code in codes}
     return publish(request, decisions, walks, clip, names, instance.vocabulary().keys, int(settings["K_MIN"]),
                    int(settings["GRID_SIZE"]))
 

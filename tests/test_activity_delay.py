@@ -60,7 +60,7 @@ def test_publishing_applies_the_delay_at_the_boundary(app):
             {"place_id": place["id"], "kind": "advice", "started_at": NOW + timedelta(days=30),
              "duration_min": 60, "participants": 3},
         ], None, "tests")
-    area, period = choose_view(instance.area_frame(), "tjarna-angar", "2026")
+    area, period = choose_view(instance.areas_by_id(), "tjarna-angar", "2026")
     published = publish_activities(instance, area, period, now=NOW)
     assert [(p.name, p.counts, p.participants) for p in published.places] == [
         (TORGET, {"dialogue": 1, "police_presence": 0, "advice": 0}, 9)]

@@ -112,7 +112,7 @@ def test_csv_of_an_area_named_like_a_formula_is_neutralised(loaded):
     from geoapp.followup import build_followup
 
     instance = loaded.extensions["geoapp"]
-    area, period = choose_view(instance.area_frame(), "tjarna-angar", "2025-T1")
+    area, period = choose_view(instance.areas_by_id(), "tjarna-angar", "2025-T1")
     followup = build_followup(instance, area, period)
     hostile = replace(followup, rows=tuple(replace(r, area_name="=HYPERLINK(\"x\")") for r in followup.rows))
     assert "\r\n2025-T1,\"'=HYPERLINK(\"\"x\"\")\"," in followup_csv(hostile)

@@ -50,7 +50,7 @@ def summary_json():
 
 def requested_view():
     """Return the area row and period of the request (a QueryError answers 400 naming the problem)."""
-    return choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
+    return choose_view(instance().areas_by_id(), request.args.get("area"), request.args.get("period"))
 
 
 @bp.get("/activities")

@@ -16,7 +16,7 @@ bp = Blueprint("followup", __name__)
 def requested_followup():
     """Build the follow-up for the request's area and period, or answer 400 naming the problem."""
     try:
-        area, period = choose_view(instance().area_frame(), request.args.get("area"), request.args.get("period"))
+        area, period = choose_view(instance().areas_by_id(), request.args.get("area"), request.args.get("period"))
         return build_followup(instance(), area, period)
     except QueryError as exc:
         abort(400, description=str(exc))
