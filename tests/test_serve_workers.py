@@ -1,0 +1,339 @@
+"""`geoapp serve --workers N`: N forked processes answer on one port, are replaced when one dies, stop together.
+
+Which process holds which connection is read from /proc (Linux): the children of the served command, the
+socket inodes each holds open, and the established connections of the served port in /proc/net/tcp.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from geoapp.store import Store
+from geoapp.store.schema import observations, uploads, walks
+from tests.conftest import TEST_PASSWORD
+from tests.observation_files import big_csv
+from tests.test_corpus import post_headers_only
+
+pytestmark = pytest.mark.slow
+
+
+def process_state(pid: int) -> tuple[str, int] | None:
+    """Return (state letter, parent pid) of a process, or None when it no longer exists."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1])
+
+
+def gone(pid: int) -> bool:
+    """Tell whether a process has exited (a zombie waiting for its new parent to reap it has exited)."""
+    state = process_state(pid)
+    return state is None or state[0] in "ZX"
+
+
+def children(pid: int) -> set[int]:
+    """Return the live processes whose parent is `pid`."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            state = process_state(int(entry.name))
+            if state and state[1] == pid and state[0] not in "ZX":
+                found.add(int(entry.name))
+    return found
+
+
+def wait_for(condition, seconds: float = 15, step: float = 0.05):
+    """Return the first true value of `condition()` within `seconds`, or its last value."""
+    deadline = time.monotonic() + seconds
+    value = condition()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = condition()
+    return value
+
+
+def workers_of(parent: int, count: int) -> set[int]:
+    """Return the parent's `count` worker processes once they are all running."""
+    found = wait_for(lambda: (lambda kids: kids if len(kids) == count else None)(children(parent)))
+    assert found, f"expected {count} workers, found {children(parent)}"
+    return found
+
+
+def established(port: int) -> set[str]:
+    """Return the socket inodes of the established TCP connections whose local port is `port`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(fields[9])
+    return inodes
+
+
+def sockets_of(pid: int) -> set[str]:
+    """Return the inodes of the sockets a process holds open."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
+def port_of(base: str) -> int:
+    return urlsplit(base).port
+
+
+def nobody_listens(port: int) -> bool:
+    """Tell whether the port is free: binding it succeeds (SO_REUSEADDR ignores closed connections, not listeners)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def kill_all(pids) -> None:
+    """Make sure no process of a failed test goes on serving."""
+    for pid in pids:
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def connections_per_worker(base: str, workers: set[int], path: str = "healthz") -> tuple[dict[int, int], list]:
+    """Open keep-alive connections, one GET of `path` each, until every worker holds one; return the count per worker."""
+    sessions, held = [], {}
+    for _ in range(200):
+        session = requests.Session()
+        assert session.get(base + path, timeout=30).status_code == 200
+        sessions.append(session)
+        open_here = established(port_of(base))
+        held = {pid: len(sockets_of(pid) & open_here) for pid in workers}
+        if all(held.values()):
+            break
+    return held, sessions
+
+
+def test_two_workers_answer_requests_on_one_port(serve):
+    base = serve("--workers", "2")
+    parent = serve.process.pid
+    workers = workers_of(parent, 2)
+    held, sessions = connections_per_worker(base, workers)
+    try:
+        assert parent not in workers and all(n > 0 for n in held.values()), held
+        # The parent only listens: it holds none of the connections.
+        assert not sockets_of(parent) & established(port_of(base))
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def test_each_worker_has_the_threads_and_refuses_oversized_bodies_at_their_headers(serve):
+    base = serve("--workers", "2", "--threads", "3", MAX_UPLOAD_MB=1)
+    workers = workers_of(serve.process.pid, 2)
+    # Three waitress threads, the serving loop and the thread that watches for the parent's end.
+    def threads() -> dict[int, str]:
+        return {pid: re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M).group(1)
+                for pid in workers}
+
+    wait_for(lambda: set(threads().values()) == {"5"})  # a worker just forked may still be starting them
+    assert threads() == {pid: "5" for pid in workers}
+    answers = [post_headers_only(base, 3 * 2**20, "no-token") for _ in range(12)]
+    assert set(answers) == {"HTTP/1.1 413 Request Entity Too Large"}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_the_parent_stops_every_worker_and_frees_the_port(serve, stop):
+    base = serve("--workers", "2")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    idle = requests.Session()  # an idle keep-alive connection does not hold the stop up
+    assert idle.get(base + "healthz", timeout=10).status_code == 200
+    started = time.monotonic()
+    try:
+        os.kill(process.pid, stop)
+        assert process.wait(timeout=20) == 0
+        assert time.monotonic() - started < 5
+        assert all(gone(pid) for pid in workers)
+        assert nobody_listens(port_of(base))
+        with pytest.raises(requests.ConnectionError):
+            requests.get(base + "healthz", timeout=5)
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        idle.close()
+        kill_all(workers)
+
+
+def test_ctrl_c_in_a_terminal_stops_everything_cleanly(tmp_path):
+    """Ctrl+C sends SIGINT to the whole foreground process group: the parent and every worker at once."""
+    env = {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served")}
+    process = subprocess.Popen([sys.executable, "-m", "geoapp", "serve", "--port", "0", "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                               start_new_session=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()).group(0)
+        workers = workers_of(process.pid, 2)
+        assert requests.get(base + "healthz", timeout=10).status_code == 200
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert all(gone(pid) for pid in workers)
+        assert nobody_listens(port_of(base))
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_a_request_in_progress_is_finished_before_its_worker_stops(serve, tmp_path):
+    url = f"sqlite:///{tmp_path / 'graceful.sqlite3'}"
+    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
+                     DATABASE_URL=url).returncode == 0
+    token = serve.run("users", "token", "team", DATABASE_URL=url).stdout.strip()
+    base = serve("--workers", "2", DATABASE_URL=url)
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    rows = 300
+    request = requests.Request("POST", base + "observations/upload", files={"file": ("walk.csv", big_csv(rows))},
+                               headers={"Authorization": f"Bearer {token}", "Connection": "close"}).prepare()
+    head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+    message = f"POST /observations/upload HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n{head}\r\n".encode() + request.body
+    try:
+        with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as upload:
+            upload.sendall(message[:len(message) // 2])
+            assert wait_for(lambda: any(sockets_of(pid) & established(port_of(base)) for pid in workers))
+            os.kill(process.pid, signal.SIGTERM)
+            time.sleep(2)  # longer than a worker takes to notice the stop
+            upload.sendall(message[len(message) // 2:])
+            answer = b""
+            while chunk := upload.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+        assert process.wait(timeout=20) == 0
+        store = Store(url)
+        with store.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(observations)).scalar() == rows
+        store.dispose()
+    finally:
+        kill_all(workers)
+
+
+def test_workers_stop_soon_after_their_parent_is_killed(serve):
+    base = serve("--workers", "2")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert wait_for(lambda: all(gone(pid) for pid in workers), seconds=5), "workers outlived their parent"
+        assert nobody_listens(port_of(base))
+    finally:
+        kill_all(workers)
+
+
+def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(serve):
+    base = serve("--workers", "2", LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    replaced = workers_of(process.pid, 2) if wait_for(lambda: victim not in children(process.pid)) else set()
+    assert len(replaced) == 2 and victim not in replaced and (workers - {victim}) < replaced
+    held, sessions = connections_per_worker(base, replaced)
+    for session in sessions:
+        session.close()
+    assert all(n > 0 for n in held.values()), held
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    assert f"worker process {victim} was ended by signal SIGKILL; a new one starts in 0 s" in process.stdout.read()
+
+
+def test_workers_that_keep_dying_at_start_are_restarted_ever_more_slowly(serve):
+    serve("--workers", "2", LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    waits = []
+    for _ in range(3):
+        victim = min(workers)
+        killed = time.monotonic()
+        os.kill(victim, signal.SIGKILL)
+        assert wait_for(lambda: victim not in children(process.pid))
+        workers = workers_of(process.pid, 2)
+        waits.append(time.monotonic() - killed)
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    said = re.findall(r"a new one starts in (\d+) s", process.stdout.read())
+    assert said == ["0", "1", "2"]
+    assert waits[1] >= 1 and waits[2] >= 2, waits
+
+
+def test_an_upload_through_two_workers_is_stored_exactly_once(serve, database_url):
+    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
+                     DATABASE_URL=database_url).returncode == 0
+    token = serve.run("users", "token", "team", DATABASE_URL=database_url).stdout.strip()
+    base = serve("--workers", "2", DATABASE_URL=database_url)
+    workers = workers_of(serve.process.pid, 2)
+    rows, data = 300, big_csv(300)
+
+    def upload() -> requests.Response:
+        # A new connection each time, so that the uploads reach both workers.
+        return requests.post(base + "observations/upload", files={"file": ("walk.csv", data)},
+                             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}, timeout=60)
+
+    first = upload()
+    assert first.status_code == 201 and first.json()["rows"] == rows
+    again = [upload() for _ in range(6)]
+    assert {(r.status_code, r.json()["status"]) for r in again} == {(200, "already_imported")}
+    assert len(workers) == 2
+    store = Store(database_url)
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(observations)).scalar() == rows
+        assert conn.execute(select(func.count()).select_from(uploads)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(walks)).scalar() == 1
+    store.dispose()
+
+
+def test_the_number_of_workers_is_checked(serve):
+    for args, env in [(("--workers", "0"), {}), (("--workers", "65"), {}), ((), {"WORKERS": "0"}),
+                      ((), {"WORKERS": "two"}), ((), {"WORKERS": "65"})]:
+        done = serve.run("serve", "--port", "0", *args, **env)
+        assert done.returncode == 2, (args, env, done.stderr)
+        assert ("--workers" if args else "GEOAPP_WORKERS: expected a whole number from 1 to 64") in done.stderr
+
+
+def test_the_demo_is_loaded_once_before_the_workers_start_and_reaches_them_all(serve):
+    base = serve("--workers", "2", "--demo")
+    workers = workers_of(serve.process.pid, 2)
+    printed = re.findall(r"^demo:\s+(demo-\w+)\s+(\S+)$", "".join(serve.output), re.M)
+    assert sorted(name for name, _ in printed) == ["demo-admin", "demo-uploader"]
+    # The map is public for this run in every worker: the API answers without a login over connections of both.
+    held, sessions = connections_per_worker(base, workers, "api/v1/summary")
+    for session in sessions:
+        session.close()
+    assert all(held.values()), held
+    serve.process.terminate()
+    assert serve.process.wait(timeout=20) == 0
+    assert "demo:" not in serve.process.stdout.read()
