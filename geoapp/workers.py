@@ -5,6 +5,10 @@ binds the socket, forks the workers, starts a new one when one ends unexpectedly
 keep ending right after their start), and on SIGTERM or SIGINT stops them all, each finishing the requests it
 is in the middle of. Every worker holds the read end of a pipe whose write end only the parent holds, so when
 the parent is gone, even by SIGKILL, each worker reads end-of-file and stops too.
+
+Connections are spread evenly: a worker accepts new ones only while it holds no more than one more than the
+worker holding fewest (geoapp.balance). Without that, one worker won most of a burst of new connections and
+kept them, keep-alive, for as long as their clients stayed.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from typing import Callable
 import click
 from waitress import create_server, wasyncore
 
+from geoapp.balance import Connections
 from geoapp.i18n import _
 
 GRACE = 10.0  # seconds a stopping worker gives the requests it is in the middle of
 QUICK_END = 10.0  # a worker that ends sooner than this after its start counts towards waiting longer
 LONGEST_WAIT = 30.0  # seconds, the most the parent waits before starting a worker again
 BACKLOG = 1024  # waitress's default
+RECHECK = 0.05  # seconds a worker leaving new connections to others waits before it compares counts again
 PARENT_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)
 
 
@@ -50,16 +56,19 @@ def serve_workers(app, sock: socket.socket, count: int, before_fork: Callable[[]
     `before_fork` runs before every fork (the database engine's pooled connections must not be shared);
     `options` go to waitress in each worker.
     """
-    Workers(count, sock, before_fork, lambda alive: serve_worker(app, sock, alive, options)).run()
+    connections = Connections(count)
+    Workers(count, sock, before_fork, connections,
+            lambda alive, slot: serve_worker(app, sock, alive, connections.of(slot), options)).run()
 
 
 class Workers:
     """The parent's side: start `count` workers, replace those that end, stop them all when told to."""
 
-    def __init__(self, count: int, sock: socket.socket, before_fork: Callable[[], None], work: Callable[[int], None]):
-        self.count, self.sock, self.before_fork, self.work = count, sock, before_fork, work
-        self.started: dict[int, float] = {}  # pid -> when it was started (monotonic)
-        self.due: list[float] = []  # when the next workers are to start (monotonic)
+    def __init__(self, count: int, sock: socket.socket, before_fork: Callable[[], None], connections: Connections,
+                 work: Callable[[int, int], None]):
+        self.count, self.sock, self.before_fork, self.connections, self.work = count, sock, before_fork, connections, work
+        self.started: dict[int, tuple[float, int]] = {}  # pid -> when it was started (monotonic), its slot
+        self.due: list[tuple[float, int]] = []  # when the next workers are to start (monotonic), in which slot
         self.quick_ends = 0  # workers that ended right after their start, in a row
         self.stopping = False
 
@@ -74,11 +83,11 @@ class Workers:
         # A signal wakes the select() below through this pipe, whenever it arrives.
         previous_wakeup = signal.set_wakeup_fd(wake_writer)
         try:
-            self.due = [time.monotonic()] * self.count
+            self.due = [(time.monotonic(), slot) for slot in range(self.count)]
             while not self.stopping:
                 self._reap()
                 self._start_due()
-                self._sleep(min(self.due, default=None))
+                self._sleep(min(self.due, default=(None, None))[0])
         finally:
             self._stop_all()
             signal.set_wakeup_fd(previous_wakeup)
@@ -102,11 +111,11 @@ class Workers:
 
     def _start_due(self) -> None:
         now = time.monotonic()
-        for when in [w for w in self.due if w <= now]:
-            self.due.remove(when)
-            self._start()
+        for due in [d for d in self.due if d[0] <= now]:
+            self.due.remove(due)
+            self._start(due[1])
 
-    def _start(self) -> None:
+    def _start(self, slot: int) -> None:
         self.before_fork()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -114,18 +123,18 @@ class Workers:
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
         pid = os.fork()
         if pid == 0:
-            self._be_worker()
+            self._be_worker(slot)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        self.started[pid] = time.monotonic()
+        self.started[pid] = (time.monotonic(), slot)
 
-    def _be_worker(self) -> None:
+    def _be_worker(self, slot: int) -> None:
         """In the child: drop the parent's ends of the pipes, serve, and exit without running the parent's code."""
         status = 1
         try:
             signal.set_wakeup_fd(-1)
             for fd in (self.alive_parent, *self.wake_fds):
                 os.close(fd)
-            self.work(self.alive)
+            self.work(self.alive, slot)
             status = 0
         except BaseException:
             traceback.print_exc()
@@ -140,14 +149,17 @@ class Workers:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 return
-            started = self.started.pop(pid, None)
-            if started is None or self.stopping:
+            if pid not in self.started:
+                continue
+            started, slot = self.started.pop(pid)
+            self.connections.vacate(slot)  # the others must not wait for it to take its share
+            if self.stopping:
                 continue
             now = time.monotonic()
             self.quick_ends = self.quick_ends + 1 if now - started < QUICK_END else 0
             # The first quick end is replaced at once (a worker killed by hand); then 1, 2, 4 … s.
             wait = 0.0 if self.quick_ends <= 1 else min(LONGEST_WAIT, 2.0 ** (self.quick_ends - 2))
-            self.due.append(now + wait)
+            self.due.append((now + wait, slot))
             report_end(pid, status, wait)
 
     def _stop_all(self) -> None:
@@ -186,7 +198,7 @@ def report_end(pid: int, status: int, wait: float) -> None:
     click.echo(message, err=True)
 
 
-def serve_worker(app, sock: socket.socket, alive: int, options: dict) -> None:
+def serve_worker(app, sock: socket.socket, alive: int, share, options: dict) -> None:
     """Serve `app` on the inherited socket until SIGTERM or the parent's end; then finish what is in progress."""
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
@@ -198,11 +210,16 @@ def serve_worker(app, sock: socket.socket, alive: int, options: dict) -> None:
     threading.Thread(target=_watch_parent, args=(alive, stopping, server), daemon=True).start()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, PARENT_SIGNALS)
     adj = server.adj
-    # waitress's own server.run(), one turn at a time, so that a stop can be noticed between turns.
+    # waitress's own server.run(), one turn at a time, so that a stop can be noticed between turns and a worker
+    # holding more than its share of connections can leave new ones to the others.
     while not stopping.is_set():
-        wasyncore.loop(timeout=adj.asyncore_loop_timeout, use_poll=adj.asyncore_use_poll, map=connections, count=1)
+        server.accepting = share.may_accept(len(server.active_channels))
+        # While not accepting, look again soon: another worker's count may have caught up.
+        timeout = adj.asyncore_loop_timeout if server.accepting else RECHECK
+        wasyncore.loop(timeout=timeout, use_poll=adj.asyncore_use_poll, map=connections, count=1)
     server.del_channel()  # accept no more connections here; the other workers go on accepting them
     sock.close()
+    share.leave()  # and they must not hold back new connections for this worker's share
     deadline = time.monotonic() + GRACE
     while any(_in_progress(c) for c in list(connections.values())) and time.monotonic() < deadline:
         wasyncore.loop(timeout=0.05, use_poll=adj.asyncore_use_poll, map=connections, count=1)

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from geoapp.store import Store
 from geoapp.store.schema import observations, uploads, walks
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import CSRF_FIELD, TEST_PASSWORD
 from tests.observation_files import big_csv
 from tests.test_corpus import post_headers_only
 
@@ -67,10 +67,26 @@ def wait_for(condition, seconds: float = 15, step: float = 0.05):
     return value
 
 
-def workers_of(parent: int, count: int) -> set[int]:
-    """Return the parent's `count` worker processes once they are all running."""
-    found = wait_for(lambda: (lambda kids: kids if len(kids) == count else None)(children(parent)))
-    assert found, f"expected {count} workers, found {children(parent)}"
+def thread_count(pid: int) -> int:
+    return int(re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+
+
+def workers_of(parent: int, count: int, threads: int = 8) -> set[int]:
+    """Return the parent's `count` worker processes once they are all serving.
+
+    A worker serves once it has its `threads` waitress threads and the one watching for the parent's end; on a
+    busy machine a worker just forked can take a while to get there.
+    """
+    def serving() -> set[int] | None:
+        found = children(parent)
+        try:
+            ready = len(found) == count and all(thread_count(pid) == threads + 2 for pid in found)
+        except FileNotFoundError:
+            return None
+        return found if ready else None
+
+    found = wait_for(serving)
+    assert found, f"expected {count} serving workers, found {children(parent)}"
     return found
 
 
@@ -148,16 +164,39 @@ def test_two_workers_answer_requests_on_one_port(serve):
             session.close()
 
 
+def test_a_burst_of_logins_is_spread_evenly_over_the_workers(serve):
+    assert serve.run("users", "add", "planner", "--role", "viewer", stdin=TEST_PASSWORD + "\n").returncode == 0
+    base = serve("--workers", "2")
+    workers = workers_of(serve.process.pid, 2)
+    sessions = [requests.Session() for _ in range(50)]
+
+    def log_in(session: requests.Session) -> None:
+        token = CSRF_FIELD.search(session.get(base + "login", timeout=60).text).group(1)
+        answer = session.post(base + "login", data={"name": "planner", "password": TEST_PASSWORD, "csrf_token": token},
+                              timeout=60, allow_redirects=False)
+        assert answer.status_code == 302
+
+    # All at once, as a room of planners opening the map; each keep-alive connection then stays with its worker,
+    # so a worker that won most of them would do most of the work for as long as they stay.
+    threads = [threading.Thread(target=log_in, args=(session,)) for session in sessions]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        open_here = established(port_of(base))
+        held = sorted(len(sockets_of(pid) & open_here) for pid in workers)
+        assert sum(held) == 50 and held[0] >= 22, held
+    finally:
+        for session in sessions:
+            session.close()
+
+
 def test_each_worker_has_the_threads_and_refuses_oversized_bodies_at_their_headers(serve):
     base = serve("--workers", "2", "--threads", "3", MAX_UPLOAD_MB=1)
-    workers = workers_of(serve.process.pid, 2)
     # Three waitress threads, the serving loop and the thread that watches for the parent's end.
-    def threads() -> dict[int, str]:
-        return {pid: re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M).group(1)
-                for pid in workers}
-
-    wait_for(lambda: set(threads().values()) == {"5"})  # a worker just forked may still be starting them
-    assert threads() == {pid: "5" for pid in workers}
+    workers = workers_of(serve.process.pid, 2, threads=3)
+    assert [thread_count(pid) for pid in workers] == [5, 5]
     answers = [post_headers_only(base, 3 * 2**20, "no-token") for _ in range(12)]
     assert set(answers) == {"HTTP/1.1 413 Request Entity Too Large"}
 
@@ -208,19 +247,44 @@ def test_ctrl_c_in_a_terminal_stops_everything_cleanly(tmp_path):
         process.stdout.close()
 
 
-def test_a_request_in_progress_is_finished_before_its_worker_stops(serve, tmp_path):
-    url = f"sqlite:///{tmp_path / 'graceful.sqlite3'}"
-    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
-                     DATABASE_URL=url).returncode == 0
-    token = serve.run("users", "token", "team", DATABASE_URL=url).stdout.strip()
-    base = serve("--workers", "2", DATABASE_URL=url)
-    process = serve.process
-    workers = workers_of(process.pid, 2)
-    rows = 300
+def upload_message(base: str, token: str, rows: int) -> bytes:
+    """Return the bytes of an HTTP upload of a valid file of `rows` observations, to be sent by hand."""
     request = requests.Request("POST", base + "observations/upload", files={"file": ("walk.csv", big_csv(rows))},
                                headers={"Authorization": f"Bearer {token}", "Connection": "close"}).prepare()
     head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
-    message = f"POST /observations/upload HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n{head}\r\n".encode() + request.body
+    return f"POST /observations/upload HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n{head}\r\n".encode() + request.body
+
+
+def answer_to(connection: socket.socket) -> bytes:
+    """Read an answer until the server closes the connection."""
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    return answer
+
+
+def stored_observations(url: str) -> int:
+    store = Store(url)
+    with store.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(observations)).scalar()
+    store.dispose()
+    return count
+
+
+def uploader_token(serve, url: str) -> str:
+    """Add an uploader account to the database at `url` and return a new API token of it."""
+    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
+                     DATABASE_URL=url).returncode == 0
+    return serve.run("users", "token", "team", DATABASE_URL=url).stdout.strip()
+
+
+def test_a_request_in_progress_is_finished_before_its_worker_stops(serve, tmp_path):
+    url = f"sqlite:///{tmp_path / 'graceful.sqlite3'}"
+    token = uploader_token(serve, url)
+    base = serve("--workers", "2", DATABASE_URL=url)
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    message = upload_message(base, token, 300)
     try:
         with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as upload:
             upload.sendall(message[:len(message) // 2])
@@ -228,17 +292,42 @@ def test_a_request_in_progress_is_finished_before_its_worker_stops(serve, tmp_pa
             os.kill(process.pid, signal.SIGTERM)
             time.sleep(2)  # longer than a worker takes to notice the stop
             upload.sendall(message[len(message) // 2:])
-            answer = b""
-            while chunk := upload.recv(65536):
-                answer += chunk
+            answer = answer_to(upload)
         assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
         assert process.wait(timeout=20) == 0
-        store = Store(url)
-        with store.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(observations)).scalar() == rows
-        store.dispose()
+        assert stored_observations(url) == 300
     finally:
         kill_all(workers)
+
+
+def test_one_worker_told_to_stop_finishes_its_request_while_the_others_take_new_ones(serve, tmp_path):
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    token = uploader_token(serve, url)
+    base = serve("--workers", "2", DATABASE_URL=url, LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    message, sessions = upload_message(base, token, 300), []
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as upload:
+        upload.sendall(message[:len(message) // 2])
+        holder = wait_for(lambda: next((pid for pid in workers if sockets_of(pid) & established(port_of(base))), None))
+        os.kill(holder, signal.SIGTERM)
+        time.sleep(2)  # longer than a worker takes to notice the stop
+        for _ in range(5):
+            sessions.append(requests.Session())
+            asked = time.monotonic()
+            assert sessions[-1].get(base + "healthz", timeout=10).status_code == 200
+            assert time.monotonic() - asked < 0.5
+        upload.sendall(message[len(message) // 2:])
+        answer = answer_to(upload)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+    assert wait_for(lambda: gone(holder))
+    assert holder not in workers_of(process.pid, 2)
+    for session in sessions:
+        session.close()
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    assert f"worker process {holder} ended with exit status 0; a new one starts in 0 s" in process.stdout.read()
+    assert stored_observations(url) == 300
 
 
 def test_workers_stop_soon_after_their_parent_is_killed(serve):
@@ -272,17 +361,28 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(serve):
 
 
 def test_workers_that_keep_dying_at_start_are_restarted_ever_more_slowly(serve):
-    serve("--workers", "2", LANGUAGE="en")
+    base = serve("--workers", "2", LANGUAGE="en")
     process = serve.process
     workers = workers_of(process.pid, 2)
-    waits = []
-    for _ in range(3):
+    waits, sessions = [], []
+    for attempt in range(3):
         victim = min(workers)
         killed = time.monotonic()
         os.kill(victim, signal.SIGKILL)
         assert wait_for(lambda: victim not in children(process.pid))
+        if attempt == 2:
+            # While the replacement waits, the survivor takes every new connection at once: it does not hold
+            # back for the share of a worker that is gone.
+            for _ in range(5):
+                sessions.append(requests.Session())
+                asked = time.monotonic()
+                assert sessions[-1].get(base + "healthz", timeout=10).status_code == 200
+                assert time.monotonic() - asked < 0.5
+            assert len(children(process.pid)) == 1
         workers = workers_of(process.pid, 2)
         waits.append(time.monotonic() - killed)
+    for session in sessions:
+        session.close()
     process.terminate()
     assert process.wait(timeout=20) == 0
     said = re.findall(r"a new one starts in (\d+) s", process.stdout.read())
@@ -290,27 +390,48 @@ def test_workers_that_keep_dying_at_start_are_restarted_ever_more_slowly(serve):
     assert waits[1] >= 1 and waits[2] >= 2, waits
 
 
-def test_an_upload_through_two_workers_is_stored_exactly_once(serve, database_url):
-    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
-                     DATABASE_URL=database_url).returncode == 0
-    token = serve.run("users", "token", "team", DATABASE_URL=database_url).stdout.strip()
+def holder_of(connection: socket.socket, port: int, workers: set[int]) -> int | None:
+    """Return the worker holding the server's end of a client connection to `port`, once one has accepted it."""
+    mine = connection.getsockname()[1]
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if (int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)) == (port, mine):
+                return next((pid for pid in workers if fields[9] in sockets_of(pid)), None)
+    return None
+
+
+def one_connection_per_worker(base: str, workers: set[int]) -> tuple[dict[int, socket.socket], list]:
+    """Open connections until each worker holds one; return them by worker, and the others opened meanwhile."""
+    by_worker, spare = {}, []
+    while len(by_worker) < len(workers) and len(spare) < 50:
+        connection = socket.create_connection(("127.0.0.1", port_of(base)), timeout=30)
+        holder = wait_for(lambda: holder_of(connection, port_of(base), workers))
+        (spare.append(connection) if holder in by_worker else by_worker.setdefault(holder, connection))
+    assert len(by_worker) == len(workers), "a worker took no connection"
+    return by_worker, spare
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one after the other", "at the same time"])
+def test_the_same_upload_through_two_workers_is_stored_exactly_once(serve, database_url, together):
+    token = uploader_token(serve, database_url)
     base = serve("--workers", "2", DATABASE_URL=database_url)
-    workers = workers_of(serve.process.pid, 2)
-    rows, data = 300, big_csv(300)
-
-    def upload() -> requests.Response:
-        # A new connection each time, so that the uploads reach both workers.
-        return requests.post(base + "observations/upload", files={"file": ("walk.csv", data)},
-                             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}, timeout=60)
-
-    first = upload()
-    assert first.status_code == 201 and first.json()["rows"] == rows
-    again = [upload() for _ in range(6)]
-    assert {(r.status_code, r.json()["status"]) for r in again} == {(200, "already_imported")}
-    assert len(workers) == 2
+    by_worker, spare = one_connection_per_worker(base, workers_of(serve.process.pid, 2))
+    message, answers = upload_message(base, token, 300), []
+    try:
+        for connection in by_worker.values():
+            connection.sendall(message)
+            if not together:
+                answers.append(answer_to(connection))
+        if together:
+            answers = [answer_to(connection) for connection in by_worker.values()]
+    finally:
+        for connection in [*by_worker.values(), *spare]:
+            connection.close()
+    assert sorted(answer.split(b" ", 2)[1] for answer in answers) == [b"200", b"201"], answers
+    assert stored_observations(database_url) == 300
     store = Store(database_url)
     with store.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(observations)).scalar() == rows
         assert conn.execute(select(func.count()).select_from(uploads)).scalar() == 1
         assert conn.execute(select(func.count()).select_from(walks)).scalar() == 1
     store.dispose()
