@@ -1,6 +1,6 @@
 """Load: `geoapp serve` on loopback, 50 map viewers and 2 uploaders for 60 s; latency, errors, uploads stored once.
 
-`python -m bench load [--seconds 60] [--viewers 50] [--uploaders 2] [--think 1.0] [--threads 8]`
+`python -m bench load [--seconds 60] [--viewers 50] [--uploaders 2] [--think 1.0] [--threads 8] [--workers 2]`
 Each viewer logs in, then asks for the map page, the cells or the summary with varied filters and
 waits a random 0 to 2 x `think` seconds in between, as a person clicking through filters does.
 Each uploader posts distinct generated valid files with an API token. Only 127.0.0.1 is ever used.
@@ -64,12 +64,12 @@ def geoapp(folder: Path, *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
-def start_server(folder: Path, threads: int) -> tuple[subprocess.Popen, str]:
+def start_server(folder: Path, threads: int, workers: int) -> tuple[subprocess.Popen, str]:
     """Start `geoapp serve` on a free loopback port; return the process and its base URL."""
     env = {"GEOAPP_INSTANCE_PATH": str(folder), "GEOAPP_TILES": "none", "PATH": "/usr/bin:/bin"}
     process = subprocess.Popen([sys.executable, "-m", "geoapp", "serve", "--host", "127.0.0.1", "--port", "0",
-                                "--threads", str(threads)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=env, cwd=ROOT)
+                                "--threads", str(threads), "--workers", str(workers)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
     for line in process.stdout:
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
         if found:
@@ -150,7 +150,8 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--uploaders", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between one viewer's requests (s)")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (in each server process)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default: the 2 cores measured on)")
     options = parser.parse_args(argv or [])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -158,7 +159,7 @@ def run(argv: list[str] | None = None) -> None:
         geoapp(folder, "users", "add", "planner", "--role", "viewer", stdin=PASSWORD + "\n")
         geoapp(folder, "users", "add", "team", "--role", "uploader", stdin=PASSWORD + "\n")
         token = geoapp(folder, "users", "token", "team").strip()
-        process, base = start_server(folder, options.threads)
+        process, base = start_server(folder, options.threads, options.workers)
         try:
             figures, sent = drive(base, token, options)
         finally:
@@ -168,7 +169,7 @@ def run(argv: list[str] | None = None) -> None:
     once = all(stored.get(walk) == ROWS_PER_UPLOAD for walk in sent) and len(stored) == len(sent)
     figures["uploads stored exactly once"] = f"{once} ({len(sent)} uploads, {len(stored)} walks stored)"
     report(f"load: {options.viewers} viewers, {options.uploaders} uploaders, {options.seconds:.0f} s, "
-           f"{options.threads} server threads", figures)
+           f"{options.workers} server processes of {options.threads} threads", figures)
 
 
 def drive(base: str, token: str, options) -> tuple[dict, list]:

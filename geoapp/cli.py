@@ -24,7 +24,10 @@ from geoapp.store.areas import load_areas, save_areas
 def _create_app():
     from geoapp import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except configuration.ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
@@ -39,26 +42,42 @@ main.add_command(export)
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads (in each process).")
+@click.option("--workers", type=click.IntRange(*configuration.WORKERS_RANGE),
+              help="Worker processes, one core each at most; GEOAPP_WORKERS (1) unless given.")
 @click.option("--demo", is_flag=True,
               help="Load the synthetic demo walks and activities, make the map public and (re)create demo accounts with new passwords.")
-def serve(host: str, port: int, threads: int, demo: bool) -> None:
+def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -> None:
     """Serve geoapp with the waitress production server."""
     from waitress import create_server
 
+    instance = current_app.extensions["geoapp"]
+    workers = workers or instance.settings["WORKERS"]
     if demo:
-        start_demo(current_app.extensions["geoapp"])
+        start_demo(instance)
     # waitress reads a whole request body before the app sees it; bodies far beyond the upload limit are
     # refused at their headers, so nobody can fill the disk with them. Up to twice the limit, the app
     # answers with its own explanation.
-    body_limit = 2 * current_app.config["MAX_CONTENT_LENGTH"]
-    server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads,
-                           max_request_body_size=body_limit)
+    options = {"threads": threads, "max_request_body_size": 2 * current_app.config["MAX_CONTENT_LENGTH"]}
+    app = current_app._get_current_object()
+    if workers == 1:
+        server = create_server(app, host=host, port=port, **options)
+        announce(host, server.effective_port)
+        server.run()
+        return
+    from geoapp.workers import listen, serve_workers
+
+    sock = listen(host, port)
+    announce(host, sock.getsockname()[1])
+    # Each worker opens its own database connections; none may inherit one from the parent.
+    serve_workers(app, sock, workers, instance.store.dispose, **options)
+
+
+def announce(host: str, port: int) -> None:
+    """Print the address being served, at once (a supervisor may be waiting for it)."""
     shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{server.effective_port}/"
-    click.echo(_("geoapp is serving on %(url)s (Ctrl+C stops it)", url=url), err=False)
+    click.echo(_("geoapp is serving on %(url)s (Ctrl+C stops it)", url=f"http://{shown_host}:{port}/"))
     sys.stdout.flush()
-    server.run()
 
 
 def start_demo(instance) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 ENV_PREFIX = "GEOAPP_"
+WORKERS_RANGE = (1, 64)
 
 
 def _parse_bool(text: str) -> bool:
@@ -24,6 +25,17 @@ def _parse_choice(text: str, choices: tuple[str, ...]) -> str:
     value = text.strip().lower()
     if value not in choices:
         raise ValueError(f"expected one of {', '.join(choices)}, got {text!r}")
+    return value
+
+
+def _parse_between(text: str, lowest: int, highest: int) -> int:
+    """Read a whole number from `lowest` to `highest`."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not lowest <= value <= highest:
+        raise ValueError(f"expected a whole number from {lowest} to {highest}, got {text!r}")
     return value
 
 
@@ -140,8 +152,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATELIMIT_STORAGE",
         "memory://",
-        "Where login throttling counts failed attempts: memory:// is per process; give "
-        "e.g. redis://host:6379 when several processes serve the app.",
+        "Where login throttling counts failed attempts: memory:// counts in each process on its own, so with "
+        "GEOAPP_WORKERS=N a name or an address gets up to N times the attempts; give e.g. redis://host:6379 "
+        "to share the counts between processes.",
+    ),
+    Setting(
+        "WORKERS",
+        1,
+        "Processes `geoapp serve` answers requests with, each with its own threads (from 1 to 64); more than one "
+        "uses more than one CPU core. `geoapp serve --workers N` overrides it.",
+        lambda text: _parse_between(text, WORKERS_RANGE[0], WORKERS_RANGE[1]),
     ),
     Setting(
         "MAX_UPLOAD_MB",
@@ -231,6 +251,9 @@ def check(values: Mapping[str, Any]) -> None:
     parse_color_classes(str(values["COLOR_CLASSES"]))
     if not 0 <= int(values["EXPORT_PROCESSES"]) <= 16:
         raise ConfigError(f"{ENV_PREFIX}EXPORT_PROCESSES is {values['EXPORT_PROCESSES']}: use 0 to 16")
+    low, high = WORKERS_RANGE
+    if type(values["WORKERS"]) is not int or not low <= values["WORKERS"] <= high:
+        raise ConfigError(f"{ENV_PREFIX}WORKERS is {values['WORKERS']!r}: use a whole number from {low} to {high}")
     if float(values["EXPORT_TILE_TIMEOUT"]) < 0:
         raise ConfigError(f"{ENV_PREFIX}EXPORT_TILE_TIMEOUT is {values['EXPORT_TILE_TIMEOUT']}: use 0 (no basemap) or more seconds")
 

@@ -28,3 +28,19 @@ def test_cli_prints_the_same_table(runner):
     result = runner("config", "--markdown")
     assert result.exit_code == 0
     assert result.output.strip() == config.markdown_table()
+
+
+@pytest.mark.parametrize("raw", ["0", "65", "two", "1.5", ""])
+def test_workers_outside_1_to_64_are_refused(raw):
+    with pytest.raises(config.ConfigError, match="GEOAPP_WORKERS: expected a whole number from 1 to 64"):
+        config.resolve(environ={"GEOAPP_WORKERS": raw})
+
+
+def test_workers_default_to_one_process():
+    assert config.resolve(environ={})["WORKERS"] == 1
+    assert config.resolve(environ={"GEOAPP_WORKERS": " 4 "})["WORKERS"] == 4
+
+
+def test_workers_given_to_the_app_directly_are_checked_too():
+    with pytest.raises(config.ConfigError, match="GEOAPP_WORKERS is 0"):
+        config.check(config.resolve({"WORKERS": 0}, environ={}))

@@ -1,0 +1,460 @@
+"""`geoapp serve --workers N`: N forked processes answer on one port, are replaced when one dies, stop together.
+
+Which process holds which connection is read from /proc (Linux): the children of the served command, the
+socket inodes each holds open, and the established connections of the served port in /proc/net/tcp.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from geoapp.store import Store
+from geoapp.store.schema import observations, uploads, walks
+from tests.conftest import CSRF_FIELD, TEST_PASSWORD
+from tests.observation_files import big_csv
+from tests.test_corpus import post_headers_only
+
+pytestmark = pytest.mark.slow
+
+
+def process_state(pid: int) -> tuple[str, int] | None:
+    """Return (state letter, parent pid) of a process, or None when it no longer exists."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1])
+
+
+def gone(pid: int) -> bool:
+    """Tell whether a process has exited (a zombie waiting for its new parent to reap it has exited)."""
+    state = process_state(pid)
+    return state is None or state[0] in "ZX"
+
+
+def children(pid: int) -> set[int]:
+    """Return the live processes whose parent is `pid`."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            state = process_state(int(entry.name))
+            if state and state[1] == pid and state[0] not in "ZX":
+                found.add(int(entry.name))
+    return found
+
+
+def wait_for(condition, seconds: float = 15, step: float = 0.05):
+    """Return the first true value of `condition()` within `seconds`, or its last value."""
+    deadline = time.monotonic() + seconds
+    value = condition()
+    while not value and time.monotonic() < deadline:
+        time.sleep(step)
+        value = condition()
+    return value
+
+
+def thread_count(pid: int) -> int:
+    return int(re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+
+
+def workers_of(parent: int, count: int, threads: int = 8) -> set[int]:
+    """Return the parent's `count` worker processes once they are all serving.
+
+    A worker serves once it has its `threads` waitress threads and the one watching for the parent's end; on a
+    busy machine a worker just forked can take a while to get there.
+    """
+    def serving() -> set[int] | None:
+        found = children(parent)
+        try:
+            ready = len(found) == count and all(thread_count(pid) == threads + 2 for pid in found)
+        except FileNotFoundError:
+            return None
+        return found if ready else None
+
+    found = wait_for(serving)
+    assert found, f"expected {count} serving workers, found {children(parent)}"
+    return found
+
+
+def established(port: int) -> set[str]:
+    """Return the socket inodes of the established TCP connections whose local port is `port`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(fields[9])
+    return inodes
+
+
+def sockets_of(pid: int) -> set[str]:
+    """Return the inodes of the sockets a process holds open."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
+def port_of(base: str) -> int:
+    return urlsplit(base).port
+
+
+def nobody_listens(port: int) -> bool:
+    """Tell whether the port is free: binding it succeeds (SO_REUSEADDR ignores closed connections, not listeners)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def kill_all(pids) -> None:
+    """Make sure no process of a failed test goes on serving."""
+    for pid in pids:
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def connections_per_worker(base: str, workers: set[int], path: str = "healthz") -> tuple[dict[int, int], list]:
+    """Open keep-alive connections, one GET of `path` each, until every worker holds one; return the count per worker."""
+    sessions, held = [], {}
+    for _ in range(200):
+        session = requests.Session()
+        assert session.get(base + path, timeout=30).status_code == 200
+        sessions.append(session)
+        open_here = established(port_of(base))
+        held = {pid: len(sockets_of(pid) & open_here) for pid in workers}
+        if all(held.values()):
+            break
+    return held, sessions
+
+
+def test_two_workers_answer_requests_on_one_port(serve):
+    base = serve("--workers", "2")
+    parent = serve.process.pid
+    workers = workers_of(parent, 2)
+    held, sessions = connections_per_worker(base, workers)
+    try:
+        assert parent not in workers and all(n > 0 for n in held.values()), held
+        # The parent only listens: it holds none of the connections.
+        assert not sockets_of(parent) & established(port_of(base))
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def test_a_burst_of_logins_is_spread_evenly_over_the_workers(serve):
+    assert serve.run("users", "add", "planner", "--role", "viewer", stdin=TEST_PASSWORD + "\n").returncode == 0
+    base = serve("--workers", "2")
+    workers = workers_of(serve.process.pid, 2)
+    sessions = [requests.Session() for _ in range(50)]
+
+    def log_in(session: requests.Session) -> None:
+        token = CSRF_FIELD.search(session.get(base + "login", timeout=60).text).group(1)
+        answer = session.post(base + "login", data={"name": "planner", "password": TEST_PASSWORD, "csrf_token": token},
+                              timeout=60, allow_redirects=False)
+        assert answer.status_code == 302
+
+    # All at once, as a room of planners opening the map; each keep-alive connection then stays with its worker,
+    # so a worker that won most of them would do most of the work for as long as they stay.
+    threads = [threading.Thread(target=log_in, args=(session,)) for session in sessions]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        open_here = established(port_of(base))
+        held = sorted(len(sockets_of(pid) & open_here) for pid in workers)
+        assert sum(held) == 50 and held[0] >= 22, held
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def test_each_worker_has_the_threads_and_refuses_oversized_bodies_at_their_headers(serve):
+    base = serve("--workers", "2", "--threads", "3", MAX_UPLOAD_MB=1)
+    # Three waitress threads, the serving loop and the thread that watches for the parent's end.
+    workers = workers_of(serve.process.pid, 2, threads=3)
+    assert [thread_count(pid) for pid in workers] == [5, 5]
+    answers = [post_headers_only(base, "observations/upload", 3 * 2**20, "no-token") for _ in range(12)]
+    assert set(answers) == {"HTTP/1.1 413 Request Entity Too Large"}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_the_parent_stops_every_worker_and_frees_the_port(serve, stop):
+    base = serve("--workers", "2")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    idle = requests.Session()  # an idle keep-alive connection does not hold the stop up
+    assert idle.get(base + "healthz", timeout=10).status_code == 200
+    started = time.monotonic()
+    try:
+        os.kill(process.pid, stop)
+        assert process.wait(timeout=20) == 0
+        assert time.monotonic() - started < 5
+        assert all(gone(pid) for pid in workers)
+        assert nobody_listens(port_of(base))
+        with pytest.raises(requests.ConnectionError):
+            requests.get(base + "healthz", timeout=5)
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        idle.close()
+        kill_all(workers)
+
+
+def test_ctrl_c_in_a_terminal_stops_everything_cleanly(tmp_path):
+    """Ctrl+C sends SIGINT to the whole foreground process group: the parent and every worker at once."""
+    env = {**os.environ, "GEOAPP_TILES": "none", "GEOAPP_INSTANCE_PATH": str(tmp_path / "served")}
+    process = subprocess.Popen([sys.executable, "-m", "geoapp", "serve", "--port", "0", "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                               start_new_session=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()).group(0)
+        workers = workers_of(process.pid, 2)
+        assert requests.get(base + "healthz", timeout=10).status_code == 200
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert all(gone(pid) for pid in workers)
+        assert nobody_listens(port_of(base))
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def upload_message(base: str, token: str, rows: int) -> bytes:
+    """Return the bytes of an HTTP upload of a valid file of `rows` observations, to be sent by hand."""
+    request = requests.Request("POST", base + "observations/upload", files={"file": ("walk.csv", big_csv(rows))},
+                               headers={"Authorization": f"Bearer {token}", "Connection": "close"}).prepare()
+    head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+    return f"POST /observations/upload HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n{head}\r\n".encode() + request.body
+
+
+def answer_to(connection: socket.socket) -> bytes:
+    """Read an answer until the server closes the connection."""
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    return answer
+
+
+def stored_observations(url: str) -> int:
+    store = Store(url)
+    with store.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(observations)).scalar()
+    store.dispose()
+    return count
+
+
+def uploader_token(serve, url: str) -> str:
+    """Add an uploader account to the database at `url` and return a new API token of it."""
+    assert serve.run("users", "add", "team", "--role", "uploader", stdin=TEST_PASSWORD + "\n",
+                     DATABASE_URL=url).returncode == 0
+    return serve.run("users", "token", "team", DATABASE_URL=url).stdout.strip()
+
+
+def test_a_request_in_progress_is_finished_before_its_worker_stops(serve, tmp_path):
+    url = f"sqlite:///{tmp_path / 'graceful.sqlite3'}"
+    token = uploader_token(serve, url)
+    base = serve("--workers", "2", DATABASE_URL=url)
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    message = upload_message(base, token, 300)
+    try:
+        with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as upload:
+            upload.sendall(message[:len(message) // 2])
+            assert wait_for(lambda: any(sockets_of(pid) & established(port_of(base)) for pid in workers))
+            os.kill(process.pid, signal.SIGTERM)
+            time.sleep(2)  # longer than a worker takes to notice the stop
+            upload.sendall(message[len(message) // 2:])
+            answer = answer_to(upload)
+        assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+        assert process.wait(timeout=20) == 0
+        assert stored_observations(url) == 300
+    finally:
+        kill_all(workers)
+
+
+def test_one_worker_told_to_stop_finishes_its_request_while_the_others_take_new_ones(serve, tmp_path):
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    token = uploader_token(serve, url)
+    base = serve("--workers", "2", DATABASE_URL=url, LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    message, sessions = upload_message(base, token, 300), []
+    with socket.create_connection(("127.0.0.1", port_of(base)), timeout=30) as upload:
+        upload.sendall(message[:len(message) // 2])
+        holder = wait_for(lambda: next((pid for pid in workers if sockets_of(pid) & established(port_of(base))), None))
+        os.kill(holder, signal.SIGTERM)
+        time.sleep(2)  # longer than a worker takes to notice the stop
+        for _ in range(5):
+            sessions.append(requests.Session())
+            asked = time.monotonic()
+            assert sessions[-1].get(base + "healthz", timeout=10).status_code == 200
+            assert time.monotonic() - asked < 0.5
+        upload.sendall(message[len(message) // 2:])
+        answer = answer_to(upload)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+    assert wait_for(lambda: gone(holder))
+    assert holder not in workers_of(process.pid, 2)
+    for session in sessions:
+        session.close()
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    assert f"worker process {holder} ended with exit status 0; a new one starts in 0 s" in process.stdout.read()
+    assert stored_observations(url) == 300
+
+
+def test_workers_stop_soon_after_their_parent_is_killed(serve):
+    base = serve("--workers", "2")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert wait_for(lambda: all(gone(pid) for pid in workers), seconds=5), "workers outlived their parent"
+        assert nobody_listens(port_of(base))
+    finally:
+        kill_all(workers)
+
+
+def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(serve):
+    base = serve("--workers", "2", LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    replaced = workers_of(process.pid, 2) if wait_for(lambda: victim not in children(process.pid)) else set()
+    assert len(replaced) == 2 and victim not in replaced and (workers - {victim}) < replaced
+    held, sessions = connections_per_worker(base, replaced)
+    for session in sessions:
+        session.close()
+    assert all(n > 0 for n in held.values()), held
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    assert f"worker process {victim} was ended by signal SIGKILL; a new one starts in 0 s" in process.stdout.read()
+
+
+def test_workers_that_keep_dying_at_start_are_restarted_ever_more_slowly(serve):
+    base = serve("--workers", "2", LANGUAGE="en")
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+    waits, sessions = [], []
+    for attempt in range(3):
+        victim = min(workers)
+        killed = time.monotonic()
+        os.kill(victim, signal.SIGKILL)
+        assert wait_for(lambda: victim not in children(process.pid))
+        if attempt == 2:
+            # While the replacement waits, the survivor takes every new connection at once: it does not hold
+            # back for the share of a worker that is gone.
+            for _ in range(5):
+                sessions.append(requests.Session())
+                asked = time.monotonic()
+                assert sessions[-1].get(base + "healthz", timeout=10).status_code == 200
+                assert time.monotonic() - asked < 0.5
+            assert len(children(process.pid)) == 1
+        workers = workers_of(process.pid, 2)
+        waits.append(time.monotonic() - killed)
+    for session in sessions:
+        session.close()
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    said = re.findall(r"a new one starts in (\d+) s", process.stdout.read())
+    assert said == ["0", "1", "2"]
+    assert waits[1] >= 1 and waits[2] >= 2, waits
+
+
+def holder_of(connection: socket.socket, port: int, workers: set[int]) -> int | None:
+    """Return the worker holding the server's end of a client connection to `port`, once one has accepted it."""
+    mine = connection.getsockname()[1]
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if (int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)) == (port, mine):
+                return next((pid for pid in workers if fields[9] in sockets_of(pid)), None)
+    return None
+
+
+def one_connection_per_worker(base: str, workers: set[int]) -> tuple[dict[int, socket.socket], list]:
+    """Open connections until each worker holds one; return them by worker, and the others opened meanwhile."""
+    by_worker, spare = {}, []
+    while len(by_worker) < len(workers) and len(spare) < 50:
+        connection = socket.create_connection(("127.0.0.1", port_of(base)), timeout=30)
+        holder = wait_for(lambda: holder_of(connection, port_of(base), workers))
+        (spare.append(connection) if holder in by_worker else by_worker.setdefault(holder, connection))
+    assert len(by_worker) == len(workers), "a worker took no connection"
+    return by_worker, spare
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one after the other", "at the same time"])
+def test_the_same_upload_through_two_workers_is_stored_exactly_once(serve, database_url, together):
+    token = uploader_token(serve, database_url)
+    base = serve("--workers", "2", DATABASE_URL=database_url)
+    by_worker, spare = one_connection_per_worker(base, workers_of(serve.process.pid, 2))
+    message, answers = upload_message(base, token, 300), []
+    try:
+        for connection in by_worker.values():
+            connection.sendall(message)
+            if not together:
+                answers.append(answer_to(connection))
+        if together:
+            answers = [answer_to(connection) for connection in by_worker.values()]
+    finally:
+        for connection in [*by_worker.values(), *spare]:
+            connection.close()
+    assert sorted(answer.split(b" ", 2)[1] for answer in answers) == [b"200", b"201"], answers
+    assert stored_observations(database_url) == 300
+    store = Store(database_url)
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(uploads)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(walks)).scalar() == 1
+    store.dispose()
+
+
+def test_the_number_of_workers_is_checked(serve):
+    for args, env in [(("--workers", "0"), {}), (("--workers", "65"), {}), ((), {"WORKERS": "0"}),
+                      ((), {"WORKERS": "two"}), ((), {"WORKERS": "65"})]:
+        done = serve.run("serve", "--port", "0", *args, **env)
+        assert done.returncode == 2, (args, env, done.stderr)
+        assert ("--workers" if args else "GEOAPP_WORKERS: expected a whole number from 1 to 64") in done.stderr
+
+
+def test_the_demo_is_loaded_once_before_the_workers_start_and_reaches_them_all(serve):
+    base = serve("--workers", "2", "--demo")
+    workers = workers_of(serve.process.pid, 2)
+    printed = re.findall(r"^demo:\s+(demo-\w+)\s+(\S+)$", "".join(serve.output), re.M)
+    assert sorted(name for name, _ in printed) == ["demo-admin", "demo-uploader"]
+    # The map is public for this run in every worker: the API answers without a login over connections of both.
+    held, sessions = connections_per_worker(base, workers, "api/v1/summary")
+    for session in sessions:
+        session.close()
+    assert all(held.values()), held
+    serve.process.terminate()
+    assert serve.process.wait(timeout=20) == 0
+    assert "demo:" not in serve.process.stdout.read()
