@@ -83,12 +83,18 @@ VIEWER_ROUTES = {"map page": "", "api cells": "api/v1/cells", "api summary": "ap
                  "export csv": "export/cells.csv", "export png": "export/map.png"}
 
 
-def viewer(base: str, areas: list[str], until: float, think: float, recorder: Recorder, seed: int) -> None:
-    """Log in, then look at the map and its API with varied filters until `until`."""
-    rng, session = random.Random(seed), requests.Session()
+def login(base: str) -> requests.Session:
+    """Return a session logged in as the bench's viewer."""
+    session = requests.Session()
     page = session.get(base + "login", timeout=30).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     session.post(base + "login", data={"name": "planner", "password": PASSWORD, "csrf_token": token}, timeout=30)
+    return session
+
+
+def viewer(base: str, areas: list[str], until: float, think: float, recorder: Recorder, seed: int) -> None:
+    """Log in, then look at the map and its API with varied filters until `until`."""
+    rng, session = random.Random(seed), login(base)
     while time.monotonic() < until:
         filters = {"area": rng.choice(areas), "period": rng.choice(PERIODS), "category": rng.choice(CATEGORIES)}
         if rng.random() < 0.2:
@@ -177,6 +183,7 @@ def drive(base: str, token: str, options) -> tuple[dict, list]:
     recorder, sent = Recorder(), []
     areas = [f["properties"]["id"] for f in requests.get(base + "api/v1/areas", timeout=60, auth=None,
                                                         headers={"Authorization": f"Bearer {token}"}).json()["features"]]
+    idle = idle_map_page(base, areas)
     started = time.monotonic()
     until = started + options.seconds
     threads = [threading.Thread(target=viewer, args=(base, areas, until, options.think, recorder, seed))
@@ -195,6 +202,23 @@ def drive(base: str, token: str, options) -> tuple[dict, list]:
         figures[f"{route}: n, p50/p95/p99 (ms)"] = (
             f"{len(values)}, {percentile(values, 50) * 1000:.0f} / {percentile(values, 95) * 1000:.0f} / "
             f"{percentile(values, 99) * 1000:.0f}")
+    pages = recorder.latencies["map page"]
+    figures["map page idle p50, one viewer (ms)"] = f"{idle * 1000:.0f}"
+    if pages:
+        figures["map page p95 under load / idle p50"] = f"{percentile(pages, 95) / idle:.1f}x"
     for route, problems in recorder.errors.items():
         figures[f"{route}: first error"] = problems[0]
     return figures, sent
+
+
+def idle_map_page(base: str, areas: list[str], rounds: int = 3) -> float:
+    """Return the median time of the map page for one viewer alone on the server (every area, fresh views)."""
+    recorder = Recorder()
+    session = login(base)
+    for period in PERIODS[:rounds]:
+        for area in areas:
+            recorder.timed("idle", lambda: session.get(base, params={"area": area, "period": period}, timeout=60))
+    session.close()
+    if recorder.errors:
+        raise RuntimeError(f"the idle map page failed: {recorder.errors['idle'][0]}")
+    return statistics.median(recorder.latencies["idle"])
