@@ -154,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
         "memory://",
         "Where login throttling counts failed attempts: memory:// counts in each process on its own, so with "
         "GEOAPP_WORKERS=N a name or an address gets up to N times the attempts; give e.g. redis://host:6379 "
-        "to share the counts between processes.",
+        "to share the counts between processes (install geoapp with its redis extra: pip install '.[redis]').",
     ),
     Setting(
         "WORKERS",

@@ -458,3 +458,47 @@ def test_the_demo_is_loaded_once_before_the_workers_start_and_reaches_them_all(s
     serve.process.terminate()
     assert serve.process.wait(timeout=20) == 0
     assert "demo:" not in serve.process.stdout.read()
+
+
+def sessions_by_worker(base: str, workers: set[int]) -> dict[int, requests.Session]:
+    """Open keep-alive sessions, each with the login page, until every worker holds one; return one per worker."""
+    by_worker, opened = {}, []
+    held = {pid: 0 for pid in workers}
+    while len(by_worker) < len(workers) and len(opened) < 50:
+        session = requests.Session()
+        assert session.get(base + "login", timeout=30).status_code == 200
+        opened.append(session)
+        open_here = established(port_of(base))
+        now = {pid: len(sockets_of(pid) & open_here) for pid in workers}
+        holder = next(pid for pid in workers if now[pid] > held[pid])
+        held = now
+        by_worker.setdefault(holder, session)
+    assert len(by_worker) == len(workers), "a worker took no connection"
+    return by_worker
+
+
+def failed_login(base: str, session: requests.Session, name: str) -> int:
+    token = CSRF_FIELD.search(session.get(base + "login", timeout=30).text).group(1)
+    return session.post(base + "login", data={"name": name, "password": "not the password", "csrf_token": token},
+                        timeout=30, allow_redirects=False).status_code
+
+
+REDIS_TEST_DB = "redis://127.0.0.1:6379/15"  # the tests' own database on the local Redis, emptied before use
+
+
+@pytest.mark.parametrize("storage, sixth", [("memory://", 401), (REDIS_TEST_DB, 429)], ids=["memory", "redis"])
+def test_failed_logins_are_counted_across_workers_only_with_a_shared_storage(serve, storage, sixth):
+    if storage.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(storage).flushdb()
+    base = serve("--workers", "2", RATELIMIT_STORAGE=storage)
+    first, second = sessions_by_worker(base, workers_of(serve.process.pid, 2)).values()
+    try:
+        assert [failed_login(base, first, "nobody") for _ in range(5)] == [401] * 5
+        assert failed_login(base, first, "nobody") == 429
+        # The other worker has seen no failure of its own: only a shared storage tells it about the five.
+        assert failed_login(base, second, "nobody") == sixth
+    finally:
+        first.close()
+        second.close()
