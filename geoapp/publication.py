@@ -116,8 +116,7 @@ def build_view(instance, request: ViewRequest, version: int) -> Published:
     """Compute one view's published numbers from the privacy decisions of the years it touches."""
     settings = instance.settings
     codes = request.area.members
-    years = sorted({y for p in request.periods for y in p.calendar_years()})
-    decisions = {year: decision(instance, codes, year, version) for year in years}
+    decisions = {year: decision(instance, codes, year, version) for year in _years(request)}
     with instance.store.connect() as conn:
         walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
     areas = instance.areas_by_id(version)
@@ -139,6 +138,10 @@ def decision(instance, codes: tuple[str, ...], year: int, version: int) -> YearD
     return instance._cached(("decision", codes, year), depends, build)
 
 
+def _years(request: ViewRequest) -> list[int]:
+    return sorted({year for period in request.periods for year in period.calendar_years()})
+
+
 def _observations_version(instance, codes, years, version: int) -> tuple[int, ...]:
     versions = instance.versions(version)
     return tuple(versions.get(OBSERVATIONS_VERSION.format(area=code, year=year), 0) for code in codes for year in years)
@@ -146,9 +149,9 @@ def _observations_version(instance, codes, years, version: int) -> tuple[int, ..
 
 def view(instance, request: ViewRequest, version: int) -> Published:
     """Return one view's published numbers, cached until the boundaries or the observations it draws on change."""
-    years = sorted({y for p in request.periods for y in p.calendar_years()})
     # Keyed by what the view depends on, so an upload elsewhere or in another year leaves it cached.
-    depends = (instance.areas_version(version), _observations_version(instance, request.area.members, years, version))
+    observed = _observations_version(instance, request.area.members, _years(request), version)
+    depends = (instance.areas_version(version), observed)
     return instance._cached(("view",) + request.key, depends, lambda: build_view(instance, request, version))
 
 

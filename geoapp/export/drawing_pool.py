@@ -57,11 +57,6 @@ class DrawingPool:
             self._replace()
             return self._pool().submit(render, briefing).result()
 
-    def start(self) -> None:
-        """Start the drawing processes now rather than on the first export."""
-        if self.size:
-            self._pool().submit(int).result()
-
     def shutdown(self) -> None:
         """Stop the drawing processes."""
         with self._lock:
