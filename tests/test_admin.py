@@ -48,7 +48,14 @@ def test_admin_lists_uploads_newest_first(app, admin):
     add_upload(app, "tjarna-mars.csv", 3)
     page = admin.get("/admin/uploads").get_data(as_text=True)
     assert "tjarna-mars.csv" in page and "walker" in page and "4 Mar 2025 18:30" in page  # English page: the month spelled out
+    assert "<td>observations file</td>" in page
     assert COMMENT not in page
+
+
+def test_the_kind_of_upload_is_named_in_the_page_language(app, as_role):
+    add_upload(app, "tjarna-mars.csv", 3)
+    page = as_role("admin").get("/admin/uploads").get_data(as_text=True)
+    assert "<td>observationsfil</td>" in page and "<td>observations</td>" not in page
 
 
 def test_deleting_an_upload_removes_its_observations_and_is_audited(app, admin):

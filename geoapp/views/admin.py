@@ -17,7 +17,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @require_role("admin")
 def uploads():
     """List every upload with a button to delete it."""
-    return render_template("admin/uploads.html", uploads=administration.list_uploads(instance().store))
+    return render_template("admin/uploads.html", uploads=administration.list_uploads(instance().store),
+                           kinds=administration.UPLOAD_KINDS)
 
 
 @bp.post("/uploads/<int:upload_id>/delete")
