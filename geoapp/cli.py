@@ -137,10 +137,11 @@ def observations() -> None:
 @click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
 def observations_import(file: Path, walk: str | None, sheet: str | None) -> None:
     """Import a walk's observations from CSV, XLSX, GeoJSON or GeoPackage (all or nothing)."""
-    from geoapp.ingest import import_observation_file
+    from geoapp.ingest.importer import KIND, import_observations
 
-    report = import_observation_file(current_app.extensions["geoapp"], file, walk=walk, sheet=sheet)
-    echo_report(report)
+    instance = current_app.extensions["geoapp"]
+    echo_report(within_limit(instance, file, KIND)
+                or import_observations(instance, file.read_bytes(), file.name, walk=walk, sheet=sheet))
 
 
 @main.group()

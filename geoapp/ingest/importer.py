@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path, PureWindowsPath
+from pathlib import PureWindowsPath
 from typing import Callable
 
 import pandas as pd
@@ -123,14 +123,6 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
 def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
     """Return the report on a file whose very content was imported before."""
     return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
-
-
-def import_observation_file(instance, path: Path, walk: str | None = None, sheet: str | None = None) -> ImportReport:
-    """Import a file from disk; one over the size limit is refused before it is read."""
-    too_large = oversize(instance, clean_filename(path.name), path.stat().st_size)
-    if too_large:
-        return too_large
-    return import_observations(instance, path.read_bytes(), path.name, walk=walk, sheet=sheet)
 
 
 def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -> ImportReport:
