@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from sqlalchemy.exc import IntegrityError
@@ -44,11 +45,11 @@ def log_out(store: Store, user: User, address: str | None) -> None:
         record(conn, "logout", actor=user.name, address=address)
 
 
-def session_user(store: Store, user_id: int, session_version: int) -> User | None:
-    """Return the account of a session when the session is still valid."""
+def session_user(store: Store, user_id: int, session_secret: str) -> User | None:
+    """Return the account of a session when the session still carries the account's current secret."""
     with store.connect() as conn:
         user = stored.user_by_id(conn, user_id)
-    return user if user and user.session_version == session_version else None
+    return user if user and secrets.compare_digest(user.session_secret, session_secret) else None
 
 
 def token_user(store: Store, token: str) -> User | None:

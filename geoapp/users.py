@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,7 +32,7 @@ class User:
     id: int
     name: str
     role: str
-    session_version: int = 0
+    session_secret: str = field(default="", repr=False)
 
     def can(self, role: str) -> bool:
         """Return True when this user has at least the rights of `role`."""
@@ -93,6 +93,11 @@ def password_matches(password_hash: str, password: str) -> bool:
 def new_password() -> str:
     """Return a random password, for accounts whose password is printed once."""
     return secrets.token_urlsafe(15)
+
+
+def new_session_secret() -> str:
+    """Return a random secret that binds an account's sessions to it until it is replaced."""
+    return secrets.token_hex(32)
 
 
 def new_token() -> str:

@@ -80,6 +80,25 @@ def test_logout_ends_the_session_on_the_server(app, as_role):
     assert ("logout", client.user_name) in audit_actions(app)
 
 
+def test_a_removed_accounts_session_never_opens_the_account_added_after_it(app):
+    accounts.add_account(store(app), "boss", "admin", TEST_PASSWORD, COMMAND_LINE)
+    accounts.add_account(store(app), "walker", "uploader", TEST_PASSWORD, COMMAND_LINE)
+    old_browser = app.test_client()
+    assert log_in(old_browser, "walker").status_code == 302
+    accounts.remove_account(store(app), "walker", COMMAND_LINE)
+    accounts.add_account(store(app), "newcomer", "admin", TEST_PASSWORD, COMMAND_LINE)
+    response = old_browser.get("/admin/accounts")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_id_of_a_removed_account_is_never_given_again(app):
+    first = accounts.add_account(store(app), "first", "viewer", TEST_PASSWORD, COMMAND_LINE)
+    last = accounts.add_account(store(app), "last", "viewer", TEST_PASSWORD, COMMAND_LINE)
+    accounts.remove_account(store(app), "last", COMMAND_LINE)
+    again = accounts.add_account(store(app), "again", "viewer", TEST_PASSWORD, COMMAND_LINE)
+    assert again.id not in (first.id, last.id)
+
+
 def test_password_change_ends_every_session(app, as_role):
     client = as_role("viewer")
     other_device = app.test_client()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from geoapp import accounts
 from geoapp.store import Store, bump_data_version
 from geoapp.store.audit import record, recent
 from geoapp.store.schema import metadata
+from geoapp.users import COMMAND_LINE, hash_password, hash_token
 
 
 @pytest.fixture
@@ -61,3 +63,27 @@ def test_audit_log_keeps_newest_first(store):
         entries = recent(conn)
     assert [e["action"] for e in entries] == ["upload", "login"]
     assert entries[1]["address"] == "127.0.0.1"
+
+
+def test_accounts_and_tokens_outlive_the_migration_to_session_secrets(database_url):
+    s = Store(database_url)
+    s.migrate("0001")
+    with s.begin() as conn:
+        for name in ("anna", "bert"):
+            conn.execute(text("INSERT INTO users (name, role, password_hash, session_version, created_at) "
+                              "VALUES (:name, 'uploader', :hash, 3, CURRENT_TIMESTAMP)"),
+                         {"name": name, "hash": hash_password("correct horse battery staple")})
+        conn.execute(text("INSERT INTO tokens (user_id, token_hash, created_at) "
+                          "SELECT id, :hash, CURRENT_TIMESTAMP FROM users WHERE name = 'anna'"),
+                     {"hash": hash_token("anna's token")})
+    s.migrate()
+    with s.connect() as conn:
+        secrets = conn.execute(text("SELECT session_secret FROM users ORDER BY name")).scalars().all()
+    assert len(set(secrets)) == 2 and all(len(secret) == 64 for secret in secrets)
+    assert accounts.token_user(s, "anna's token").name == "anna"
+    assert accounts.log_in(s, "bert", "correct horse battery staple", None).name == "bert"
+    accounts.remove_account(s, "bert", COMMAND_LINE)
+    again = accounts.add_account(s, "cecilia", "viewer", "correct horse battery staple", COMMAND_LINE)
+    with s.connect() as conn:
+        assert again.id > conn.execute(text("SELECT max(id) FROM users WHERE name = 'anna'")).scalar() + 1
+    s.dispose()

@@ -34,6 +34,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _foreign_keys(conn: Connection, is_sqlite: bool, on: bool) -> None:
+    # SQLite migrations rebuild a table by copying it, and dropping the old copy with foreign keys on would
+    # delete the rows that refer to it (ON DELETE CASCADE). The pragma works only outside a transaction.
+    if is_sqlite:
+        conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+        conn.commit()
+
+
 class Store:
     """The database of one geoapp instance."""
 
@@ -47,13 +55,18 @@ class Store:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema to the newest migration."""
+    def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the schema to the newest migration (or to `revision`)."""
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with self.engine.connect() as conn:
+            _foreign_keys(conn, self.is_sqlite, on=False)
+            try:
+                with conn.begin():
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, revision)
+            finally:
+                _foreign_keys(conn, self.is_sqlite, on=True)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

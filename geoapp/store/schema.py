@@ -53,9 +53,12 @@ users = Table(
     Column("name", String(64), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),
-    # Bumped on logout and password change so older sessions stop working.
-    Column("session_version", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Random, and replaced on logout and password change: a session carries it, so that no session outlives
+    # them and none fits another account.
+    Column("session_secret", String(64), nullable=False),
+    # SQLite would otherwise give a removed account's id to the next one (PostgreSQL's sequences never do).
+    sqlite_autoincrement=True,
 )
 
 tokens = Table(

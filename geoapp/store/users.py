@@ -7,22 +7,23 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, delete, func, select, update
 
 from geoapp.store.schema import tokens, users
-from geoapp.users import NAME_PATTERN, User
+from geoapp.users import NAME_PATTERN, User, new_session_secret
 
-_USER_COLUMNS = (users.c.id, users.c.name, users.c.role, users.c.session_version)
+_USER_COLUMNS = (users.c.id, users.c.name, users.c.role, users.c.session_secret)
 
 
 def _user(row) -> User | None:
-    return User(row.id, row.name, row.role, row.session_version) if row else None
+    return User(row.id, row.name, row.role, row.session_secret) if row else None
 
 
 def add_user(conn: Connection, name: str, role: str, password_hash: str) -> User:
     """Insert a new account and return it."""
+    secret = new_session_secret()
     new_id = conn.execute(
-        users.insert().values(name=name, role=role, password_hash=password_hash, session_version=0,
+        users.insert().values(name=name, role=role, password_hash=password_hash, session_secret=secret,
                               created_at=datetime.now(timezone.utc))
     ).inserted_primary_key[0]
-    return User(new_id, name, role, 0)
+    return User(new_id, name, role, secret)
 
 
 def _impossible(name: str) -> bool:
@@ -69,14 +70,13 @@ def update_user(conn: Connection, name: str, **values) -> bool:
     """Change an account's role or password hash and end its sessions; return False when absent."""
     if _impossible(name):
         return False
-    bumped = users.c.session_version + 1
-    done = conn.execute(update(users).where(users.c.name == name).values(session_version=bumped, **values))
+    done = conn.execute(update(users).where(users.c.name == name).values(session_secret=new_session_secret(), **values))
     return done.rowcount == 1
 
 
 def end_sessions(conn: Connection, user_id: int) -> None:
     """Make every session of the account invalid from now on."""
-    conn.execute(update(users).where(users.c.id == user_id).values(session_version=users.c.session_version + 1))
+    conn.execute(update(users).where(users.c.id == user_id).values(session_secret=new_session_secret()))
 
 
 def remove_user(conn: Connection, name: str) -> bool:

@@ -34,7 +34,7 @@ def start_session(user: User) -> None:
     """Log `user` in on this browser, in a fresh session that expires after at most 8 hours."""
     session.clear()
     session.permanent = True
-    session.update(uid=user.id, ver=user.session_version, at=int(time.time()))
+    session.update(uid=user.id, key=user.session_secret, at=int(time.time()))
     g.user = user
 
 
@@ -49,12 +49,13 @@ def _token_user() -> User | None:
 
 
 def _session_user() -> User | None:
-    uid, version, started = session.get("uid"), session.get("ver"), session.get("at")
+    uid, secret, started = session.get("uid"), session.get("key"), session.get("at")
     if uid is None:
         return None
     # The cookie's own expiry slides with use; the login time caps the session's whole life.
     fresh = isinstance(started, int) and time.time() - started < SESSION_LIFETIME.total_seconds()
-    user = accounts.session_user(instance().store, uid, version) if fresh else None
+    valid = fresh and isinstance(uid, int) and isinstance(secret, str)
+    user = accounts.session_user(instance().store, uid, secret) if valid else None
     if user is None:
         session.clear()
     return user
