@@ -87,7 +87,7 @@ def remove_account(store: Store, name: str, by: Actor) -> None:
 
 
 def change_password(store: Store, name: str, new: str, by: Actor, current: str | None = None) -> None:
-    """Set a new password and end the account's sessions; `current` must match when given."""
+    """Set a new password, end the account's sessions and revoke its tokens; `current` must match when given."""
     new_hash = users.hash_password(new)
     with store.begin() as conn:
         old_hash = stored.password_hash(conn, name)
@@ -97,6 +97,7 @@ def change_password(store: Store, name: str, new: str, by: Actor, current: str |
             raise AccountError(_("the current password is wrong"))
         stored.update_user(conn, name, password_hash=new_hash)
         record(conn, "password_change", actor=by.name, detail=name, address=by.address)
+        _revoke_with_password(conn, name, by)
 
 
 def issue_token(store: Store, name: str, by: Actor) -> str:
@@ -125,7 +126,16 @@ def reset_demo_accounts(store: Store) -> dict[str, str]:
             if not stored.update_user(conn, name, role=role, password_hash=password_hash):
                 stored.add_user(conn, name, role, password_hash)
             record(conn, "account_reset", actor=users.COMMAND_LINE.name, detail=f"{name} as {role} (demo)")
+            _revoke_with_password(conn, name, users.COMMAND_LINE)
     return passwords
+
+
+def _revoke_with_password(conn, name: str, by: Actor) -> None:
+    # A password is replaced when the account may be in the wrong hands: its tokens go with the old one.
+    count = stored.revoke_tokens(conn, _existing(conn, name).id)
+    if count:
+        record(conn, "token_revoke", actor=by.name, detail=f"{name}: {count} token(s), with the old password",
+               address=by.address)
 
 
 def _existing(conn, name: str) -> User:

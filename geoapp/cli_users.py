@@ -70,7 +70,7 @@ def remove(name: str) -> None:
 @users.command("password")
 @click.argument("name")
 def password(name: str) -> None:
-    """Set a new password (prompt or standard input); the account's sessions end."""
+    """Set a new password (prompt or standard input); the account's sessions end and its API tokens are revoked."""
     try:
         accounts.change_password(_store(), name, read_password(), COMMAND_LINE)
     except AccountError as exc:

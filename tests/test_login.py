@@ -111,6 +111,17 @@ def test_password_change_ends_every_session(app, as_role):
     assert ("password_change", client.user_name) in audit_actions(app)
 
 
+def test_a_password_change_revokes_the_accounts_api_tokens(app, as_role):
+    client = as_role("uploader")
+    bearer = {"Authorization": f"Bearer {accounts.issue_token(store(app), client.user_name, COMMAND_LINE)}"}
+    assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 200
+    form = {"current_password": TEST_PASSWORD, "new_password": "a much better passphrase",
+            "confirm_password": "a much better passphrase"}
+    assert client.post("/account", data=form).status_code == 302
+    assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 401
+    assert ("token_revoke", client.user_name) in audit_actions(app)
+
+
 @pytest.mark.parametrize("form, message", [
     ({"current_password": "wrong password!", "new_password": "long enough pass", "confirm_password": "long enough pass"},
      "nuvarande lösenordet är fel"),

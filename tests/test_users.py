@@ -104,11 +104,14 @@ def test_cli_token_works_as_bearer_until_revoked(app, runner):
     assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 401
 
 
-def test_cli_password_change_ends_sessions(app, runner, as_role):
+def test_cli_password_change_ends_sessions_and_revokes_tokens(app, runner, as_role):
     client = as_role("viewer", name="vera")
+    bearer = {"Authorization": f"Bearer {runner('users', 'token', 'vera').output.strip()}"}
     changed = runner("users", "password", "vera", input="a brand new passphrase\n")
     assert changed.exit_code == 0, changed.output
     assert client.get("/account").status_code == 302
+    assert app.test_client().get("/api/v1/areas", headers=bearer).status_code == 401
+    assert "\t0 token" in runner("users", "list").output
     assert accounts.log_in(app.extensions["geoapp"].store, "vera", "a brand new passphrase", None) is not None
 
 
