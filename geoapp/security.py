@@ -1,4 +1,4 @@
-"""Secret key, session cookie, CSRF protection and the security headers of every response."""
+"""Secret key, session cookie, CSRF protection, redirect targets and the security headers of every response."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
@@ -53,6 +54,35 @@ def instance_secret_key(instance: Path) -> str:
         finally:
             draft.unlink()
     return path.read_text(encoding="ascii").strip()
+
+
+# A browser reading a URL drops tab, CR and LF wherever they are, strips leading and trailing control characters
+# and spaces, and reads a backslash as a slash (WHATWG URL standard).
+_DROPPED = str.maketrans("", "", "\t\n\r")
+_STRIPPED = "".join(map(chr, range(0x21)))
+
+
+def as_browser_reads(target: str) -> str:
+    """Return `target` as a browser reads it in a Location header."""
+    return target.translate(_DROPPED).strip(_STRIPPED).replace("\\", "/")
+
+
+def fully_decoded(path: str) -> str:
+    """Return `path` percent-decoded until nothing changes, read as a browser reads it after each step."""
+    decoded, previous = path, None
+    while decoded != previous:
+        previous, decoded = decoded, as_browser_reads(unquote(decoded))
+    return decoded
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` as a browser reads it when that is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    path = as_browser_reads(target)
+    # Decoded too, as a proxy on the way might: to one, /%2f/evil.example is //evil.example.
+    on_site = all(p.startswith("/") and not p.startswith("//") for p in (path, fully_decoded(path)))
+    return path if on_site and path.isprintable() else None
 
 
 def bearer_token() -> str | None:

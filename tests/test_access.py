@@ -125,13 +125,49 @@ def test_the_login_page_returns_to_the_page_asked_for(app, as_role):
     assert response.headers["Location"] == "/admin/audit"
 
 
-def test_the_login_page_never_redirects_off_site(app, as_role):
-    as_role("viewer", name="walker")
+# `next` as sent in a query string. A browser drops tab, CR and LF anywhere in a Location, leading spaces and
+# control characters, reads a backslash as a slash, and a proxy on the way may decode %2f: each of these would
+# leave the site.
+OFF_SITE = ["//evil.example/", "/%09/evil.example/", "/%0d/evil.example/", "/%0a/evil.example/", "%09//evil.example/",
+            "/%0d%0a/evil.example/", "%20//evil.example/", "%00//evil.example/", "/%5cevil.example/",
+            "%5c%5cevil.example/", "%5c/evil.example/", "/%5c/evil.example/", "%2f%2fevil.example/", "/%2f/evil.example/",
+            "/%252f/evil.example/", "/%255C/evil.example/", "https://evil.example/", "https:evil.example",
+            "javascript:alert(1)", "evil.example"]
+
+
+def logged_in_redirect(app, next_query: str):
+    """Log in through the login page opened with ?next=…; return where the browser is sent."""
     client = app.test_client()
-    token = csrf_token(client.get("/login"))
-    response = client.post("/login", data={"name": "walker", "password": "correct horse battery staple",
-                                           "next": "//evil.example/", "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    token = csrf_token(client.get(f"/login?next={next_query}"))
+    response = client.post(f"/login?next={next_query}", data={"name": "walker", "csrf_token": token,
+                                                               "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+@pytest.mark.parametrize("next_query", OFF_SITE)
+def test_the_login_page_and_the_language_switch_never_redirect_off_site(app, as_role, next_query):
+    as_role("viewer", name="walker")
+    assert logged_in_redirect(app, next_query) == "/"
+    response = app.test_client().get(f"/language/sv?next={next_query}")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_a_line_break_in_next_is_dropped_as_a_browser_would(app, as_role):
+    as_role("viewer", name="walker")
+    attack = "/followup%0d%0aSet-Cookie:%20geoapp_session=stolen"
+    assert logged_in_redirect(app, attack) == "/followupSet-Cookie:%20geoapp_session=stolen"
+    response = app.test_client().get(f"/language/en?next={attack}")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/followupSet-Cookie")
+    assert response.headers.getlist("Set-Cookie") == [response.headers["Set-Cookie"]]
+    assert response.headers["Set-Cookie"].startswith("lang=en;")
+
+
+def test_next_on_this_site_is_kept(app, as_role):
+    as_role("viewer", name="walker")
+    assert logged_in_redirect(app, "/followup%3Farea%3Dvastra-borlange") == "/followup?area=vastra-borlange"
+    response = app.test_client().get("/language/en?next=/%3Farea%3Dtjarna-angar%26period%3D2025")
+    assert response.headers["Location"] == "/?area=tjarna-angar&period=2025"
 
 
 def test_a_route_without_an_access_rule_is_refused(make_app):

@@ -65,6 +65,9 @@ def test_png_is_a_16_by_9_slide_in_the_web_map_colours(mapped):
     ("compare=maybe", "compare must be"),
     ("dpi=1200", "dpi must be a whole number from 72 to 300"),
     ("dpi=abc", "dpi must be"),
+    ("dpi=%C2%B2", "dpi must be"),  # a superscript two: a digit to str.isdigit, not to int
+    pytest.param("dpi=" + "1" * 4301, "dpi must be", id="dpi=4301-digits"),  # beyond the digits int() reads
+    ("dpi=%D9%A1%D9%A5%D9%A0", "dpi must be"),  # 150 in Arabic-Indic digits
     ("lang=de", "lang must be one of sv, en"),
 ])
 def test_bad_filters_and_options_are_a_400_for_every_export(mapped, query, message):

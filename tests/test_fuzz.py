@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
+from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -27,7 +29,7 @@ from geoapp.ingest.report import FileRejected
 from geoapp.ingest.spreadsheet import read_xlsx
 from geoapp.model import load_vocabulary
 from geoapp.periods import PeriodError, parse_period
-from tests.conftest import ROOT, csrf_token
+from tests.conftest import ROOT, TEST_PASSWORD, csrf_token
 from tests.corpus import FILES
 
 FUZZ = settings(max_examples=int(os.environ.get("GEOAPP_FUZZ_EXAMPLES", "40")), deadline=None,
@@ -231,6 +233,62 @@ def test_filters_of_the_map_and_api(viewer, url, query):
     assert response.status_code in (200, 400), (url, query, response.status_code)
     if url.startswith("/api/") and response.status_code == 400:
         assert response.get_json()["error"]
+
+
+# Export options and the filters of the follow-up, beside what the map and the API take.
+OPTION_VALUE = st.one_of(QUERY_VALUE, st.from_regex(r"[0-9]{1,6}", fullmatch=True), st.sampled_from(
+    ["72", "150", "300", "0150", " 150 ", "1e3", "150.0", "\u00b2", "\u0661\u0665\u0660", "1" * 4301, "sv", "EN", "de"]))
+OPTIONS = st.dictionaries(st.sampled_from(["area", "period", "category", "compare", "lang", "dpi"]), OPTION_VALUE,
+                          max_size=4)
+OPTION_URLS = ["/export/map.png", "/export/map.pdf", "/export/map.html", "/export/cells.geojson", "/export/cells.csv",
+               "/export/followup.csv", "/followup", "/api/v1/activities", "/api/v1/followup"]
+
+
+@FUZZ
+@given(st.sampled_from(OPTION_URLS), OPTIONS)
+@example("/export/map.png", {"dpi": "\u00b2"})  # had been a 500: a digit to str.isdigit, not to int
+@example("/export/cells.csv", {"dpi": "1" * 4301})  # had been a 500: more digits than int() reads
+def test_filters_and_options_of_the_exports_and_follow_up(viewer, url, query):
+    response = viewer.get(url, query_string=query)
+    assert response.status_code in (200, 400), (url, query, response.status_code)
+    if url.startswith(("/api/", "/export/")) and response.status_code == 400:
+        assert response.get_json()["error"]
+
+
+def lands_on_site(location: str) -> bool:
+    """Return True when a browser sent to `location` stays on this site (it drops tab, CR, LF; reads \\ as /)."""
+    read = re.sub(r"[\t\r\n]", "", location).replace("\\", "/")
+    return urlsplit(urljoin("http://geoapp.test/page", read)).netloc == "geoapp.test"
+
+
+NEXT = st.one_of(text(40), st.lists(st.sampled_from(["/", "\\", "\t", "\r", "\n", " ", "\x00", "%2f", "%5c", "%09", "%0d",
+                                                     "%25", ":", "?", "#", ".", "evil.example", "https"]),
+                                    max_size=8).map("".join))
+
+
+@FUZZ
+@given(st.sampled_from(["sv", "en", "de"]), NEXT)
+@example("sv", "/\r\n/evil.example/")  # had been a 500: a line break in the Location header
+@example("sv", "/\t/evil.example/")  # had been a redirect off the site
+def test_next_of_the_language_switch(client, code, next_page):
+    response = client.get(f"/language/{code}", query_string={"next": next_page})
+    assert response.status_code in (302, 404), response.status_code
+    assert response.status_code == 404 or lands_on_site(response.headers["Location"])
+
+
+@settings(FUZZ, max_examples=max(5, FUZZ.max_examples // 4))  # every attempt costs a password hash
+@given(NEXT)
+@example("/\r\n/evil.example/")  # had been a 500 after a correct login
+@example("/\t/evil.example/")  # had been a redirect off the site
+def test_next_after_a_login(app, as_role, next_page):
+    if not getattr(app, "_fuzz_walker", False):
+        as_role("viewer", name="walker")
+        app._fuzz_walker = True
+    client = app.test_client()
+    token = csrf_token(client.get("/login", query_string={"next": next_page}))
+    response = client.post("/login", query_string={"next": next_page},
+                           data={"name": "walker", "password": TEST_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and lands_on_site(response.headers["Location"])
 
 
 @settings(FUZZ, max_examples=max(5, FUZZ.max_examples // 4))  # every attempt costs a password hash

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Mapping
@@ -21,6 +22,7 @@ from geoapp.publication import QueryError, published_view, view
 from geoapp.published import ALL, SAFE_PLACE, Published, require_published
 
 DEFAULT_DPI, DPI_RANGE = 150, (72, 300)
+DPI_DIGITS = re.compile(r"[0-9]{1,4}")
 DASH = "–"
 ACTIVITY_KINDS = ("dialogue", "police_presence", "advice")
 
@@ -63,7 +65,8 @@ def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
         raise QueryError(_("lang must be one of %(languages)s, not %(value)r.", languages=", ".join(LANGUAGES),
                            value=language))
     text = (args.get("dpi") or str(DEFAULT_DPI)).strip()
-    if not text.isdigit() or not DPI_RANGE[0] <= int(text) <= DPI_RANGE[1]:
+    # ASCII digits only, and few of them: int() refuses other digits such as ² and numbers over 4,300 digits.
+    if not DPI_DIGITS.fullmatch(text) or not DPI_RANGE[0] <= int(text) <= DPI_RANGE[1]:
         raise QueryError(_("dpi must be a whole number from %(low)d to %(high)d, not %(value)r.", low=DPI_RANGE[0],
                            high=DPI_RANGE[1], value=text))
     return language, int(text)

@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, g, redirect, render_template, request, url_f
 from flask_limiter import Limiter
 
 from geoapp import accounts
+from geoapp.security import safe_next
 from geoapp.views import instance
 from geoapp.views.access import current_user, public, start_session
 
@@ -13,13 +14,6 @@ bp = Blueprint("login", __name__)
 
 # Failed attempts per account name and per client address.
 LOGIN_LIMIT = "5 per 15 minutes"
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return `target` when it is a path on this site, else None (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
