@@ -27,13 +27,12 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["SECURE_COOKIES"],
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
-        # Checked in enforce_csrf below, which lets bearer-token requests through.
+        # Checked in views.access.enforce_csrf, after it is known who is asking.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
         WTF_CSRF_SSL_STRICT=settings["SECURE_COOKIES"],
     )
-    csrf = CSRFProtect(app)
-    app.before_request(lambda: enforce_csrf(csrf))
+    CSRFProtect(app)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
@@ -91,14 +90,6 @@ def bearer_token() -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
-
-
-def enforce_csrf(csrf: CSRFProtect) -> None:
-    """Require a CSRF token on every form request; a bearer token replaces the session cookie."""
-    # Requests carrying a bearer token are authenticated by it alone (see views.access), and a
-    # browser cannot add that header to a cross-site request, so there is nothing to forge.
-    if bearer_token() is None:
-        csrf.protect()
 
 
 def csp_nonce() -> str:

@@ -115,6 +115,21 @@ def test_a_program_asking_for_json_gets_401_not_the_login_page(client):
     assert "error" in response.get_json()
 
 
+POSTS_NEEDING_A_LOGIN = sorted(e for e, rule in RULES.items() if rule.method == "POST" and rule.who != "public")
+
+
+@pytest.mark.parametrize("endpoint", POSTS_NEEDING_A_LOGIN)
+def test_a_post_without_a_login_is_answered_by_the_access_rule_before_csrf(client, endpoint):
+    url = RULES[endpoint].url
+    program = client.post(url, headers={"Accept": "application/json"})
+    assert program.status_code == 401, endpoint
+    assert program.get_json() == {"error": "logga in eller skicka Authorization: Bearer TOKEN"}
+    assert program.headers["WWW-Authenticate"].startswith("Bearer")
+    browser = client.post(url, headers={"Accept": "text/html"})
+    if not url.startswith(API_PREFIXES):
+        assert browser.status_code == 302 and browser.headers["Location"].startswith("/login?next="), endpoint
+
+
 def test_the_login_page_returns_to_the_page_asked_for(app, as_role):
     client = app.test_client()
     assert client.get("/admin/audit").headers["Location"] == "/login?next=/admin/audit"

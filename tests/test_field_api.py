@@ -137,6 +137,7 @@ def test_a_bearer_token_needs_no_csrf_token_but_a_session_does(app, client):
     del client.environ_base["HTTP_X_CSRFTOKEN"]
     refused = client.post(API, json=entry(idempotency_key=str(uuid.uuid4()), category="litter"))
     assert refused.status_code == 400 and refused.get_json()["status"] == "csrf"
+    assert refused.get_json()["error"].startswith("The form is out of date")  # the client reads English
     assert len(stored_rows(app)) == 1
 
 

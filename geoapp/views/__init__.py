@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
                    language):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
+    app.before_request(access.enforce_csrf)
     app.register_error_handler(HTTPException, errors.page)
     app.context_processor(lambda: {"current_user": access.current_user, "role_names": role_names})
     login.throttle(app)

@@ -102,7 +102,7 @@ def require_role(role: str, *, public_map: bool = True):
             denied = allowed(role, public_map)
             return _deny(denied) if denied else view(*args, **kwargs)
 
-        guarded.required_role = role
+        guarded.required_role, guarded.public_map = role, public_map
         return guarded
 
     return decorate
@@ -112,6 +112,21 @@ def public(view):
     """Mark a view as open to everyone (health check, assets, the login page)."""
     view.required_role = None
     return view
+
+
+def enforce_csrf() -> None:
+    """Require a CSRF token on every form request, unless a bearer token or the access rule answers it."""
+    # Requests carrying a bearer token are authenticated by it alone, and a browser cannot add that header to a
+    # cross-site request, so there is nothing to forge. A request the access rule refuses for want of a login
+    # can change nothing either, and programs are promised that rule's 401 rather than a CSRF error.
+    if bearer_token() is None and not _needs_login():
+        current_app.extensions["csrf"].protect()
+
+
+def _needs_login() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    role = getattr(view, "required_role", None)
+    return role is not None and allowed(role, view.public_map) == 401
 
 
 def deny_unmarked():

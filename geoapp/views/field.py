@@ -11,6 +11,7 @@ from geoapp.ingest.entry import entry_reply, read_body, too_large
 from geoapp.views import instance
 from geoapp.views.access import current_user, public, require_role
 from geoapp.views.assets import package_dir
+from geoapp.views.errors import explanation
 from geoapp.views.observations import STATUS_CODES
 
 bp = Blueprint("field", __name__)
@@ -51,4 +52,4 @@ def body_too_large(_error):
 @bp.errorhandler(CSRFError)
 def csrf_failed(error: CSRFError):
     """Tell a field app in JSON that its CSRF token is missing or stale, so it can fetch a new one."""
-    return jsonify(status="csrf", error=error.description), 400
+    return jsonify(status="csrf", error=explanation(error)), 400
