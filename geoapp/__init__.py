@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from geoapp import config as configuration
+from geoapp import owner_only
 from geoapp.export.drawing_pool import shared_pool
 from geoapp.instance import Instance
 from geoapp.resources import bundled_dir
@@ -29,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["GEOAPP"] = settings
     # Room for the multipart envelope; the file itself is held to the exact limit at import.
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
-    os.makedirs(app.instance_path, exist_ok=True)
+    owner_only.folder(app.instance_path)  # it holds the secret key and the SQLite database
 
     store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))
     store.migrate()

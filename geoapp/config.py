@@ -71,8 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "INSTANCE_PATH",
         None,
-        "Folder for the SQLite database and generated secrets; unset means Flask's "
-        "instance folder for geoapp.",
+        "Folder for the SQLite database and generated secrets, made readable by its owner only; unset means "
+        "Flask's instance folder for geoapp.",
     ),
     Setting(
         "DATA_DIR",

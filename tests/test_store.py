@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from geoapp import accounts
+from geoapp import accounts, create_app
 from geoapp.store import Store, bump_data_version
 from geoapp.store.audit import record, recent
 from geoapp.store.schema import metadata
@@ -87,3 +90,33 @@ def test_accounts_and_tokens_outlive_the_migration_to_session_secrets(database_u
     with s.connect() as conn:
         assert again.id > conn.execute(text("SELECT max(id) FROM users WHERE name = 'anna'")).scalar() + 1
     s.dispose()
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which files are made readable by everyone unless asked otherwise."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def modes(folder) -> dict[str, int]:
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in [folder, *folder.iterdir()]}
+
+
+def test_the_instance_folder_and_the_sqlite_database_are_owner_only(tmp_path, umask_022):
+    folder = tmp_path / "instance"
+    app = create_app({"INSTANCE_PATH": str(folder), "TILES": "none", "LOAD_DEFAULT_PLACES": False})
+    accounts.add_account(app.extensions["geoapp"].store, "anna", "admin", "correct horse battery staple", COMMAND_LINE)
+    assert modes(folder) == {"instance": 0o700, "secret_key": 0o600, "geoapp.sqlite3": 0o600,
+                             "geoapp.sqlite3-wal": 0o600, "geoapp.sqlite3-shm": 0o600}
+    app.extensions["geoapp"].store.dispose()
+
+
+def test_a_world_readable_database_of_an_earlier_version_is_made_owner_only(tmp_path, umask_022):
+    folder = tmp_path / "instance"
+    create_app({"INSTANCE_PATH": str(folder), "TILES": "none"}).extensions["geoapp"].store.dispose()
+    folder.chmod(0o755)
+    (folder / "geoapp.sqlite3").chmod(0o644)
+    create_app({"INSTANCE_PATH": str(folder), "TILES": "none"}).extensions["geoapp"].store.dispose()
+    assert modes(folder)["instance"] == 0o700 and modes(folder)["geoapp.sqlite3"] == 0o600

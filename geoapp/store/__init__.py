@@ -8,8 +8,9 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, Integer, String, cast, create_engine, event, make_url, select, update
 
+from geoapp import owner_only
 from geoapp.store import schema
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -34,6 +35,17 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _owner_only_database(url: str) -> None:
+    # It holds password and token hashes, raw points and comments. SQLite gives its WAL, shared-memory and
+    # journal files the mode of the database file, so creating that owner-only covers them all.
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    owner_only.file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        owner_only.existing_file(path + suffix)
+
+
 def _foreign_keys(conn: Connection, is_sqlite: bool, on: bool) -> None:
     # SQLite migrations rebuild a table by copying it, and dropping the old copy with foreign keys on would
     # delete the rows that refer to it (ON DELETE CASCADE). The pragma works only outside a transaction.
@@ -49,6 +61,7 @@ class Store:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
+            _owner_only_database(url)
             # Pooled connections spare each request opening the file and setting the pragmas again.
             self.engine: Engine = create_engine(url)
             event.listen(self.engine, "connect", _tune_sqlite)
