@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping
 
 ENV_PREFIX = "GEOAPP_"
 WORKERS_RANGE = (1, 64)
+TRUSTED_PROXIES_RANGE = (0, 10)
 
 
 def _parse_bool(text: str) -> bool:
@@ -150,6 +151,14 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_bool,
     ),
     Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Reverse proxies in front of geoapp (0 to 10) that each add the address they were reached from to "
+        "X-Forwarded-For; the audit log and login throttling read the client's address from there. 0 ignores "
+        "the header, which anyone can send, and uses the address of the connection.",
+        lambda text: _parse_between(text, TRUSTED_PROXIES_RANGE[0], TRUSTED_PROXIES_RANGE[1]),
+    ),
+    Setting(
         "RATELIMIT_STORAGE",
         "memory://",
         "Where login throttling counts failed attempts: memory:// counts in each process on its own, so with "
@@ -254,6 +263,9 @@ def check(values: Mapping[str, Any]) -> None:
     low, high = WORKERS_RANGE
     if type(values["WORKERS"]) is not int or not low <= values["WORKERS"] <= high:
         raise ConfigError(f"{ENV_PREFIX}WORKERS is {values['WORKERS']!r}: use a whole number from {low} to {high}")
+    low, high = TRUSTED_PROXIES_RANGE
+    if type(values["TRUSTED_PROXIES"]) is not int or not low <= values["TRUSTED_PROXIES"] <= high:
+        raise ConfigError(f"{ENV_PREFIX}TRUSTED_PROXIES is {values['TRUSTED_PROXIES']!r}: use a whole number from {low} to {high}")
     if float(values["EXPORT_TILE_TIMEOUT"]) < 0:
         raise ConfigError(f"{ENV_PREFIX}EXPORT_TILE_TIMEOUT is {values['EXPORT_TILE_TIMEOUT']}: use 0 (no basemap) or more seconds")
 

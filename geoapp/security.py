@@ -1,4 +1,4 @@
-"""Secret key, session cookie, CSRF protection, redirect targets and the security headers of every response."""
+"""Secret key, session cookie, CSRF protection, trusted proxies, redirect targets and the headers of every response."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geoapp.views import instance
 
@@ -33,8 +34,15 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_SSL_STRICT=settings["SECURE_COOKIES"],
     )
     CSRFProtect(app)
+    trust_proxies(app, settings["TRUSTED_PROXIES"])
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Read the client's address from the last `hops` entries of X-Forwarded-For, which only proxies then write."""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def instance_secret_key(instance: Path) -> str:

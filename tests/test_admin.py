@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+import uuid
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
 
+from geoapp import accounts
 from geoapp.store.schema import observations, uploads, walks
-from tests.conftest import TEST_PASSWORD, log_in
+from geoapp.users import COMMAND_LINE
+from tests import activity_files
+from tests.conftest import TEST_PASSWORD, csrf_token, log_in
+from tests.observation_files import EN_HEADERS, PLACES_WGS84, csv_bytes, en_rows
 
 COMMENT = "lampan vid tunneln trasig"
 
@@ -114,3 +121,66 @@ def test_audit_log_shows_who_did_what_and_escapes_it(app, admin):
         assert f"<td>{action}</td>" in page
     assert "nils as viewer" in page and "unknown account name" in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+AUDIT_ROW = re.compile(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>")
+
+
+def audit_rows(admin) -> list[dict]:
+    """Return the audit page's rows as the admin sees them: who, action, detail and address."""
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    return [{"who": who, "action": action, "detail": detail, "address": address}
+            for _when, who, action, detail, address in AUDIT_ROW.findall(page)]
+
+
+def browser_at(app, name: str, address: str, **environ):
+    """Return a client logged in as `name` from `address`, sending its CSRF token with every request."""
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=address, **environ)
+    assert log_in(client, name).status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client.get("/account"))
+    return client
+
+
+def upload(client, url: str, data: bytes, filename: str):
+    return client.post(url, data={"file": (io.BytesIO(data), filename)}, headers={"Accept": "application/json"},
+                       content_type="multipart/form-data")
+
+
+def test_every_action_on_the_web_is_audited_with_the_clients_address(app):
+    store = app.extensions["geoapp"].store
+    for name, role in (("boss", "admin"), ("walker", "uploader"), ("vera", "viewer")):
+        accounts.add_account(store, name, role, TEST_PASSWORD, COMMAND_LINE)
+    walker, boss = browser_at(app, "walker", "192.0.2.7"), browser_at(app, "boss", "192.0.2.7")
+    assert upload(walker, "/observations/upload", csv_bytes(EN_HEADERS, en_rows()), "walk.csv").status_code == 201
+    activities = csv_bytes(activity_files.HEADERS, activity_files.rows())
+    assert upload(walker, "/activities/upload", activities, "activities.csv").status_code == 201
+    entry = {"idempotency_key": str(uuid.uuid4()), "walk": "Fältvandring", "observed_at": "2025-05-14T19:42:10+02:00",
+             "lat": PLACES_WGS84[0][0], "lon": PLACES_WGS84[0][1], "category": "belysning"}
+    assert walker.post("/api/v1/observations", json=entry).status_code == 201
+    activity = {"place": activity_files.TORGET, "kind": "dialogue", "date": "2025-04-02", "time": "18:00"}
+    assert walker.post("/activities/new", data=activity).status_code == 302
+    new_password = {"current_password": TEST_PASSWORD, "new_password": "a much better passphrase",
+                    "confirm_password": "a much better passphrase"}
+    assert walker.post("/account", data=new_password).status_code == 302
+    boss.post("/admin/accounts", data={"name": "nils", "role": "viewer", "password": TEST_PASSWORD})
+    boss.post("/admin/accounts/nils/remove")
+    boss.post(f"/admin/uploads/{add_upload(app, 'old.csv', 1)}/delete")
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert log_in(stranger, "vera", "wrong password").status_code == 401
+    assert browser_at(app, "vera", "192.0.2.7").post("/logout").status_code == 302
+    rows = [row for row in audit_rows(boss) if row["who"] != COMMAND_LINE.name]
+    assert {row["action"] for row in rows} == {"login", "login_failed", "logout", "upload", "activity_record",
+                                               "password_change", "account_add", "account_remove", "upload_delete"}
+    assert len([row for row in rows if row["action"] == "upload"]) == 3  # a walk file, an activities file, an entry
+    assert {row["address"] for row in rows} == {"192.0.2.7"}
+
+
+@pytest.mark.parametrize("proxies, seen", [(0, "10.0.0.2"), (1, "203.0.113.9"), (2, "198.51.100.4")])
+def test_the_address_is_read_from_x_forwarded_for_only_behind_trusted_proxies(make_app, proxies, seen):
+    app = make_app(TRUSTED_PROXIES=proxies)
+    accounts.add_account(app.extensions["geoapp"].store, "boss", "admin", TEST_PASSWORD, COMMAND_LINE)
+    boss = browser_at(app, "boss", "10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9")
+    [login] = [row for row in audit_rows(boss) if row["action"] == "login"]
+    assert login["address"] == seen

@@ -44,3 +44,9 @@ def test_workers_default_to_one_process():
 def test_workers_given_to_the_app_directly_are_checked_too():
     with pytest.raises(config.ConfigError, match="GEOAPP_WORKERS is 0"):
         config.check(config.resolve({"WORKERS": 0}, environ={}))
+
+
+@pytest.mark.parametrize("raw", ["-1", "11", "one", ""])
+def test_trusted_proxies_outside_0_to_10_are_refused(raw):
+    with pytest.raises(config.ConfigError, match="GEOAPP_TRUSTED_PROXIES: expected a whole number from 0 to 10"):
+        config.resolve(environ={"GEOAPP_TRUSTED_PROXIES": raw})

@@ -20,6 +20,7 @@ from geoapp.store import activities as stored
 from geoapp.store import audit
 from geoapp.store.observations import add_upload, find_upload
 from geoapp.store.places import list_places
+from geoapp.users import Actor
 
 KIND = "activities"
 LAYOUT = Layout(
@@ -95,7 +96,7 @@ def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
 
 
 def import_activities(instance, data: bytes, filename: str | None, uploaded_by: str | None = None,
-                      sheet: str | None = None) -> ImportReport:
+                      sheet: str | None = None, address: str | None = None) -> ImportReport:
     """Import an activities file (CSV or XLSX); the same function serves the upload page and the command line."""
     received = receive(instance, data, filename, KIND, sheet, formats=("csv", "xlsx"))
     if isinstance(received, ImportReport):
@@ -106,13 +107,14 @@ def import_activities(instance, data: bytes, filename: str | None, uploaded_by: 
     checked = check_activities(table, name, places)
     if checked.errors:
         return rejected(name, checked.errors, KIND)
+    by = Actor(uploaded_by, address)
     try:
-        return _save(instance, checked, name, digest, uploaded_by)
+        return _save(instance, checked, name, digest, by)
     except IntegrityError:
         # The same file, or the same activities, committed by a concurrent upload first.
         with instance.store.connect() as conn:
             earlier = find_upload(conn, KIND, digest)
-        return already(name, earlier, KIND) if earlier else _save(instance, checked, name, digest, uploaded_by)
+        return already(name, earlier, KIND) if earlier else _save(instance, checked, name, digest, by)
 
 
 def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
@@ -125,13 +127,13 @@ def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return fresh, repeated
 
 
-def _save(instance, checked: CheckedActivities, name: str, digest: str, uploaded_by: str | None) -> ImportReport:
+def _save(instance, checked: CheckedActivities, name: str, digest: str, by: Actor) -> ImportReport:
     """Store the upload and its new activities in one transaction."""
     with instance.store.begin() as conn:
         fresh, repeated = _fresh(conn, checked.activities)
-        upload_id = add_upload(conn, KIND, digest, name, uploaded_by, len(fresh), 0)
-        rows = stored.insert_activities(conn, fresh, upload_id, uploaded_by)
-        audit.record(conn, "upload", actor=uploaded_by, detail=f"activities file {name}: {rows} rows")
+        upload_id = add_upload(conn, KIND, digest, name, by.name, len(fresh), 0)
+        rows = stored.insert_activities(conn, fresh, upload_id, by.name)
+        audit.record(conn, "upload", actor=by.name, detail=f"activities file {name}: {rows} rows", address=by.address)
     duplicates = sorted(checked.duplicates + repeated, key=lambda d: d["row"])
     return ImportReport(IMPORTED, name, rows=rows, duplicates=duplicates, ignored_columns=checked.ignored, kind=KIND)
 

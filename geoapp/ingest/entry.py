@@ -14,6 +14,7 @@ from geoapp.i18n import _, number
 from geoapp.ingest.importer import Source, import_table
 from geoapp.ingest.readers import RawTable, unpaired_surrogate
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, ImportReport, RowError, rejected, show_value
+from geoapp.users import Actor
 
 FIELD_KIND = "field"
 ENTRY_NAME = "field form"
@@ -52,7 +53,7 @@ def too_large(instance) -> ImportReport:
     return rejected(ENTRY_NAME, [RowError(ENTRY_NAME, None, None, "", message)])
 
 
-def import_entry(instance, entry: object, uploaded_by: str | None = None) -> ImportReport:
+def import_entry(instance, entry: object, uploaded_by: str | None = None, address: str | None = None) -> ImportReport:
     """Import one observation given as a JSON object; the same idempotency key again changes nothing."""
     problems = shape_problems(entry)
     if problems:
@@ -60,7 +61,7 @@ def import_entry(instance, entry: object, uploaded_by: str | None = None) -> Imp
     key = entry["idempotency_key"]
     digest = hashlib.sha256(f"{FIELD_KIND}:{key}".encode()).hexdigest()
     source = Source(FIELD_KIND, digest, ENTRY_NAME, "field form entry")
-    return import_table(instance, source, lambda: entry_table(entry), None, uploaded_by)
+    return import_table(instance, source, lambda: entry_table(entry), None, Actor(uploaded_by, address))
 
 
 def shape_problems(entry: object) -> list[RowError]:

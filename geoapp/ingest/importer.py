@@ -18,6 +18,7 @@ from geoapp.ingest.rows import Checked, check_table
 from geoapp.model import AREA_KIND_REGSO
 from geoapp.store import audit, bump_data_version
 from geoapp.store import observations as stored
+from geoapp.users import Actor
 
 KIND = "observations"
 ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -81,7 +82,8 @@ def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str |
 
 
 def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
-                        uploaded_by: str | None = None, sheet: str | None = None) -> ImportReport:
+                        uploaded_by: str | None = None, sheet: str | None = None,
+                        address: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
     too_large = oversize(instance, name, len(data))
@@ -89,11 +91,10 @@ def import_observations(instance, data: bytes, filename: str | None, walk: str |
         return too_large
     source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
     return import_table(instance, source, lambda: read_table(data, name, limits_of(instance.settings), sheet),
-                        walk, uploaded_by)
+                        walk, Actor(uploaded_by, address))
 
 
-def import_table(instance, source: Source, read: Callable[[], RawTable], walk: str | None,
-                 uploaded_by: str | None) -> ImportReport:
+def import_table(instance, source: Source, read: Callable[[], RawTable], walk: str | None, by: Actor) -> ImportReport:
     """Check the table `read` returns and store all of it in one transaction, unless `source` is stored already."""
     with instance.store.connect() as conn:
         earlier = stored.find_upload(conn, source.kind, source.digest)
@@ -110,14 +111,14 @@ def import_table(instance, source: Source, read: Callable[[], RawTable], walk: s
     if checked.errors:
         return rejected(source.name, checked.errors)
     try:
-        return _save(instance, checked, source, uploaded_by)
+        return _save(instance, checked, source, by)
     except IntegrityError:
         # A concurrent upload of the same source or of the same rows committed first; look again.
         with instance.store.connect() as conn:
             earlier = stored.find_upload(conn, source.kind, source.digest)
         if earlier:
             return already(source.name, earlier, source.kind)
-        return _save(instance, checked, source, uploaded_by)
+        return _save(instance, checked, source, by)
 
 
 def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
@@ -125,7 +126,7 @@ def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> Import
     return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
 
 
-def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -> ImportReport:
+def _save(instance, checked: Checked, source: Source, by: Actor) -> ImportReport:
     """Store the upload, its walks and its new observations in one transaction."""
     frame, name = checked.observations, source.name
     with instance.store.begin() as conn:
@@ -143,12 +144,12 @@ def _save(instance, checked: Checked, source: Source, uploaded_by: str | None) -
             for row, new in zip(frame.index, fresh) if not new
         ]
         redactions = sum(checked.redactions.values())
-        upload_id = stored.add_upload(conn, source.kind, source.digest, name, uploaded_by, sum(fresh), redactions)
+        upload_id = stored.add_upload(conn, source.kind, source.digest, name, by.name, sum(fresh), redactions)
         rows = stored.insert_observations(conn, _rows(frame, walk_id, times, upload_id, fresh))
         bump_data_version(conn)
         walks = sorted(ids)
-        audit.record(conn, "upload", actor=uploaded_by,
-                     detail=f"{source.audit_name}: {rows} rows, {len(walks)} walk(s)")
+        audit.record(conn, "upload", actor=by.name, detail=f"{source.audit_name}: {rows} rows, {len(walks)} walk(s)",
+                     address=by.address)
     return ImportReport(IMPORTED, name, rows=rows, walks=walks, redactions=dict(sorted(checked.redactions.items())),
                         duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored)
 

@@ -24,10 +24,15 @@ def current_user() -> User | None:
     return g.user
 
 
+def client_address() -> str | None:
+    """Return the address of the client making this request (read through trusted proxies, GEOAPP_TRUSTED_PROXIES)."""
+    return request.remote_addr
+
+
 def current_actor() -> Actor:
     """Return who is making this request, for the audit log."""
     user = current_user()
-    return Actor(user.name if user else None, request.remote_addr)
+    return Actor(user.name if user else None, client_address())
 
 
 def start_session(user: User) -> None:

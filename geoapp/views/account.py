@@ -8,7 +8,7 @@ from geoapp import accounts
 from geoapp.i18n import _
 from geoapp.users import AccountError
 from geoapp.views import instance
-from geoapp.views.access import current_actor, current_user, end_session, require_role
+from geoapp.views.access import client_address, current_actor, current_user, end_session, require_role
 
 bp = Blueprint("account", __name__)
 
@@ -17,7 +17,7 @@ bp = Blueprint("account", __name__)
 @require_role("viewer", public_map=False)
 def logout():
     """End every session of the account, this one included."""
-    accounts.log_out(instance().store, current_user(), request.remote_addr)
+    accounts.log_out(instance().store, current_user(), client_address())
     end_session()
     flash(_("You are logged out."))
     return redirect(url_for("login.login"))

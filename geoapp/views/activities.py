@@ -52,7 +52,8 @@ def upload():
         message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
         return reply(rejected("(no file)", message, "activities"), 400)
     sheet = request.form.get("sheet", "").strip() or None
-    return reply(import_activities(instance(), upload.read(), upload.filename, current_actor().name, sheet))
+    actor = current_actor()
+    return reply(import_activities(instance(), upload.read(), upload.filename, actor.name, sheet, actor.address))
 
 
 @bp.errorhandler(413)

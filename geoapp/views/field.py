@@ -9,7 +9,7 @@ from geoapp.field import field_form
 from geoapp.ingest import import_entry
 from geoapp.ingest.entry import entry_reply, read_body, too_large
 from geoapp.views import instance
-from geoapp.views.access import current_user, public, require_role
+from geoapp.views.access import current_actor, public, require_role
 from geoapp.views.assets import package_dir
 from geoapp.views.errors import explanation
 from geoapp.views.observations import STATUS_CODES
@@ -39,7 +39,8 @@ def worker():
 def submit():
     """Store one observation sent as JSON; the same idempotency key again changes nothing."""
     entry = read_body(request.get_data(cache=False), request.is_json)
-    report = import_entry(instance(), entry, uploaded_by=current_user().name)
+    actor = current_actor()
+    report = import_entry(instance(), entry, uploaded_by=actor.name, address=actor.address)
     return jsonify(entry_reply(report)), STATUS_CODES[report.status]
 
 

@@ -8,7 +8,7 @@ from flask_limiter import Limiter
 from geoapp import accounts
 from geoapp.security import safe_next
 from geoapp.views import instance
-from geoapp.views.access import current_user, public, start_session
+from geoapp.views.access import client_address, current_user, public, start_session
 
 bp = Blueprint("login", __name__)
 
@@ -24,7 +24,7 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next=target, name="", user=current_user())
     name = request.form.get("name", "").strip()
-    user = accounts.log_in(instance().store, name, request.form.get("password", ""), request.remote_addr)
+    user = accounts.log_in(instance().store, name, request.form.get("password", ""), client_address())
     if user is None:
         g.login_failed = True
         return render_template("login.html", next=target, name=name, error=True), 401
@@ -33,7 +33,7 @@ def login():
 
 
 def _address_key() -> str:
-    return f"address:{request.remote_addr}"
+    return f"address:{client_address()}"
 
 
 def _name_key() -> str:

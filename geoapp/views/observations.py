@@ -8,7 +8,7 @@ from geoapp.i18n import _
 from geoapp.ingest import import_observations
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
 from geoapp.views import instance
-from geoapp.views.access import current_user, require_role, wants_json
+from geoapp.views.access import current_actor, require_role, wants_json
 
 bp = Blueprint("observations", __name__, url_prefix="/observations")
 
@@ -40,7 +40,9 @@ def upload():
         return reply(rejected("(no file)", [RowError("(no file)", None, "file", "", _("choose a file to upload"))]), 400)
     walk = request.form.get("walk", "").strip() or None
     sheet = request.form.get("sheet", "").strip() or None
-    report = import_observations(instance(), upload.read(), upload.filename, walk=walk, uploaded_by=current_user().name, sheet=sheet)
+    actor = current_actor()
+    report = import_observations(instance(), upload.read(), upload.filename, walk=walk, uploaded_by=actor.name, sheet=sheet,
+                                 address=actor.address)
     return reply(report)
 
 
