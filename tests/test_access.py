@@ -98,6 +98,8 @@ def test_each_route_answers_only_those_it_allows(make_app, as_role, who, public_
         if may(who, rule, public_map):
             assert response.status_code not in (401, 403), endpoint
             assert not location.startswith("/login?next="), endpoint
+            if not may("anonymous", rule, public_map):  # it needed a login: no cache may keep a copy
+                assert response.headers.get("Cache-Control") == "no-store", endpoint
             continue
         assert "Tjärna" not in body and "FeatureCollection" not in body, endpoint
         if who != "anonymous":

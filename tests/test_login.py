@@ -167,6 +167,12 @@ def test_bearer_token_needs_no_csrf_token_and_can_be_revoked(app, anna):
     assert response.status_code == 401 and response.is_json
 
 
+def test_an_export_fetched_with_a_token_is_kept_by_no_cache(app, anna):
+    bearer = {"Authorization": f"Bearer {accounts.issue_token(store(app), anna, COMMAND_LINE)}"}
+    response = app.test_client().get("/export/cells.csv", headers=bearer)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
 def test_a_bad_bearer_token_does_not_fall_back_to_the_session(as_role):
     admin = as_role("admin")
     response = admin.get("/admin/audit", headers={"Authorization": "Bearer not-a-token"})

@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
     app.before_request(access.enforce_csrf)
+    app.after_request(access.forbid_caching)
     app.register_error_handler(HTTPException, errors.page)
     app.context_processor(lambda: {"current_user": access.current_user, "role_names": role_names})
     login.throttle(app)

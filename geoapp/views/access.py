@@ -20,8 +20,14 @@ API_PREFIXES = ("/api/", "/export/")
 def current_user() -> User | None:
     """Return the account behind this request (bearer token or session), or None."""
     if "user" not in g:
-        g.user = _token_user() if bearer_token() is not None else _session_user()
+        _answer_as(_token_user() if bearer_token() is not None else _session_user())
     return g.user
+
+
+def _answer_as(user: User | None) -> None:
+    g.user = user
+    # Kept after a logout too: that answer was still given to the account.
+    g.for_account = g.get("for_account", False) or user is not None
 
 
 def client_address() -> str | None:
@@ -40,13 +46,13 @@ def start_session(user: User) -> None:
     session.clear()
     session.permanent = True
     session.update(uid=user.id, key=user.session_secret, at=int(time.time()))
-    g.user = user
+    _answer_as(user)
 
 
 def end_session() -> None:
     """Forget the login of this browser."""
     session.clear()
-    g.user = None
+    _answer_as(None)
 
 
 def _token_user() -> User | None:
@@ -132,6 +138,14 @@ def _needs_login() -> bool:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     role = getattr(view, "required_role", None)
     return role is not None and allowed(role, view.public_map) == 401
+
+
+def forbid_caching(response):
+    """Tell every cache to keep no copy of an answer given to an account."""
+    # It may hold what only that account may see, and a shared proxy or browser cache would hand it on.
+    if g.get("for_account", False):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def deny_unmarked():
