@@ -184,3 +184,25 @@ def test_the_address_is_read_from_x_forwarded_for_only_behind_trusted_proxies(ma
     boss = browser_at(app, "boss", "10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9")
     [login] = [row for row in audit_rows(boss) if row["action"] == "login"]
     assert login["address"] == seen
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/observations/upload", csv_bytes(EN_HEADERS, en_rows())),
+    ("/activities/upload", csv_bytes(activity_files.HEADERS, activity_files.rows())),
+])
+def test_a_file_name_is_redacted_before_it_is_stored_or_shown(app, url, data):
+    store = app.extensions["geoapp"].store
+    for name, role in (("boss", "admin"), ("walker", "uploader")):
+        accounts.add_account(store, name, role, TEST_PASSWORD, COMMAND_LINE)
+    walker, boss = browser_at(app, "walker", "192.0.2.7"), browser_at(app, "boss", "192.0.2.7")
+    refused = upload(walker, url, b"", "walk 811218-9876 anna@example.se.csv")
+    assert refused.status_code in (400, 422) and refused.get_json()["file"] == "walk [personnummer] [e-post].csv"
+    report = upload(walker, url, data, "walk 811218-9876 070-174 06 50.csv")
+    assert report.status_code == 201 and report.get_json()["file"] == "walk [personnummer] [telefonnummer].csv"
+    shown = [boss.get(page).get_data(as_text=True) for page in ("/admin/uploads", "/admin/audit")]
+    shown.append(walker.post(url, data={"file": (io.BytesIO(data), "811218-9876.csv")},
+                             content_type="multipart/form-data").get_data(as_text=True))  # already imported: its page
+    assert all("[personnummer]" in page for page in shown[:2])
+    assert not any(secret in page for page in shown for secret in ("811218", "9876", "070-174", "anna@"))
+    with store.connect() as conn:
+        assert conn.execute(select(uploads.c.filename)).scalars().all() == ["walk [personnummer] [telefonnummer].csv"]

@@ -120,3 +120,20 @@ def test_a_world_readable_database_of_an_earlier_version_is_made_owner_only(tmp_
     (folder / "geoapp.sqlite3").chmod(0o644)
     create_app({"INSTANCE_PATH": str(folder), "TILES": "none"}).extensions["geoapp"].store.dispose()
     assert modes(folder)["instance"] == 0o700 and modes(folder)["geoapp.sqlite3"] == 0o600
+
+
+def test_file_names_stored_before_they_were_redacted_are_redacted_by_the_migration(database_url):
+    s = Store(database_url)
+    s.migrate("0001")
+    with s.begin() as conn:
+        conn.execute(text("INSERT INTO uploads (kind, sha256, filename, uploaded_at, rows, redactions) "
+                          "VALUES ('observations', :sha, 'walk 811218-9876.csv', CURRENT_TIMESTAMP, 1, 0)"),
+                     {"sha": "0" * 64})
+        record(conn, "upload", actor="anna", detail="observations file walk 811218-9876.csv: 1 rows, 1 walk(s)")
+        record(conn, "login", actor="anna", address="192.0.2.7")
+    s.migrate()
+    with s.connect() as conn:
+        assert conn.execute(text("SELECT filename FROM uploads")).scalar() == "walk [personnummer].csv"
+        entries = recent(conn)
+    assert [e["detail"] for e in entries] == ["", "observations file walk [personnummer].csv: 1 rows, 1 walk(s)"]
+    s.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import PureWindowsPath
+from pathlib import PurePath, PureWindowsPath
 from typing import Callable
 
 import pandas as pd
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geoapp.i18n import N_, _
 from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
+from geoapp.ingest.redact import redact
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.model import AREA_KIND_REGSO
@@ -27,13 +28,22 @@ KIND_WORDS = {"observations": N_("observations"), "activities": N_("activities")
 
 
 def clean_filename(filename: str | None) -> str:
-    """Return the file's own name without folders, control characters or excess length."""
+    """Return the file's own name without folders, control characters, excess length or what identifies a person."""
     name = PureWindowsPath((filename or "").replace("\x00", "")).name  # splits on both / and \\
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".") or "upload"  # never a hidden or dot-dot name
+    name = redacted_name(name)
     if len(name) <= MAX_FILENAME:
         return name
     stem, dot, suffix = name.rpartition(".")
     return (stem[: MAX_FILENAME - len(suffix) - 1] + "." + suffix) if dot and len(suffix) <= 10 else name[:MAX_FILENAME]
+
+
+def redacted_name(name: str) -> str:
+    """Return a file name redacted as comments are, keeping its extension."""
+    suffix = PurePath(name).suffix
+    redacted, _counts = redact(name)
+    # An e-mail address just before the extension takes the extension with it.
+    return redacted if redacted.endswith(suffix) else redacted + suffix
 
 
 def limits_of(settings: dict) -> Limits:

@@ -1,4 +1,4 @@
-"""sessions bound to a random secret per account; account ids never reused
+"""sessions bound to a random secret per account; account ids never reused; stored file names redacted
 
 Revision ID: 0002
 Revises: 0001
@@ -8,6 +8,9 @@ import secrets
 
 from alembic import op
 import sqlalchemy as sa
+
+from geoapp.ingest.importer import redacted_name
+from geoapp.ingest.redact import redact
 
 
 revision = '0002'
@@ -27,6 +30,20 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.alter_column('session_secret', existing_type=sa.String(length=64), nullable=False)
         batch_op.drop_column('session_version')
+    _redact_file_names(bind)
+
+
+def _redact_file_names(bind) -> None:
+    # Names of files uploaded before they were redacted, where admins see them: the uploads and the audit log.
+    uploads = sa.table('uploads', sa.column('id', sa.Integer()), sa.column('filename', sa.String()))
+    for upload_id, name in bind.execute(sa.select(uploads.c.id, uploads.c.filename)).all():
+        if redacted_name(name) != name:
+            bind.execute(uploads.update().where(uploads.c.id == upload_id).values(filename=redacted_name(name)))
+    audit = sa.table('audit', sa.column('id', sa.Integer()), sa.column('action', sa.String()), sa.column('detail', sa.Text()))
+    naming_files = audit.c.action.in_(['upload', 'upload_delete', 'places_import'])
+    for entry_id, detail in bind.execute(sa.select(audit.c.id, audit.c.detail).where(naming_files)).all():
+        if redact(detail)[0] != detail:
+            bind.execute(audit.update().where(audit.c.id == entry_id).values(detail=redact(detail)[0]))
 
 
 def downgrade() -> None:
