@@ -82,6 +82,9 @@ def test_deleting_an_upload_removes_its_observations_and_is_audited(app, admin):
 
 def test_deleting_a_missing_upload_is_a_404(admin):
     assert admin.post("/admin/uploads/12345/delete").status_code == 404
+    # Beyond what the database's integer holds: had been a 500 on both backends.
+    assert admin.post(f"/admin/uploads/{2**31}/delete").status_code == 404
+    assert admin.post(f"/admin/uploads/{10**20}/delete").status_code == 404
 
 
 def test_an_uploader_cannot_delete_an_upload(app, as_role):

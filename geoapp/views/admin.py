@@ -21,7 +21,7 @@ def uploads():
                            kinds=administration.UPLOAD_KINDS)
 
 
-@bp.post("/uploads/<int:upload_id>/delete")
+@bp.post("/uploads/<int(max=2147483647):upload_id>/delete")  # ids are 32-bit integers in the database
 @require_role("admin")
 def delete_upload(upload_id: int):
     """Delete one whole upload and everything that came with it."""
