@@ -28,8 +28,8 @@ from bench.harness import report
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load test password 42"
 PLACES = [(60.492869, 15.399074), (60.492310, 15.397251), (60.490818, 15.401562)]
-PERIODS = ["2025", "2026", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2025-Q2", "2025-Q3", "2025-03", "2025-06",
-           "2025-09", "2026-02", "2025-W20", "2025-W40"]
+PERIODS = ["2025", "2026", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2025-03", "2025-06", "2025-09", "2026-02",
+           "2025-05", "2025-10"]
 CATEGORIES = ["all", "lighting", "vegetation", "litter", "graffiti", "walkway", "safe_place"]
 ROWS_PER_UPLOAD = 200
 

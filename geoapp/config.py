@@ -204,6 +204,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "NOISE",
+        None,
+        "Largest amount by which the deterministic noise moves each part of a published count, up or down; "
+        "unset means (k-1)/2 rounded up (2 for k = 5); refused below (k-1)/4, which a difference of two "
+        "readings needs to stay blurred.",
+        int,
+    ),
+    Setting(
         "GRID_SIZE",
         250,
         "Side of the map's grid cells in metres, aligned to SWEREF 99 TM: 100, 125, 250, 500 or 1000.",
@@ -233,7 +241,6 @@ class ConfigError(ValueError):
 
 K_MIN_FLOOR = 3
 GRID_SIZES = (100, 125, 250, 500, 1000)
-MIN_WALKS = 2
 
 
 def parse_color_classes(text: str) -> tuple[int, ...]:
@@ -253,6 +260,11 @@ def check(values: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"{ENV_PREFIX}K_MIN is {values['K_MIN']}: below {K_MIN_FLOOR} single observations could be singled out; "
             f"use {K_MIN_FLOOR} or more (default 5)"
+        )
+    if values["NOISE"] is not None and 4 * int(values["NOISE"]) < int(values["K_MIN"]) - 1:
+        raise ConfigError(
+            f"{ENV_PREFIX}NOISE is {values['NOISE']}: with k = {values['K_MIN']} a difference between two readings "
+            f"could give a walk's exact count; use at least {-(-(int(values['K_MIN']) - 1) // 4)}"
         )
     if int(values["GRID_SIZE"]) not in GRID_SIZES:
         sizes = ", ".join(map(str, GRID_SIZES))

@@ -21,7 +21,7 @@ from geoapp.colors import ColorClass, color_of
 from geoapp.i18n import N_, _, ngettext, number
 from geoapp.model import AREA_KIND_GROUP, WGS84
 from geoapp.publication import display_shapes
-from geoapp.published import require_published
+from geoapp.privacy.published import require_published
 
 SCB_ATTRIBUTION = N_("Based on SCB RegSO 2025 (CC0)")
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -10,6 +10,8 @@ from pathlib import Path
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
 STOCKHOLM_TZ = "Europe/Stockholm"
+# Every observation gets a random record key below this when stored: the cell key of the privacy noise.
+RECORD_KEY_RANGE = 256
 
 AREA_KIND_REGSO = "regso"
 AREA_KIND_GROUP = "group"

@@ -14,12 +14,11 @@ from pyproj import Transformer
 
 from geoapp.i18n import _
 from geoapp.model import STOCKHOLM_TZ, SWEREF99TM, WGS84, Vocabulary
-from geoapp.periods import Period, PeriodError, choices, parse_period, year_grid
-from geoapp.privacy import decide, publish
-from geoapp.published import ALL, Published, ViewArea, ViewRequest, require_published
-from geoapp.privacy.rules import YearDecision
+from geoapp.periods import Period, PeriodError, choices, month_edges, parse_period
+from geoapp.privacy import AreaYear, AtomCount, decide_area_year, noise_bound, publish
+from geoapp.privacy.published import ALL, Published, ViewArea, ViewRequest, require_published
 from geoapp.store import OBSERVATIONS_VERSION
-from geoapp.store.aggregates import segment_counts, time_span, walk_counts
+from geoapp.store.aggregates import atom_counts, time_span, walks_per_month
 
 DEFAULT_AREA = "tjarna-angar"
 # Cells are drawn slightly simplified; a metre is below what the map can show at street level.
@@ -113,33 +112,51 @@ def map_page(instance, args: Mapping[str, str]) -> MapPage:
 
 
 def build_view(instance, request: ViewRequest, version: int) -> Published:
-    """Compute one view's published numbers from the privacy decisions of the years it touches."""
+    """Compute one view's published numbers from the privacy decisions of its areas and years."""
     settings = instance.settings
     codes = request.area.members
-    decisions = {year: decision(instance, codes, year, version) for year in _years(request)}
-    with instance.store.connect() as conn:
-        walks = {p.code: walk_counts(conn, codes, *p.bounds_utc()) for p in request.periods}
+    years = _years(request)
+    decisions = {code: {year: decision(instance, code, year, version) for year in years} for code in codes}
     areas = instance.areas_by_id(version)
     clip = {code: areas[code]["geometry"] for code in codes}
     names = {code: areas[code]["name"] for code in codes}
-    return publish(request, decisions, walks, clip, names, instance.vocabulary().keys, int(settings["K_MIN"]),
-                   int(settings["GRID_SIZE"]))
+    return publish(request, decisions, _group_walks(instance, codes, request.periods, version), clip, names,
+                   instance.vocabulary().keys, int(settings["K_MIN"]), noise_bound(settings), int(settings["GRID_SIZE"]))
 
 
-def decision(instance, codes: tuple[str, ...], year: int, version: int) -> YearDecision:
-    """Return what the RegSO areas `codes` may publish in `year`, cached until their observations of that year change."""
-    def build() -> YearDecision:
+def decision(instance, code: str, year: int, version: int) -> AreaYear:
+    """Return what RegSO area `code` publishes in `year`, cached until its observations of that year change."""
+    def build() -> AreaYear:
+        settings, edges = instance.settings, month_edges(year)
         with instance.store.connect() as conn:
-            raw = segment_counts(conn, codes, year_grid(year).edges, instance.settings["GRID_SIZE"])
-        return decide({year: raw}, codes, instance.vocabulary().keys, int(instance.settings["K_MIN"]))[year]
+            atoms = [AtomCount(*row) for row in atom_counts(conn, code, edges, int(settings["GRID_SIZE"]))]
+            walks = walks_per_month(conn, [code], edges)
+        return decide_area_year(code, year, atoms, walks, instance.vocabulary().keys, int(settings["K_MIN"]),
+                                noise_bound(settings))
 
     # An areas import may move observations to other areas, hence the boundaries' version too.
-    depends = (instance.areas_version(version), _observations_version(instance, codes, [year], version))
-    return instance._cached(("decision", codes, year), depends, build)
+    depends = (instance.areas_version(version), _observations_version(instance, (code,), [year], version))
+    return instance._cached(("decision", code, year), depends, build)
+
+
+def _group_walks(instance, codes: tuple[str, ...], periods, version: int) -> dict[str, int]:
+    """Return, per period code, the walks across the areas of a group (each walk once a month), for groups only."""
+    if len(codes) < 2:
+        return {}
+    counts = {}
+    for period in periods:
+        def build(year=period.year) -> dict[int, int]:
+            with instance.store.connect() as conn:
+                return walks_per_month(conn, codes, month_edges(year))
+
+        depends = (instance.areas_version(version), _observations_version(instance, codes, [period.year], version))
+        months = instance._cached(("group_walks", codes, period.year), depends, build)
+        counts[period.code] = sum(months.get(m, 0) for m in period.months)
+    return counts
 
 
 def _years(request: ViewRequest) -> list[int]:
-    return sorted({year for period in request.periods for year in period.calendar_years()})
+    return sorted({period.year for period in request.periods})
 
 
 def _observations_version(instance, codes, years, version: int) -> tuple[int, ...]:
@@ -204,6 +221,7 @@ def summary(published: Published) -> dict:
     return {
         "area": request.area.id, "period": request.period.code, "category": request.category or ALL,
         "compare": request.period.previous().code if request.compare else None,
-        "k": published.k, "min_walks": published.min_walks, "grid_size_m": published.grid_size,
+        "k": published.k, "min_walks": published.min_walks, "noise": published.noise,
+        "grid_size_m": published.grid_size,
         "areas": list(areas.values()),
     }

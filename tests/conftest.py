@@ -53,6 +53,19 @@ def database_url(request, tmp_path):
         yield url
 
 
+@pytest.fixture(autouse=True)
+def unperturbed(request, monkeypatch):
+    """Give stored observations the record key 0, whose noise is 0, so tests can check exact counts.
+
+    Tests of the noise itself, and of what an attacker can do with it, are marked `perturbed` and keep
+    the random keys that geoapp draws.
+    """
+    if request.node.get_closest_marker("perturbed") is None:
+        from geoapp.store import observations
+
+        monkeypatch.setattr(observations, "record_keys", lambda count: [0] * count)
+
+
 @pytest.fixture
 def app_language():
     """The language the test apps speak when nobody chose one: Swedish, as for users; a module may read English."""

@@ -11,6 +11,7 @@ import shapely
 from pyproj import Transformer
 from sqlalchemy import select
 
+from geoapp.store import observations as stored
 from geoapp.store import bump_data_version
 from geoapp.store.observations import bump_upload_versions
 from geoapp.store.schema import observations, uploads, walks
@@ -57,7 +58,7 @@ def store_observations(store, rows: list[Obs], chunk: int = 50_000) -> int:
             conn.execute(observations.insert(), [
                 {"upload_id": upload_id, "walk_id": known[r.walk], "observed_at": r.at.astimezone(timezone.utc),
                  "category": r.category, "comment": r.comment, "lon": x, "lat": y, "e": r.e, "n": r.n,
-                 "area_code": r.area_code} for r, x, y in zip(part, lon, lat)])
+                 "area_code": r.area_code, "record_key": key} for r, x, y, key in zip(part, lon, lat, stored.record_keys(len(part)))])
         bump_data_version(conn)
         bump_upload_versions(conn, upload_id)
     return upload_id

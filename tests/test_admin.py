@@ -32,7 +32,7 @@ def add_upload(app, filename: str, rows: int) -> int:
         conn.execute(observations.insert(), [
             {"upload_id": upload_id, "walk_id": walk_id, "observed_at": now, "category": "lighting", "severity": 2,
              "positive": False, "comment": COMMENT, "lon": 15.39 + i / 1000, "lat": 60.48, "e": 496000.0 + i,
-             "n": 6705000.0, "area_code": "2081R013"}
+             "n": 6705000.0, "area_code": "2081R013", "record_key": i % 256}
             for i in range(rows)
         ])
     return upload_id

@@ -38,7 +38,7 @@ def test_offline_html_draws_the_published_cells_from_disk_without_network(mapped
     assert len(paths) == observed + safe + 17
     assert "Trygghetsvandringar: Västra Borlänge, 2025-05" in page.locator("h1").inner_text()
     assert "Bygger på SCB RegSO 2025 (CC0)" in page.locator(".leaflet-control-attribution").inner_text()
-    assert "Rutor med färre än 5 observationer visas inte" in page.locator(".privacy").inner_text()
+    assert "Tal under 5 observationer visas inte" in page.locator(".privacy").inner_text()
     assert page.locator(".leaflet-control-scale").count() == 1
     page.locator(f".leaflet-overlay-pane path[stroke='{STYLE_SAFE['color']}']").first.hover()
     assert "5" in page.locator(".leaflet-tooltip").inner_text()

@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
 import pyogrio
 import pytest
 import shapely
@@ -93,7 +92,7 @@ def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
     first, second = pdf_pages(response.data)
     for text in ("Trygghetsvandringar: Tjärna Ängar, 2025-05", "kategori: belysning", "Teckenförklaring",
                  "5–9 observationer per ruta", "40 eller fler observationer per ruta", "Trygg plats",
-                 "Rutor med färre än 5 observationer visas inte", "Based on SCB RegSO 2025 (CC0)",
+                 "Tal under 5 observationer visas inte", "Based on SCB RegSO 2025 (CC0)",
                  f"Skapad {date.today().isoformat()}", "Valt område: Tjärna Ängar", "0 ", " m"):
         assert text in first, text
     assert "OpenStreetMap" not in first  # GEOAPP_TILES=none in tests
@@ -116,7 +115,7 @@ def test_pdf_and_png_can_be_in_english(mapped):
     client = mapped.test_client()
     first, second = pdf_pages(client.get(f"/export/map.pdf?{VIEW}&lang=en").data)
     assert "Safety walks: Västra Borlänge, 2025-05" in first and "40 or more observations in a square" in first
-    assert "Cells with fewer than 5 observations are not shown" in first
+    assert "Numbers below 5 observations are not shown" in first
     assert "Observations per category" in second and "Same period a year earlier" in second
     assert "Vegetation blocking view" in second
 

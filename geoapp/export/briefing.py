@@ -17,9 +17,8 @@ from geoapp.export.wording import LANGUAGES, words
 from geoapp.i18n import _
 from geoapp.maps import Basemap
 from geoapp.model import STOCKHOLM_TZ
-from geoapp.periods import FIRST_YEAR, Period, weeks_in
 from geoapp.publication import QueryError, published_view, view
-from geoapp.published import ALL, SAFE_PLACE, Published, require_published
+from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 
 DEFAULT_DPI, DPI_RANGE = 150, (72, 300)
 DPI_DIGITS = re.compile(r"[0-9]{1,4}")
@@ -51,13 +50,6 @@ class Briefing:
         return next((a for a in self.activities if a.period.code == period_code), None)
 
 
-def year_before(period: Period) -> Period | None:
-    """Return the same period one year earlier, or None when it does not exist (ISO week 53, before 2000)."""
-    if period.year - 1 < FIRST_YEAR or (period.kind == "week" and period.index > weeks_in(period.year - 1)):
-        return None
-    return Period(period.kind, period.year - 1, period.index)
-
-
 def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
     """Read `lang` (sv or en) and `dpi` (72 to 300) from query parameters, or raise QueryError."""
     language = (args.get("lang") or "sv").strip().lower()
@@ -78,7 +70,7 @@ def gather_briefing(instance, args: Mapping[str, str]) -> Briefing:
     version = instance.store.data_version()
     published = published_view(instance, args, version)
     request = published.request
-    previous, earlier = request.period.previous(), year_before(request.period)
+    previous, earlier = request.period.previous(), request.period.year_before()
     columns = [("period", published), ("previous", view(instance, replace(request, period=previous, compare=False), version)),
                ("year_before", earlier and view(instance, replace(request, period=earlier, compare=False), version))]
     vocabulary = instance.vocabulary()
@@ -121,7 +113,7 @@ def summary_rows(briefing) -> tuple[list[str], list[list[str]]]:
     keys = [ALL] + [key for key in briefing.labels if key != SAFE_PLACE] + [SAFE_PLACE]
     rows = [[w["row_all"] if key == ALL else _capital(briefing.labels[key])]
             + [_number(p.area_counts(code, key).get(area_id)) for _, p, code in columns] for key in keys]
-    rows.append([w["row_walks"]] + [str(p.walks_in(area_id, code)) for _, p, code in columns])
+    rows.append([w["row_walks"]] + [_number(p.walks_in(area_id, code)) for _, p, code in columns])
     if briefing.activities:
         rows.append([w["activities"]] + [""] * len(columns))
         for kind in ACTIVITY_KINDS:

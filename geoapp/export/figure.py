@@ -14,10 +14,10 @@ from matplotlib.patches import Patch, Rectangle
 
 from geoapp.export import cartography as carto
 from geoapp.export.tiles import fetch_basemap
-from geoapp.export.wording import class_label, words
+from geoapp.export.wording import class_label, panel_text, words
 from geoapp.maps import SCB_ATTRIBUTION, STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
 from geoapp.model import SWEREF99TM
-from geoapp.published import ALL, require_published
+from geoapp.privacy.published import require_published
 
 WEB_MERCATOR = "EPSG:3857"
 SLIDE_INCHES = (12.0, 6.75)  # 16:9
@@ -42,12 +42,6 @@ def _panel_boxes(count: int) -> list[tuple[float, float, float, float]]:
     gap = 0.01
     each = (width - gap * (count - 1)) / count
     return [(left + i * (each + gap), bottom, each, height) for i in range(count)]
-
-
-def _count_text(published, period: str, w: dict) -> str:
-    request = published.request
-    n = published.area_counts(period, request.category or ALL).get(request.area.id)
-    return str(n) if n is not None else w["hidden_count"].format(k=published.k)
 
 
 def _choose_basemap(briefing, focus, box, size):
@@ -90,7 +84,7 @@ def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
              fontweight="bold", va="center")
     fig.text(0.015, 0.91, w["subtitle"].format(grid=published.grid_size, category=category), fontsize=10.5, va="center")
     fig.text(0.985, 0.955, w["generated"].format(date=briefing.generated.isoformat()), fontsize=9, ha="right", va="center")
-    notes = [w["privacy"].format(k=published.k, walks=published.min_walks)]
+    notes = [w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise)]
     if request.area.approximation:
         notes.append(w["approximation"].format(area=request.area.name))
     notes.append(" · ".join([SCB_ATTRIBUTION] + ([basemap_attribution] if basemap_attribution else [])))
@@ -121,8 +115,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         ax.set_aspect("equal", adjustable="box")
         carto.draw_scale_bar(ax, crs)
         carto.draw_north_arrow(ax, crs)
-        ax.set_title(w["panel"].format(period=layer.period.code, count=_count_text(published, layer.period.code, w),
-                                       walks=published.walks_in(focus_id, layer.period.code)), fontsize=10, loc="left")
+        ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left")
         ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9ca3af", linewidth=0.8,
                                zorder=10))
     _legend(fig, briefing, group_drawn, activities_drawn, w)

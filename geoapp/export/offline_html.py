@@ -10,9 +10,9 @@ import jinja2
 from xstatic.pkg import leaflet
 
 from geoapp.export.briefing import summary_rows
-from geoapp.export.wording import class_label, words
+from geoapp.export.wording import class_label, panel_text, words
 from geoapp.maps import SCB_ATTRIBUTION, build_view_maps, render_parts
-from geoapp.published import ALL, require_published
+from geoapp.privacy.published import require_published
 from geoapp.resources import PACKAGE_DIR, bundled_dir
 
 ASSET_SCHEME = "geoapp-asset:"
@@ -52,16 +52,9 @@ def inline_assets(header: str) -> str:
 
 
 def _panels(briefing, maps) -> list[dict]:
-    published, w = briefing.published, words(briefing.language)
-    request = published.request
-    panels = []
-    for parts, layer in zip(maps, published.layers):
-        code = layer.period.code
-        n = published.area_counts(code, request.category or ALL).get(request.area.id)
-        count = n if n is not None else w["hidden_count"].format(k=published.k)
-        panels.append({"caption": w["panel"].format(period=code, count=count, walks=published.walks_in(request.area.id, code)),
-                       "body": parts.body, "script": parts.script})
-    return panels
+    published = briefing.published
+    return [{"caption": panel_text(published, layer.period.code, briefing.language), "body": parts.body,
+             "script": parts.script} for parts, layer in zip(maps, published.layers)]
 
 
 def map_html(briefing) -> bytes:

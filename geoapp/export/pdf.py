@@ -11,7 +11,7 @@ from geoapp.export.briefing import summary_rows
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure
 from geoapp.export.wording import words
 from geoapp.maps import SCB_ATTRIBUTION
-from geoapp.published import require_published
+from geoapp.privacy.published import require_published
 
 def table_figure(briefing, size: tuple[float, float]) -> Figure:
     """Draw page 2: title, the summary table and its notes; hold `drawing()` while calling."""
@@ -33,7 +33,7 @@ def table_figure(briefing, size: tuple[float, float]) -> Figure:
         if row == 0 or rows[row - 1][1:] == [""] * (len(headings) - 1):
             cell.set_text_props(fontweight="bold")
             cell.set_facecolor("#f3f4f6")
-    notes = [w["dash_note"].format(k=published.k), w["privacy"].format(k=published.k, walks=published.min_walks),
+    notes = [w["dash_note"].format(k=published.k), w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise),
              f"{w['generated'].format(date=briefing.generated.isoformat())} · {SCB_ATTRIBUTION}"]
     for i, note in enumerate(notes):
         fig.text(0.04, 0.1 - i * 0.03, note, fontsize=8.5, va="center")

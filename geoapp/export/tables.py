@@ -8,7 +8,7 @@ import json
 
 from geoapp.export.wording import words
 from geoapp.publication import cells_geojson
-from geoapp.published import SAFE_PLACE, require_published
+from geoapp.privacy.published import SAFE_PLACE, require_published
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading apostrophe stops it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -10,8 +10,9 @@ _TEXTS = {
         "subtitle": "Observationer per ruta ({grid} m, SWEREF 99 TM){category}",
         "category": ", kategori: {label}",
         "generated": "Skapad {date}",
-        "privacy": "Rutor med färre än {k} observationer visas inte (inte heller från färre än {walks} vandringar, "
-                   "eller tal som skulle avslöja ett dolt tal).",
+        "privacy": "Tal under {k} observationer visas inte, inte heller tal från färre än {walks} vandringar eller tal "
+                   "som skulle avslöja ett dolt tal. Varje tal består av delar som flyttats upp eller ned med högst "
+                   "{noise}, så att skillnader mellan vyer och dagar aldrig ger en vandrings exakta antal.",
         "legend": "Teckenförklaring",
         "class": "{label} observationer per ruta",
         "or_more": "{lower} eller fler",
@@ -19,7 +20,10 @@ _TEXTS = {
         "focus": "Valt område",
         "group": "Områdesgrupp",
         "context": "Övriga RegSO-områden",
-        "panel": "{period}: {count} observationer, {walks} vandringar",
+        "panel": "{period}: {count} observationer, {walks}",
+        "walks": "{n} vandringar",
+        "no_walks": "inga vandringar",
+        "hidden_walks": "antal vandringar skyddat",
         "approximation": "{area} har ingen officiell gräns: området visas som en union av RegSO-områden "
                          "(statistisk approximation).",
         "hidden_count": "färre än {k}",
@@ -47,8 +51,9 @@ _TEXTS = {
         "subtitle": "Observations per square ({grid} m, SWEREF 99 TM){category}",
         "category": ", category: {label}",
         "generated": "Generated {date}",
-        "privacy": "Cells with fewer than {k} observations are not shown (nor those from fewer than {walks} walks, "
-                   "or numbers that would reveal a hidden one).",
+        "privacy": "Numbers below {k} observations are not shown, nor numbers from fewer than {walks} walks or numbers "
+                   "that would reveal a hidden one. Every number is made of parts moved up or down by at most {noise}, "
+                   "so differences between views and days never give one walk's exact count.",
         "legend": "Legend",
         "class": "{label} observations in a square",
         "or_more": "{lower} or more",
@@ -56,7 +61,10 @@ _TEXTS = {
         "focus": "Chosen area",
         "group": "Area group",
         "context": "Other RegSO areas",
-        "panel": "{period}: {count} observations, {walks} walks",
+        "panel": "{period}: {count} observations, {walks}",
+        "walks": "{n} walks",
+        "no_walks": "no walks",
+        "hidden_walks": "number of walks protected",
         "approximation": "{area} has no official boundary: it is shown as a union of RegSO areas "
                          "(a statistical approximation).",
         "hidden_count": "fewer than {k}",
@@ -85,6 +93,18 @@ _TEXTS = {
 def words(language: str) -> dict:
     """Return the export texts of `language` (sv or en)."""
     return _TEXTS[language]
+
+
+def panel_text(published, period: str, language: str) -> str:
+    """Return a map panel's caption: the area's count and walks in `period`, or that it had no walks."""
+    w, request = words(language), published.request
+    walks = published.walks_in(request.area.id, period)
+    if walks == 0:
+        return f"{period}: {w['no_walks']}"
+    n = published.area_counts(period, request.category or "all").get(request.area.id)
+    count = str(n) if n is not None else w["hidden_count"].format(k=published.k)
+    return w["panel"].format(period=period, count=count,
+                             walks=w["hidden_walks"] if walks is None else w["walks"].format(n=walks))
 
 
 def class_label(color_class, language: str) -> str:

@@ -1,4 +1,4 @@
-"""Counts of stored observations per area, grid cell, category and time segment, computed in SQL.
+"""Counts of stored observations per area, grid cell, category and month, computed in SQL.
 
 Observation times are stored in UTC and compared with UTC bounds, on SQLite (naive UTC text)
 and PostgreSQL (timestamptz) alike.
@@ -7,24 +7,11 @@ and PostgreSQL (timestamptz) alike.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 from sqlalchemy import Connection, Integer, and_, case, cast, func, literal, literal_column, select
 
 from geoapp.store.schema import observations as obs
-
-
-class SegmentCount(NamedTuple):
-    """Observations of one category in one area's grid cell during one time segment, with their walk range."""
-
-    area_code: str
-    col: int
-    row: int
-    category: str
-    segment: int
-    count: int
-    first_walk: int
-    last_walk: int
 
 
 def _cell_index(conn: Connection, column, size: int):
@@ -47,29 +34,32 @@ def _segment(edges: Sequence[datetime], low: int, high: int):
     return case((obs.c.observed_at < edges[middle], _segment(edges, low, middle)), else_=_segment(edges, middle, high))
 
 
-def segment_counts(conn: Connection, codes: Sequence[str], edges: Sequence[datetime], size: int) -> list[SegmentCount]:
-    """Count observations per area, cell, category and segment [edges[i], edges[i+1]) in the given areas."""
+def atom_counts(conn: Connection, code: str, edges: Sequence[datetime], size: int) -> list[tuple]:
+    """Count observations of one area per grid cell, category and month [edges[i], edges[i+1]).
+
+    Each row is (col, row, category, month, count, lowest walk id, highest walk id, sum of record keys).
+    """
     labels = ("cell_col", "cell_row", "time_segment")
     col, row = _cell_index(conn, obs.c.e, size).label(labels[0]), _cell_index(conn, obs.c.n, size).label(labels[1])
     segment = _segment(edges, 0, len(edges) - 1).label(labels[2])
     # Grouping by the output names spares SQLite evaluating each expression twice per row.
     col_name, row_name, segment_name = (literal_column(name) for name in labels)
     query = (
-        select(obs.c.area_code, col, row, obs.c.category, segment,
-               func.count(), func.min(obs.c.walk_id), func.max(obs.c.walk_id))
-        .where(obs.c.area_code.in_(list(codes)), _in_time(edges))
-        .group_by(obs.c.area_code, col_name, row_name, obs.c.category, segment_name)
+        select(col, row, obs.c.category, segment, func.count(), func.min(obs.c.walk_id), func.max(obs.c.walk_id),
+               func.sum(obs.c.record_key))
+        .where(obs.c.area_code == code, _in_time(edges))
+        .group_by(col_name, row_name, obs.c.category, segment_name)
     )
-    return conn.execute(query).all()  # rows in SegmentCount's field order
+    return [tuple(r) for r in conn.execute(query)]
 
 
-def walk_counts(conn: Connection, codes: Sequence[str], start: datetime, end: datetime) -> dict[str, int]:
-    """Return the number of distinct walks per area code, and under '' across all the given areas."""
-    where = (obs.c.area_code.in_(list(codes)), _in_time([start, end]))
-    per_area = select(obs.c.area_code, func.count(obs.c.walk_id.distinct())).where(*where).group_by(obs.c.area_code)
-    counts = {code: int(n) for code, n in conn.execute(per_area)}
-    counts[""] = int(conn.execute(select(func.count(obs.c.walk_id.distinct())).where(*where)).scalar_one())
-    return counts
+def walks_per_month(conn: Connection, codes: Sequence[str], edges: Sequence[datetime]) -> dict[int, int]:
+    """Return the number of distinct walks per month [edges[i], edges[i+1]) across the areas `codes`."""
+    segment = _segment(edges, 0, len(edges) - 1).label("time_segment")
+    query = (select(segment, func.count(obs.c.walk_id.distinct()))
+             .where(obs.c.area_code.in_(list(codes)), _in_time(edges))
+             .group_by(literal_column("time_segment")))
+    return {int(month): int(n) for month, n in conn.execute(query)}
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 from typing import Iterable, NamedTuple
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, case, func, select, update
 
-from geoapp.model import STOCKHOLM_TZ
+from geoapp.model import RECORD_KEY_RANGE, STOCKHOLM_TZ
 from geoapp.store import OBSERVATIONS_VERSION, bump_data_version
 from geoapp.store.schema import observations, uploads, walks
 
@@ -72,8 +74,14 @@ def stored_keys(conn: Connection, walk_id_list: Iterable[int]) -> set[tuple]:
     return keys
 
 
+def record_keys(count: int) -> list[int]:
+    """Draw the record keys of `count` new observations from a freshly seeded generator."""
+    return np.random.default_rng(secrets.randbits(128)).integers(0, RECORD_KEY_RANGE, count).tolist()
+
+
 def insert_observations(conn: Connection, columns: dict[str, list]) -> int:
-    """Insert observations given column by column (name -> values), in chunks; return how many."""
+    """Insert observations given column by column (name -> values), in chunks, each with a new record key; return how many."""
+    columns = {**columns, "record_key": record_keys(len(columns["upload_id"]))}
     dialect = conn.dialect
     names = list(columns)
     values = {}

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -120,6 +121,8 @@ observations = Table(
     Column("n", Float, nullable=False),
     # RegSO code of the area holding the point, set at ingest and on every areas import.
     Column("area_code", String(64), nullable=False, index=True),
+    # Random 0-255, drawn once at ingest: the cell key of the privacy noise (never shown or exported).
+    Column("record_key", SmallInteger, nullable=False),
     UniqueConstraint("walk_id", "observed_at", "e", "n", "category", name="uq_observations_row"),
 )
 

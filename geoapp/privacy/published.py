@@ -76,7 +76,7 @@ class WalkRow:
     area_id: str
     area_name: str
     period: str
-    walks: int
+    walks: int | None  # None: withheld (one walk, or it would date one)
 
 
 class _Seal:
@@ -97,6 +97,7 @@ class Published:
     request: ViewRequest
     k: int
     min_walks: int
+    noise: int  # each part of a published count is moved by at most this much, up or down
     grid_size: int
     layers: tuple[PublishedLayer, ...]
     rows: tuple[TableRow, ...]
@@ -117,8 +118,8 @@ class Published:
         order = dict.fromkeys((r.area_id, r.area_name, r.category) for r in self.rows)
         return [(a, name, c, [index[(a, c, p)] for p in self.period_codes]) for a, name, c in order]
 
-    def walks_in(self, area_id: str, period: str) -> int:
-        """Return the number of walks made in an area during a period."""
+    def walks_in(self, area_id: str, period: str) -> int | None:
+        """Return the number of walks made in an area during a period, or None when withheld."""
         return next(w.walks for w in self.walks if w.area_id == area_id and w.period == period)
 
     def area_counts(self, period: str, category: str = ALL) -> dict[str, int | None]:
