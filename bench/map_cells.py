@@ -88,8 +88,9 @@ def _app(tmp: str):
 
 
 def _uncached(instance, client, url: str) -> bytes:
-    """Fetch `url` after forgetting every cached view (boundaries stay cached, as in a running server)."""
-    for key in [key for key in instance._cache if isinstance(key, tuple) and key[0] == "view"]:
+    """Fetch `url` after forgetting every cached view and privacy decision (boundaries stay cached, as in a running server)."""
+    computed = {"view", "decision", "group_walks"}
+    for key in [key for key in instance._cache if isinstance(key, tuple) and key[0] in computed]:
         del instance._cache[key]
     return page(client, url)
 

@@ -36,7 +36,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 @with_appcontext
 @click.option("--format", "fmt", required=True, type=click.Choice(list(FORMATS)), help="What to write.")
 @click.option("--area", help="Area or group id (see /api/v1/areas); tjarna-angar by default.")
-@click.option("--period", help="2025, 2025-T2, 2025-Q2, 2025-05 or 2025-W20; the latest year with data by default.")
+@click.option("--period", help="2025, 2025-T2 or 2025-05; the latest year with data by default.")
 @click.option("--category", help="A category key, or all (the default).")
 @click.option("--compare", is_flag=True, help="Also the previous period of the same kind.")
 @click.option("--dpi", type=click.IntRange(*DPI_RANGE), default=DEFAULT_DPI, show_default=True, help="Resolution of a PNG.")
