@@ -208,7 +208,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Largest amount by which the deterministic noise moves each part of a published count, up or down; "
         "unset means (k-1)/2 rounded up (2 for k = 5); refused below (k-1)/4, which a difference of two "
-        "readings needs to stay blurred.",
+        "readings needs to stay blurred, and from k up.",
         int,
     ),
     Setting(
@@ -261,10 +261,11 @@ def check(values: Mapping[str, Any]) -> None:
             f"{ENV_PREFIX}K_MIN is {values['K_MIN']}: below {K_MIN_FLOOR} single observations could be singled out; "
             f"use {K_MIN_FLOOR} or more (default 5)"
         )
-    if values["NOISE"] is not None and 4 * int(values["NOISE"]) < int(values["K_MIN"]) - 1:
+    if values["NOISE"] is not None and not (int(values["K_MIN"]) - 1) / 4 <= int(values["NOISE"]) < int(values["K_MIN"]):
         raise ConfigError(
-            f"{ENV_PREFIX}NOISE is {values['NOISE']}: with k = {values['K_MIN']} a difference between two readings "
-            f"could give a walk's exact count; use at least {-(-(int(values['K_MIN']) - 1) // 4)}"
+            f"{ENV_PREFIX}NOISE is {values['NOISE']}: with k = {values['K_MIN']} use at least "
+            f"{-(-(int(values['K_MIN']) - 1) // 4)}, or a difference between two readings could give a walk's exact "
+            f"count, and below k, or a shown count could read 0 or less"
         )
     if int(values["GRID_SIZE"]) not in GRID_SIZES:
         sizes = ", ".join(map(str, GRID_SIZES))

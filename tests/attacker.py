@@ -236,19 +236,18 @@ class Attacker:
         floor = self.k if self.floor else 0
         for b, (s, present, members, _) in enumerate(blocks):
             total = [(g * C + c) for c in members for g in present]
-            # z = 0: the block is empty and has no noise; z = 1: at least the floor, noise within its reach.
+            # z = 0: the block is empty; z = 1: it holds at least the floor.
             for coef_total, coef_flag, lo, hi in ((1, -floor, 0, np.inf), (1, -big, -np.inf, 0)):
                 for v in total:
                     rows.append(row), cols.append(v), vals.append(coef_total)
                 rows.append(row), cols.append(flag_at(b)), vals.append(coef_flag)
                 lower.append(lo), upper.append(hi)
                 row += 1
+            # An empty block has no noise; any other moves by at most the bound, whatever its size.
             for sign in (1, -1):
                 rows.append(row), cols.append(noise_at(b)), vals.append(sign)
-                for v in total:
-                    rows.append(row), cols.append(v), vals.append(-1)
-                rows.append(row), cols.append(flag_at(b)), vals.append(floor if self.noise else 0)
-                lower.append(-np.inf), upper.append(0 if self.noise else np.inf)
+                rows.append(row), cols.append(flag_at(b)), vals.append(-self.noise)
+                lower.append(-np.inf), upper.append(0)
                 row += 1
         self.matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(row, self.n_vars))
         self.lower, self.upper = np.array(lower, float), np.array(upper, float)
@@ -267,7 +266,7 @@ class Attacker:
     def seed(self, solves: int = 8, seed: int = 0) -> None:
         """Find a few very different datasets consistent with everything published, to rule targets out cheaply."""
         rng = np.random.default_rng(seed)
-        for _ in range(solves):
+        for _ in range(solves if self.n_y else 0):
             objective = np.zeros(self.n_vars)
             objective[:self.n_y] = rng.integers(-3, 4, self.n_y)
             result = milp(objective, constraints=[LinearConstraint(self.matrix, self.lower, self.upper)],
@@ -395,6 +394,8 @@ def rowspace_targets(attacker: Attacker, group: str, limit: int = 40) -> Iterabl
     only; each one found is excluded and the search goes on.
     """
     g, C = attacker.groups.index(group), attacker.classes
+    if not C:
+        return
     rows = attacker.matrix[:len(attacker.fact_atoms), :attacker.n_y].toarray()
     facts = rows.shape[0]
     truth = attacker.class_truth(g)

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +41,17 @@ PERIODS = [p for y in YEARS for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)),
 DAYS = [date(2025, 1, 2), date(2025, 3, 31), date(2025, 4, 28), date(2025, 5, 2), date(2025, 8, 30),
         date(2025, 9, 1), date(2025, 10, 30), date(2025, 11, 3), date(2025, 12, 30), date(2026, 1, 2)]
 EXAMPLES = int(os.environ.get("GEOAPP_ATTACK_EXAMPLES", "12"))
+SEED = int(os.environ.get("GEOAPP_ATTACK_SEED", "0"))
 pytestmark = pytest.mark.perturbed
+
+
+@pytest.fixture(autouse=True)
+def seeded_record_keys(monkeypatch):
+    """Draw record keys as geoapp does, from a seeded generator, so that a finding can be run again."""
+    from geoapp.store import observations
+
+    rng = np.random.default_rng(SEED)
+    monkeypatch.setattr(observations, "record_keys", lambda count: rng.integers(0, 256, count).tolist())
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,8 @@ def _table(reach: int) -> np.ndarray:
     return np.array(values, np.int64)
 
 
-def block_noise(sums: np.ndarray, key_sums: np.ndarray, bound: int, k: int) -> np.ndarray:
-    """Return the noise of each block: symmetric within ±bound, never taking a block below k."""
-    # Narrower near k, so that a shown part never reads fewer than k and the noise has no drift.
-    reach = np.clip(sums - k, 0, bound).astype(np.int64)
-    tables = np.stack([_table(r) for r in range(bound + 1)])
-    return tables[reach, key_sums.astype(np.int64) % KEY_RANGE]
+def block_noise(sums: np.ndarray, key_sums: np.ndarray, bound: int) -> np.ndarray:
+    """Return the noise of each block: symmetric within ±bound whatever its size, 0 for an empty one."""
+    # The same reach for every size: narrowing it near k would tell a part that reads k - 1 was exactly k,
+    # and an uploader who knows their own share of it would learn the rest.
+    return np.where(sums > 0, _table(bound)[key_sums.astype(np.int64) % KEY_RANGE], 0)

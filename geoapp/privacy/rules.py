@@ -127,7 +127,7 @@ def decide_observations(rows: Sequence[AtomCount], year: int, categories: Sequen
     labels = partition.labels
     sums = np.bincount(labels, weights=count).astype(np.int64)
     key_sums = np.bincount(labels, weights=keys).astype(np.int64)
-    values = sums + block_noise(sums, key_sums, bound, k)
+    values = sums + block_noise(sums, key_sums, bound)
     published = {}
     for level, member, taken in chosen:
         for ident, value in set_sums(member, labels, values, taken).items():
