@@ -1,16 +1,21 @@
-"""Reading tile archives: MBTiles, PMTiles and GeoPackage tile layers give each tile at its XYZ address."""
+"""Reading tile archives: MBTiles, PMTiles and GeoPackage tile layers give each tile at its XYZ address; mosaics of them."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 
 import mercantile
+import numpy as np
 import pytest
 import shapely
+from PIL import Image
 from pmtiles.tile import TileType
 
 from geoapp.basemap.archive import ArchiveError, open_archive
 from geoapp.basemap.grid import tiles_for
+from geoapp.basemap.mosaic import BLANK, mosaic
+from geoapp.basemap.store import current_basemap, import_basemap
 from tests.basemap_archives import (ATTRIBUTION, BOUNDARIES, CENTRE, borlange_tiles, boundaries, bounds_of,
                                     write_geopackage, write_mbtiles, write_pmtiles)
 
@@ -135,3 +140,44 @@ def test_tiles_for_an_extent_cover_it_at_each_zoom():
         assert all(shapely.box(*mercantile.bounds(t)).intersects(extent) for t in at_zoom)
     assert CENTRE in tiles
 
+
+@pytest.fixture
+def local(tmp_path):
+    """The Borlänge test tiles stored as the basemap of an instance folder, opened."""
+
+    def check(path):
+        with open_archive(path) as archive:
+            return archive.info, "© test"
+
+    source = write_mbtiles(tmp_path / "basemap.mbtiles", borlange_tiles())
+    import_basemap(tmp_path / "instance", source, check, replace=False, max_bytes=2 ** 30, source_name="basemap.mbtiles")
+    return current_basemap(tmp_path / "instance")
+
+
+def decoded(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_a_mosaic_puts_each_tile_where_it_lies(local):
+    centre = mercantile.xy_bounds(CENTRE)
+    bounds = (centre.left - 5000, centre.bottom - 5000, centre.right + 5000, centre.top + 5000)
+    image = mosaic(local, bounds, 12)
+    assert image.pixels.shape == (3 * 256, 3 * 256, 3)  # the centre tile and one on each side
+    assert np.array_equal(image.pixels[256:512, 256:512], decoded(borlange_tiles()[CENTRE]))
+    west, east, south, north = image.extent
+    assert (west, north) == pytest.approx((centre.left - (centre.right - centre.left), centre.top + (centre.top - centre.bottom)))
+    assert west <= bounds[0] and east >= bounds[2] and south <= bounds[1] and north >= bounds[3]
+    assert image.attribution == "© test"
+
+
+def test_a_mosaic_leaves_missing_tiles_blank_and_is_none_without_any(local):
+    deep = next(t for t in borlange_tiles() if t.z == 16)
+    box = mercantile.xy_bounds(deep)
+    image = mosaic(local, (box.left - 100, box.bottom + 10, box.right - 10, box.top - 10), 16)
+    assert image.pixels.shape == (256, 512, 3)
+    assert np.array_equal(image.pixels[:, 256:], decoded(borlange_tiles()[deep]))
+    assert (image.pixels[:, :256] == BLANK).all()
+    stockholm = mercantile.xy_bounds(mercantile.tile(18.07, 59.33, 12))
+    assert mosaic(local, tuple(stockholm), 12) is None
+    with pytest.raises(ValueError, match="choose a shallower zoom"):
+        mosaic(local, tuple(mercantile.xy_bounds(CENTRE)), 17)  # 32 × 32 tiles
