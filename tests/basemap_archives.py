@@ -69,7 +69,7 @@ def borlange_tiles() -> dict[Tile, bytes]:
     """Return the tiles a basemap of the shipped areas needs: all over them at zoom 12, one inside each at zoom 16."""
     shapes = list(boundaries().geometry)
     wanted = covering_tiles(shapes, COVERAGE_ZOOM) + probe_tiles(shapes, MAX_ZOOM_AT_LEAST)
-    return {tile: render_tile(tile) for tile in wanted}
+    return {tile: render_tile(tile) for tile in dict.fromkeys(wanted)}
 
 
 def as_jpeg(tiles: Tiles) -> dict[Tile, bytes]:

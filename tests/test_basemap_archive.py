@@ -13,7 +13,7 @@ from PIL import Image
 from pmtiles.tile import TileType
 
 from geoapp.basemap.archive import ArchiveError, open_archive
-from geoapp.basemap.grid import tiles_for
+from geoapp.basemap.grid import probe_tiles, tiles_for
 from geoapp.basemap.mosaic import BLANK, mosaic
 from geoapp.basemap.store import current_basemap, import_basemap
 from tests.basemap_archives import (ATTRIBUTION, BOUNDARIES, CENTRE, borlange_tiles, boundaries, bounds_of,
@@ -139,6 +139,14 @@ def test_tiles_for_an_extent_cover_it_at_each_zoom():
         assert len(at_zoom) == len(columns) * len(rows) == (max(columns) - min(columns) + 1) * (max(rows) - min(rows) + 1)
         assert all(shapely.box(*mercantile.bounds(t)).intersects(extent) for t in at_zoom)
     assert CENTRE in tiles
+
+
+def test_probe_tiles_give_one_tile_for_each_geometry_in_order():
+    near = [shapely.box(15.430, 60.480, 15.431, 60.481), shapely.box(15.4302, 60.4802, 15.4312, 60.4812)]
+    far = shapely.box(15.2, 60.35, 15.21, 60.36)
+    tiles = probe_tiles([near[0], far, near[1]], 16)  # an area's name is matched to its tile by position
+    assert tiles[0] == tiles[2] != tiles[1]
+    assert tiles[0] == mercantile.tile(15.4305, 60.4805, 16)
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ from PIL import Image
 from pmtiles.tile import TileType
 
 from geoapp.basemap.checks import MAX_ZOOM_AT_LEAST
+from geoapp.basemap.grid import probe_tiles
 from geoapp.cli import main as cli_main
-from tests.basemap_archives import (ATTRIBUTION, BOUNDARIES, CENTRE, as_jpeg, borlange_tiles, bounds_of,  # noqa: F401
-                                    database_url, shifted, vector_tiles, write_geopackage, write_mbtiles, write_pmtiles)
+from tests.basemap_archives import (ATTRIBUTION, BOUNDARIES, CENTRE, as_jpeg, borlange_tiles, boundaries,  # noqa: F401
+                                    bounds_of, database_url, shifted, vector_tiles, write_geopackage, write_mbtiles,
+                                    write_pmtiles)
 
 TILE_URL = f"/tiles/{CENTRE.z}/{CENTRE.x}/{CENTRE.y}.png"
 
@@ -146,6 +148,17 @@ def test_a_refused_archive_changes_nothing(make_app, tmp_path, case):
     assert result.stderr.rstrip().endswith("; nothing was changed")
     assert stored_files(app) == before
     assert served(app) == tile_before == borlange_tiles()[CENTRE]
+
+
+def test_the_area_without_street_level_tiles_is_named(make_app, tmp_path):
+    app = make_app(LANGUAGE="en")
+    tjarna = boundaries().set_index("code").geometry["2081R013"]
+    lacking = probe_tiles([tjarna], MAX_ZOOM_AT_LEAST)[0]
+    path = write_mbtiles(tmp_path / "b.mbtiles", {t: d for t, d in borlange_tiles().items() if t != lacking})
+    result = geoapp(app, "basemap", "import", path)
+    assert result.exit_code == 1
+    assert result.stderr == ("rejected: b.mbtiles: no street-level tiles (zoom 16) over Tjärna Ängar (2081R013); "
+                             "nothing was changed\n")
 
 
 def test_an_archive_over_the_size_limit_is_refused_before_it_is_read(make_app, tmp_path):

@@ -32,6 +32,5 @@ def covering_tiles(geometries_wgs84: Sequence[BaseGeometry], zoom: int) -> list[
 
 
 def probe_tiles(geometries_wgs84: Sequence[BaseGeometry], zoom: int) -> list[Tile]:
-    """Return the tile at `zoom` under a point inside each geometry (WGS84), once each."""
-    points = shapely.point_on_surface(list(geometries_wgs84))
-    return list(dict.fromkeys(mercantile.tile(p.x, p.y, zoom) for p in points if not p.is_empty))
+    """Return the tile at `zoom` under a point inside each geometry (WGS84), in the geometries' order."""
+    return [mercantile.tile(p.x, p.y, zoom) for p in shapely.point_on_surface(list(geometries_wgs84))]
