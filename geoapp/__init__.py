@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
@@ -34,7 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))
     store.migrate()
-    instance = Instance(settings=settings, store=store, drawing=shared_pool(settings["EXPORT_PROCESSES"]))
+    instance = Instance(settings=settings, store=store, drawing=shared_pool(settings["EXPORT_PROCESSES"]),
+                        instance_path=Path(app.instance_path))
     if settings["LOAD_DEFAULT_AREAS"]:
         instance.load_default_areas()
     if settings["LOAD_DEFAULT_PLACES"]:

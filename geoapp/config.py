@@ -101,14 +101,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "TILES",
-        "openstreetmap",
-        "Basemap: 'openstreetmap', 'none', or a tile URL template "
-        "such as https://tiles.example.se/{z}/{x}/{y}.png.",
+        None,
+        "Basemap: 'local' (the archive imported with `geoapp basemap import`, served by geoapp at /tiles/), "
+        "'openstreetmap', 'none', or a tile URL template such as https://tiles.example.se/{z}/{x}/{y}.png; "
+        "unset means 'local' once an archive is imported, else 'openstreetmap'.",
     ),
     Setting(
         "TILES_ATTRIBUTION",
         "",
         "Attribution shown for a custom tile URL (required by most tile servers).",
+    ),
+    Setting(
+        "BASEMAP_MAX_MB",
+        2048,
+        "Largest tile archive `geoapp basemap import` accepts, in MiB, checked before it is read.",
+        lambda text: _parse_at_least(text, 1),
     ),
     Setting(
         "EXPORT_PROCESSES",
@@ -279,6 +286,8 @@ def check(values: Mapping[str, Any]) -> None:
     low, high = TRUSTED_PROXIES_RANGE
     if type(values["TRUSTED_PROXIES"]) is not int or not low <= values["TRUSTED_PROXIES"] <= high:
         raise ConfigError(f"{ENV_PREFIX}TRUSTED_PROXIES is {values['TRUSTED_PROXIES']!r}: use a whole number from {low} to {high}")
+    if type(values["BASEMAP_MAX_MB"]) is not int or values["BASEMAP_MAX_MB"] < 1:
+        raise ConfigError(f"{ENV_PREFIX}BASEMAP_MAX_MB is {values['BASEMAP_MAX_MB']!r}: use a whole number of MiB, 1 or more")
     if float(values["EXPORT_TILE_TIMEOUT"]) < 0:
         raise ConfigError(f"{ENV_PREFIX}EXPORT_TILE_TIMEOUT is {values['EXPORT_TILE_TIMEOUT']}: use 0 (no basemap) or more seconds")
 

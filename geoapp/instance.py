@@ -11,6 +11,8 @@ import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp import areas as area_files
+from geoapp.basemap.source import tile_source
+from geoapp.basemap.store import stored_basemap
 from geoapp.export.drawing_pool import DrawingPool
 from geoapp.i18n import language
 from geoapp.maps import Basemap, display_area_features
@@ -31,6 +33,7 @@ class Instance:
     settings: dict[str, Any]
     store: Store
     drawing: DrawingPool | None = None  # draws PNG and PDF exports for the pages
+    instance_path: Path | None = None  # the instance folder, where an imported basemap is stored
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _building: dict = field(default_factory=dict)
@@ -46,7 +49,10 @@ class Instance:
 
     @property
     def basemap(self) -> Basemap:
-        return Basemap.from_setting(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"])
+        # GEOAPP_TILES unset or 'local' means the archive stored by `geoapp basemap import`, when there is one.
+        stored = stored_basemap(self.instance_path) if self.instance_path else None
+        source = tile_source(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"], stored)
+        return Basemap(source.url, source.attribution)
 
     def vocabulary(self) -> Vocabulary:
         """Return the category vocabulary from the data folder."""

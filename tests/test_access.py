@@ -56,6 +56,7 @@ RULES = {
     "api.activities": Rule("map", "/api/v1/activities"),
     "api.followup": Rule("map", "/api/v1/followup"),
     "language.choose": Rule("public", "/language/en"),
+    "tiles.tile": Rule("map", "/tiles/12/2223/1178.png"),
 }
 WHO = ["anonymous", *ROLES]
 

@@ -50,3 +50,15 @@ def test_workers_given_to_the_app_directly_are_checked_too():
 def test_trusted_proxies_outside_0_to_10_are_refused(raw):
     with pytest.raises(config.ConfigError, match="GEOAPP_TRUSTED_PROXIES: expected a whole number from 0 to 10"):
         config.resolve(environ={"GEOAPP_TRUSTED_PROXIES": raw})
+
+
+def test_tiles_are_unset_by_default_so_an_imported_basemap_is_used():
+    assert config.resolve(environ={})["TILES"] is None
+    assert config.resolve(environ={"GEOAPP_TILES": "local"})["TILES"] == "local"
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "big"])
+def test_a_basemap_size_limit_below_one_mib_is_refused(raw):
+    with pytest.raises(config.ConfigError, match="GEOAPP_BASEMAP_MAX_MB"):
+        config.resolve(environ={"GEOAPP_BASEMAP_MAX_MB": raw})
+    assert config.resolve(environ={"GEOAPP_BASEMAP_MAX_MB": "512"})["BASEMAP_MAX_MB"] == 512

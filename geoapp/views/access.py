@@ -140,10 +140,19 @@ def _needs_login() -> bool:
     return role is not None and allowed(role, view.public_map) == 401
 
 
+def same_for_every_account(view):
+    """Mark a view whose answers are the same for every account it admits, so they keep their own Cache-Control."""
+    # Basemap tiles: a picture of streets, nothing of the account, and a map fetches dozens at every move.
+    view.same_for_every_account = True
+    return view
+
+
 def forbid_caching(response):
     """Tell every cache to keep no copy of an answer given to an account."""
     # It may hold what only that account may see, and a shared proxy or browser cache would hand it on.
-    if g.get("for_account", False):
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    kept = getattr(view, "same_for_every_account", False) and response.status_code in (200, 304)
+    if g.get("for_account", False) and not kept:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,0 +1,46 @@
+"""GEOAPP_TILES resolved: the tile URL template and attribution the maps use, the stored archive's by default."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from geoapp.basemap.store import StoredBasemap
+
+LOCAL = "local"
+OPENSTREETMAP = ("openstreetmap", "osm")
+NO_TILES = ("none", "")
+# The path geoapp.views.tiles serves; `v` changes with the archive, so a browser never shows a replaced one's tiles.
+LOCAL_TEMPLATE = "/tiles/{z}/{x}/{y}.png?v=%s"
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """Where a map's tiles come from (a Leaflet URL template, or None for no basemap) and whose they are."""
+
+    url: str | None
+    attribution: str  # HTML, escaped where it came from a setting or an archive
+    local: bool = False  # the archive stored in the instance folder, served by geoapp at /tiles/
+
+
+def effective_tiles(tiles: str | None, stored: StoredBasemap | None) -> str:
+    """Return the GEOAPP_TILES in force: as set, else 'local' once an archive is imported, else 'openstreetmap'."""
+    if tiles is None:
+        return LOCAL if stored is not None else OPENSTREETMAP[0]
+    return tiles.strip()
+
+
+def tile_source(tiles: str | None, attribution: str, stored: StoredBasemap | None) -> TileSource:
+    """Resolve GEOAPP_TILES (and GEOAPP_TILES_ATTRIBUTION for a URL template) given the stored archive, if any."""
+    key = effective_tiles(tiles, stored)
+    if key.lower() == LOCAL:
+        if stored is None:
+            return TileSource(None, "")  # set to local before any archive was imported: no basemap yet
+        return TileSource(LOCAL_TEMPLATE % stored.identity, html.escape(stored.attribution), local=True)
+    if key.lower() in NO_TILES:
+        return TileSource(None, "")
+    if key.lower() in OPENSTREETMAP:
+        from geoapp.maps import OSM_ATTRIBUTION, OSM_URL  # maps asks this module, so it is read when asked
+
+        return TileSource(OSM_URL, OSM_ATTRIBUTION)
+    return TileSource(key, html.escape(attribution))
