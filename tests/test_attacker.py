@@ -40,7 +40,7 @@ PERIODS = [p for y in YEARS for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)),
 # Days around the ends of months, tertials and the year, where crossing periods did their damage.
 DAYS = [date(2025, 1, 2), date(2025, 3, 31), date(2025, 4, 28), date(2025, 5, 2), date(2025, 8, 30),
         date(2025, 9, 1), date(2025, 10, 30), date(2025, 11, 3), date(2025, 12, 30), date(2026, 1, 2)]
-EXAMPLES = int(os.environ.get("GEOAPP_ATTACK_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("GEOAPP_ATTACK_EXAMPLES", "20"))
 SEED = int(os.environ.get("GEOAPP_ATTACK_SEED", "0"))
 pytestmark = pytest.mark.perturbed
 
