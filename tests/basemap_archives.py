@@ -20,7 +20,7 @@ from pmtiles.writer import write as pmtiles_write
 
 from geoapp.basemap.checks import COVERAGE_ZOOM, MAX_ZOOM_AT_LEAST
 from geoapp.basemap.grid import Tile, covering_tiles, probe_tiles
-from tests.conftest import ROOT, fresh_database
+from tests.conftest import ROOT
 
 BOUNDARIES = ROOT / "data" / "areas" / "borlange_regso_2025.gpkg"
 ATTRIBUTION = "© Borlänge kommun, test tiles"
@@ -28,13 +28,6 @@ WORLD_HALF_M = mercantile.xy_bounds(0, 0, 0).right
 Tiles = Mapping[Tile, bytes]
 # The tile over central Borlänge (15.43 E, 60.49 N) at zoom 12, its row counted from the north as in XYZ.
 CENTRE = Tile(2223, 1178, 12)
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The basemap is stored in the instance folder, not the database: SQLite is enough."""
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
 
 
 @functools.cache

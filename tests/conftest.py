@@ -1,4 +1,4 @@
-"""Shared fixtures: an app over a fresh database on SQLite and on the local PostgreSQL."""
+"""Shared fixtures: an app over a fresh database, on SQLite and, for tests marked `storage`, the local PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from geoapp import create_app
 from geoapp.accounts import add_account
@@ -18,12 +19,8 @@ from geoapp.users import Actor
 from geoapp.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-# The shared data folder sits next to the checkout, or further up for a worktree.
-SCB_FILE = next(
-    (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg" for p in ROOT.parents
-     if (p / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg").is_file()),
-    ROOT.parent / "shared" / "data" / "scb" / "RegSO_2025_Dalarna.gpkg",
-)
+# SCB's RegSO 2025 file cut to Borlänge and one Falun neighbour (see tests/data/README.md).
+SCB_FILE = ROOT / "tests" / "data" / "RegSO_2025_Borlange.gpkg"
 POSTGRES_URL = os.environ.get("GEOAPP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -36,8 +33,16 @@ def fresh_database(backend: str, folder: Path):
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        missing = None
+    except OperationalError as error:
+        missing = error.orig
+    if missing is not None:
+        # A storage test that cannot reach its second backend has not passed: fail it, never skip it.
+        admin.dispose()
+        pytest.fail(f"PostgreSQL is not there at {POSTGRES_URL} (set GEOAPP_TEST_POSTGRES_URL): {missing}", pytrace=False)
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
@@ -46,7 +51,18 @@ def fresh_database(backend: str, folder: Path):
         admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
+def backends_of(item) -> list[str]:
+    """Return the backends a test runs on: both for a storage-facing test, SQLite for the rest."""
+    return BACKENDS if item.get_closest_marker("storage") is not None else ["sqlite"]
+
+
+def pytest_generate_tests(metafunc):
+    """Run every test that takes `database_url` once per backend it is meant for."""
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", backends_of(metafunc.definition), indirect=True)
+
+
+@pytest.fixture
 def database_url(request, tmp_path):
     """Yield the URL of an empty database: an SQLite file, or a fresh PostgreSQL schema."""
     with fresh_database(request.param, tmp_path) as url:

@@ -14,19 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.conftest import fresh_database
 from tests.observations import store_observations
 from tests.test_planmap import walk_data
 
 VIEW = "area=vastra-borlange&period=2025-05"
 TILE_RGB = (143, 0, 255)  # a colour no map element uses
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """Export tests read numbers through published_view, whose storage is tested on both backends elsewhere."""
-    with fresh_database(request.param, tmp_path) as url:
-        yield url
 
 
 @pytest.fixture

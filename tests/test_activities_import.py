@@ -12,6 +12,8 @@ from geoapp.store.schema import activities, audit
 from tests.activity_files import HEADERS, JAKOB, TORGET, rows, stored_counts
 from tests.observation_files import csv_bytes, xlsx_bytes
 
+pytestmark = pytest.mark.storage
+
 
 def write(tmp_path, data: bytes, name: str = "activities.csv"):
     path = tmp_path / name

@@ -10,6 +10,8 @@ from shapely.geometry import Point, Polygon
 from geoapp.store.areas import load_areas
 from tests.conftest import SCB_FILE
 
+pytestmark = pytest.mark.storage
+
 BORLANGE = ["--layer", "RegSO_2025", "--code-field", "regsokod", "--name-field", "regsonamn",
             "--where", "kommunkod = '2081'"]
 

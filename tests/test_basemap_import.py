@@ -15,7 +15,7 @@ from geoapp.basemap.checks import MAX_ZOOM_AT_LEAST
 from geoapp.basemap.grid import probe_tiles
 from geoapp.cli import main as cli_main
 from tests.basemap_archives import (ATTRIBUTION, BOUNDARIES, CENTRE, as_jpeg, borlange_tiles, boundaries,  # noqa: F401
-                                    bounds_of, database_url, shifted, vector_tiles, write_geopackage, write_mbtiles,
+                                    bounds_of, shifted, vector_tiles, write_geopackage, write_mbtiles,
                                     write_pmtiles)
 
 TILE_URL = f"/tiles/{CENTRE.z}/{CENTRE.x}/{CENTRE.y}.png"

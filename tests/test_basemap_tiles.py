@@ -12,7 +12,7 @@ from geoapp.basemap.source import tile_source
 from geoapp.basemap.store import StoredBasemap, current_basemap, stored_basemap
 from geoapp.cli import main as cli_main
 from geoapp.maps import OSM_URL
-from tests.basemap_archives import (CENTRE, as_jpeg, borlange_tiles, database_url,  # noqa: F401
+from tests.basemap_archives import (CENTRE, as_jpeg, borlange_tiles,  # noqa: F401
                                     write_geopackage, write_mbtiles, write_pmtiles)
 
 TILE_URL = f"/tiles/{CENTRE.z}/{CENTRE.x}/{CENTRE.y}.png"

@@ -6,7 +6,7 @@ import pytest
 
 from geoapp.colors import color_scale
 from geoapp.maps import STYLE_CELL, STYLE_SAFE
-from tests.exporting import VIEW, database_url, mapped  # noqa: F401
+from tests.exporting import VIEW, mapped  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -35,6 +35,8 @@ from tests.corpus.app import open_corpus
 from tests.corpus.generate import LIMITS
 from tests.observation_files import table_dump
 
+pytestmark = pytest.mark.storage
+
 CASES = load_cases()
 BEYOND_TWICE_THE_LIMIT = "big_string_200mb.geojson"
 # One problem as the report lists it: the row as the file numbers it, the column's header, the message.

@@ -18,6 +18,8 @@ from tests.corpus.app import open_corpus
 from tests.corpus.entries import Entry, load_entries
 from tests.observation_files import table_dump
 
+pytestmark = pytest.mark.storage
+
 API = "/api/v1/observations"
 ENTRIES = load_entries()
 

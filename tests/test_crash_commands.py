@@ -17,7 +17,7 @@ from tests.activity_files import HEADERS, JAKOB, TORGET
 from tests.crash import writing
 from tests.observation_files import csv_bytes, table_dump
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.storage]
 ACTIVITY_ROWS = 30_000
 
 

@@ -23,6 +23,8 @@ from tests.conftest import TEST_PASSWORD
 from tests.crash import writing
 from tests.observation_files import big_csv, table_dump
 
+pytestmark = pytest.mark.storage
+
 ROWS = 40_000
 # What may be in the instance folder of a healthy instance (the SQLite database lives elsewhere here).
 INSTANCE_FILES = {"secret_key"}

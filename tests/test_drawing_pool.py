@@ -14,7 +14,7 @@ from geoapp import config
 from geoapp.export import export_view
 from geoapp.export.drawing_pool import NICENESS, DrawingPool
 from tests.conftest import ROOT
-from tests.exporting import VIEW, database_url, mapped, pdf_pages  # noqa: F401 (fixtures)
+from tests.exporting import VIEW, mapped, pdf_pages  # noqa: F401 (fixtures)
 
 
 def own_pid(_briefing) -> int:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from geoapp import cli_export
-from tests.exporting import database_url, mapped, pdf_pages  # noqa: F401
+from tests.exporting import mapped, pdf_pages  # noqa: F401
 
 @pytest.fixture
 def app_language():

@@ -19,7 +19,7 @@ from geoapp.export import FORMATS, export_view
 from geoapp.export.briefing import gather_briefing
 from geoapp.export.tables import neutralised
 from geoapp.periods import Period
-from tests.exporting import (TILE_RGB, VIEW, database_url, mapped, pdf_pages, pixels_near,  # noqa: F401
+from tests.exporting import (TILE_RGB, VIEW, mapped, pdf_pages, pixels_near,  # noqa: F401
                              tile_server)
 from tests.observations import store_observations
 from tests.test_planmap import BUSY, SENTINEL_TEXT, SENTINEL_WALK, TJARNA, _near_sentinel, _sentinels

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from geoapp.colors import color_of, color_scale
 from geoapp.maps import STYLE_CELL, STYLE_SAFE
-from tests.exporting import VIEW, blended, database_url, mapped, pdf_pages, pixels_near  # noqa: F401
+from tests.exporting import VIEW, blended, mapped, pdf_pages, pixels_near  # noqa: F401
 from tests.observations import store_observations
 from tests.test_planmap import walk_data
 

@@ -33,6 +33,7 @@ def entry(**changes) -> dict:
     return {**base, **changes}
 
 
+@pytest.mark.storage
 def test_an_entry_is_stored_and_the_same_key_again_changes_nothing(app, client):
     sent = entry()
     first = client.post(API, json=sent)
@@ -62,6 +63,7 @@ def test_each_entry_is_an_upload_of_its_own_kind_by_its_sender(app, client):
         ("safe_place", True), ("graffiti", None), ("traffic", None)]
 
 
+@pytest.mark.storage
 def test_the_same_observation_under_a_new_key_is_not_stored_twice(app, client):
     assert client.post(API, json=entry()).status_code == 201
     second = client.post(API, json=entry())

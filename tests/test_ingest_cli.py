@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from geoapp.store.schema import observations as table
 
 from tests.observation_files import EN_HEADERS, HEADERS_NO_WALK, counts, csv_bytes, en_rows, xlsx_bytes
+
+pytestmark = pytest.mark.storage
 
 
 def test_import_prints_the_verdict(runner, tmp_path):

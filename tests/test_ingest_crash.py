@@ -15,6 +15,8 @@ from tests.conftest import ROOT
 from tests.crash import writing
 from tests.observation_files import big_csv, counts, run
 
+pytestmark = pytest.mark.storage
+
 ROWS = 40_000
 
 

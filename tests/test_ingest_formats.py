@@ -10,6 +10,8 @@ from pyproj import Transformer
 from tests.observation_files import (EN_HEADERS, PLACES_SWEREF, PLACES_WGS84, SV_HEADERS, TJARNA, csv_bytes,
                                      en_rows, geojson_bytes, gpkg_bytes, run, stored_rows, sv_rows, xlsx_bytes)
 
+pytestmark = pytest.mark.storage
+
 
 def assert_imported(report, rows: int):
     assert report.status == "imported", [str(e) for e in report.errors]

@@ -9,6 +9,8 @@ import pytest
 
 from tests.observation_files import PLACES_WGS84, counts, csv_bytes, geojson_bytes, gpkg_bytes, run, xlsx_bytes
 
+pytestmark = pytest.mark.storage
+
 HEADERS = ["date", "lat", "lon", "category", "severity", "positive", "comment", "walk"]
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import box
 from sqlalchemy import select
 
 from geoapp.store.audit import recent
 from geoapp.store.schema import uploads
 from tests.observation_files import EN_HEADERS, PLACES_SWEREF, TJARNA, counts, csv_bytes, en_rows, run, stored_rows
+
+pytestmark = pytest.mark.storage
 
 
 def test_reupload_is_a_harmless_no_op(app):

@@ -19,6 +19,8 @@ from geoapp.administration import delete_upload
 from geoapp.users import Actor
 from tests.observations import Obs, random_points, store_observations
 
+pytestmark = pytest.mark.storage
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TJARNA, JAKOBS = "2081R013", "2081R004"
 # Three busy squares in Tjärna Ängar (south-west corners, SWEREF 99 TM), one in its neighbour, one quiet one.

@@ -413,6 +413,7 @@ def one_connection_per_worker(base: str, workers: set[int]) -> tuple[dict[int, s
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["one after the other", "at the same time"])
+@pytest.mark.storage
 def test_the_same_upload_through_two_workers_is_stored_exactly_once(serve, database_url, together):
     token = uploader_token(serve, database_url)
     base = serve("--workers", "2", DATABASE_URL=database_url)

@@ -16,6 +16,8 @@ from geoapp.store.audit import record, recent
 from geoapp.store.schema import metadata
 from geoapp.users import COMMAND_LINE, hash_password, hash_token
 
+pytestmark = pytest.mark.storage
+
 
 @pytest.fixture
 def store(database_url):

@@ -19,6 +19,8 @@ from geoapp.administration import audit_log
 from geoapp.users import COMMAND_LINE, AccountError
 from tests.conftest import CSRF_FIELD, TEST_PASSWORD
 
+pytestmark = pytest.mark.storage
+
 
 def test_roles_are_ordered_viewer_uploader_admin():
     assert users.role_allows("admin", "uploader") and users.role_allows("uploader", "viewer")
