@@ -57,6 +57,14 @@ RULES = {
     "api.followup": Rule("map", "/api/v1/followup"),
     "language.choose": Rule("public", "/language/en"),
     "tiles.tile": Rule("map", "/tiles/12/2223/1178.png"),
+    "ogc.landing": Rule("map", "/ogc"),
+    "ogc.conformance": Rule("map", "/ogc/conformance"),
+    "ogc.collections": Rule("map", "/ogc/collections"),
+    "ogc.collection": Rule("map", "/ogc/collections/cells"),
+    "ogc.items": Rule("map", "/ogc/collections/cells/items"),
+    "ogc.feature": Rule("map", "/ogc/collections/areas/items/tjarna-angar"),
+    "openapi.document": Rule("map", "/api/v1/openapi.json"),
+    "openapi.page": Rule("map", "/docs/api"),
 }
 WHO = ["anonymous", *ROLES]
 
