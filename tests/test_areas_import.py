@@ -1,4 +1,4 @@
-"""`geoapp areas import`: the real SCB file, and every class of rejected file."""
+"""`geoapp areas import`: the real SCB file (cut to Borlänge, see tests/data), and every class of rejected file."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_real_scb_file_gives_17_borlange_areas(empty_app):
     assert "importerat: 17 områden" in result.output
     frame = stored(empty_app).set_index("code")
     assert len(frame) == 17
+    assert "2080R018" not in frame.index  # Vika, Falun's area in the file, is left out by the --where
     assert frame.crs.to_epsg() == 3006
     assert frame.geometry.is_valid.all()
     assert frame.loc["2081R013", "name"] == "Tjärna Ängar"
