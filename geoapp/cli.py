@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 from geoapp import areas as area_files
 from geoapp import config as configuration
 from geoapp.accounts import reset_demo_accounts
+from geoapp.cli_actions import actions
 from geoapp.cli_basemap import basemap
 from geoapp.cli_export import export
 from geoapp.cli_users import reject, users
@@ -39,6 +40,7 @@ def main() -> None:
 main.add_command(users)
 main.add_command(export)
 main.add_command(basemap)
+main.add_command(actions)
 
 
 @main.command()

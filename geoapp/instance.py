@@ -58,6 +58,13 @@ class Instance:
         """Return the category vocabulary from the data folder."""
         return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
+    def responsible(self) -> Vocabulary:
+        """Return the organisations an action can be given to (data/vocabulary/responsible.csv), by key."""
+        path = self.data_dir / "vocabulary" / "responsible.csv"
+        # A data folder of an older layout has no list: the shipped one serves until the municipality adds its own.
+        path = path if path.is_file() else data_dir(None) / "vocabulary" / "responsible.csv"
+        return self._cached("responsible", None, lambda: load_vocabulary(path))
+
     def versions(self, version: int) -> dict[str, int]:
         """Return every version counter (boundaries, observations per area and year), read once per data version."""
         def build() -> dict[str, int]:

@@ -24,7 +24,8 @@ from geoapp.users import Actor
 KIND = "observations"
 ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MAX_FILENAME = 120
-KIND_WORDS = {"observations": N_("observations"), "activities": N_("activities"), "places": N_("places")}
+KIND_WORDS = {"observations": N_("observations"), "activities": N_("activities"), "places": N_("places"),
+              "actions": N_("actions")}
 
 
 def clean_filename(filename: str | None) -> str:

@@ -61,7 +61,7 @@ class ImportReport:
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     uploaded_at: datetime | None = None
-    kind: str = "observations"  # or activities, places
+    kind: str = "observations"  # or activities, places, actions
 
     @property
     def redaction_count(self) -> int:
@@ -76,6 +76,9 @@ class ImportReport:
         if self.status == IMPORTED and self.kind != "observations":
             if self.kind == "activities":
                 return ngettext("imported: %(num)d activity", "imported: %(num)d activities", self.rows)
+            if self.kind == "actions":
+                return ngettext("imported: %(num)d action added or changed", "imported: %(num)d actions added or changed",
+                                self.rows)
             return ngettext("imported: %(num)d place", "imported: %(num)d places", self.rows)
         if self.status == IMPORTED:
             walks = _("walk %(walk)s", walk=self.walks[0]) if len(self.walks) == 1 else _("%(n)d walks", n=len(self.walks))

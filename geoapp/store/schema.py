@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -152,4 +153,53 @@ activities = Table(
     Column("participants", Integer),
     Column("recorded_by", String(64)),
     UniqueConstraint("place_id", "kind", "started_at", name="uq_activities_row"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),  # redacted like a comment; written for publication
+    Column("notes", Text, nullable=False, default=""),  # redacted like a comment
+    Column("category", String(32)),
+    Column("place_id", Integer, ForeignKey("places.id")),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("e", Float, nullable=False),
+    Column("n", Float, nullable=False),
+    # RegSO code of the area holding the point, set when placed and on every areas import.
+    Column("area_code", String(64), nullable=False, index=True),
+    Column("responsible", String(64), nullable=False),
+    Column("due", Date),
+    Column("status", String(16), nullable=False, index=True),
+    Column("reason", Text, nullable=False, default=""),  # why it will not be done
+    # The walk the action answers; internal, never published.
+    Column("walk_id", Integer, ForeignKey("walks.id", ondelete="SET NULL"), index=True),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+action_history = Table(
+    "action_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64)),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+# The cells and categories of a walk's map that an action answers: internal, never published.
+action_links = Table(
+    "action_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("cell", String(64), nullable=False),
+    Column("category", String(32), nullable=False, default=""),
+    UniqueConstraint("action_id", "cell", "category", name="uq_action_links_row"),
 )
