@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 
@@ -15,6 +17,7 @@ from geoapp.users import Actor
 from tests.actions_data import PLACE, TJARNA, form, store_walk
 from tests.observation_files import table_dump
 
+pytestmark = pytest.mark.storage
 HEADER = "Nr;Åtgärd;Kategori;Plats;Ansvarig;Klart senast;Status;Anteckning;Skäl;Vandring;Latitud;Longitud\n"
 
 

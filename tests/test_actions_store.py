@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geoapp.actions.domain import DECIDED, DONE, IN_PROGRESS, PROPOSED, WONT_DO
 from geoapp.actions.records import add_action, edit_action, move_action
 from geoapp.store import actions as stored
@@ -9,6 +11,7 @@ from geoapp.store.audit import recent
 from geoapp.users import Actor
 from tests.actions_data import PLACE, TJARNA, form, store_walk
 
+pytestmark = pytest.mark.storage
 ANNA = Actor("anna", "10.0.0.7")
 
 
