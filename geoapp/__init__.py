@@ -43,6 +43,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from geoapp.places import load_default_places
 
         load_default_places(instance)
+    from geoapp.promise.followup import check_promises
+
+    try:
+        check_promises(instance)  # a promise file with a mistake stops the start, naming its file and line
+    except configuration.ConfigError:
+        store.dispose()
+        raise
     app.extensions["geoapp"] = instance
 
     from geoapp import i18n, security

@@ -55,6 +55,7 @@ RULES = {
     "followup.download": Rule("map", "/export/followup.csv"),
     "api.activities": Rule("map", "/api/v1/activities"),
     "api.followup": Rule("map", "/api/v1/followup"),
+    "promise.promise_json": Rule("map", "/api/v1/promise"),
     "language.choose": Rule("public", "/language/en"),
     "tiles.tile": Rule("map", "/tiles/12/2223/1178.png"),
     "ogc.landing": Rule("map", "/ogc"),

@@ -24,10 +24,10 @@ def register(app: Flask) -> None:
     from werkzeug.exceptions import HTTPException
 
     from geoapp.views import (access, account, activities, admin, api, assets, errors, export, field, followup, health,
-                              language, login, observations, ogc, openapi, pages, tiles)
+                              language, login, observations, ogc, openapi, pages, promise, tiles)
 
     for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup,
-                   language, tiles, ogc, openapi):
+                   language, tiles, ogc, openapi, promise):
         app.register_blueprint(module.bp)
     app.before_request(access.deny_unmarked)
     app.before_request(access.enforce_csrf)
