@@ -145,6 +145,25 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_bool,
     ),
     Setting(
+        "RESIDENTS_PAGE",
+        False,
+        "Let anonymous visitors see the residents' pages (/omraden: what walks found in each area, what was done, "
+        "how to take part) and their flyers; independent of GEOAPP_PUBLIC_MAP. Off, they need a login.",
+        _parse_bool,
+    ),
+    Setting(
+        "RESIDENTS_CONTACT",
+        "",
+        "Whom residents may contact, shown as plain text on the residents' pages and flyers in both languages "
+        "(e.g. a name, a phone number and an e-mail address); unset shows only the police's and the emergency number.",
+    ),
+    Setting(
+        "SITE_URL",
+        None,
+        "Address residents reach geoapp at, e.g. https://trygghet.example.se, for the QR code and the link on the "
+        "flyers; unset means the address the request for the flyer came to.",
+    ),
+    Setting(
         "SECRET_KEY",
         None,
         "Key that signs sessions and CSRF tokens; unset means one generated once into "

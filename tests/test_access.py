@@ -19,6 +19,7 @@ class Rule:
     """Who may use a route (public, map, login or a role) and a request that exercises it."""
 
     who: str  # "public"; "map" = viewer, or anyone when GEOAPP_PUBLIC_MAP is on; "login" = any account; or a role
+    # "residents" = viewer, or anyone when GEOAPP_RESIDENTS_PAGE is on (off here; see tests/test_residents.py)
     url: str
     method: str = "GET"
 
@@ -66,6 +67,10 @@ RULES = {
     "ogc.feature": Rule("map", "/ogc/collections/areas/items/tjarna-angar"),
     "openapi.document": Rule("map", "/api/v1/openapi.json"),
     "openapi.page": Rule("map", "/docs/api"),
+    "residents.areas": Rule("residents", "/omraden"),
+    "residents.area": Rule("residents", "/omraden/tjarna-angar"),
+    "residents.area_json": Rule("residents", "/api/v1/residents/tjarna-angar"),
+    "residents.flyer": Rule("residents", "/omraden/tjarna-angar/affisch.pdf"),
 }
 WHO = ["anonymous", *ROLES]
 
@@ -82,7 +87,7 @@ def may(who: str, rule: Rule, public_map: bool) -> bool:
         return True
     if who == "anonymous":
         return False
-    needed = "viewer" if rule.who in {"map", "login"} else rule.who
+    needed = "viewer" if rule.who in {"map", "login", "residents"} else rule.who
     return ROLES.index(who) >= ROLES.index(needed)
 
 

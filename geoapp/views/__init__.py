@@ -29,6 +29,9 @@ def register(app: Flask) -> None:
     for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup,
                    language, tiles, ogc, openapi, promise):
         app.register_blueprint(module.bp)
+    from geoapp.views import residents
+
+    app.register_blueprint(residents.bp)
     app.before_request(access.deny_unmarked)
     app.before_request(access.enforce_csrf)
     app.after_request(access.forbid_caching)

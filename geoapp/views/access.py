@@ -92,9 +92,9 @@ def _deny(status: int):
     abort(status)
 
 
-def allowed(role: str, public_map: bool = True) -> int | None:
+def allowed(role: str, public_map: bool = True, opened_by: str = "PUBLIC_MAP") -> int | None:
     """Return None when this request may use a route needing `role`, else 401 or 403."""
-    if role == "viewer" and public_map and instance().settings["PUBLIC_MAP"]:
+    if role == "viewer" and public_map and instance().settings[opened_by]:
         return None
     user = current_user()
     if user is None:
@@ -102,21 +102,33 @@ def allowed(role: str, public_map: bool = True) -> int | None:
     return None if user.can(role) else 403
 
 
-def require_role(role: str, *, public_map: bool = True):
-    """Let a view answer only users with at least `role`; viewer routes are open when the map is public."""
+def require_role(role: str, *, public_map: bool = True, opened_by: str = "PUBLIC_MAP"):
+    """Let a view answer only users with at least `role`; viewer routes are open when setting `opened_by` is on."""
     # public_map=False keeps a viewer route (such as one's own account) behind a login regardless.
     check_role(role)
 
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
-            denied = allowed(role, public_map)
+            denied = allowed(role, public_map, opened_by)
+            if denied == 401 and _residents_instead():
+                return redirect(url_for("residents.areas"))
             return _deny(denied) if denied else view(*args, **kwargs)
 
-        guarded.required_role, guarded.public_map = role, public_map
+        guarded.required_role, guarded.public_map, guarded.opened_by = role, public_map, opened_by
         return guarded
 
     return decorate
+
+
+def residents_page(view):
+    """Open a residents' page to everyone when GEOAPP_RESIDENTS_PAGE is on, else to accounts (to look before opening)."""
+    return require_role("viewer", opened_by="RESIDENTS_PAGE")(view)
+
+
+def _residents_instead() -> bool:
+    # The site's root leads a visitor without a login to the residents' pages when those are open and the map is not.
+    return request.endpoint == "pages.index" and instance().settings["RESIDENTS_PAGE"] and not wants_json()
 
 
 def public(view):
@@ -137,7 +149,7 @@ def enforce_csrf() -> None:
 def _needs_login() -> bool:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     role = getattr(view, "required_role", None)
-    return role is not None and allowed(role, view.public_map) == 401
+    return role is not None and allowed(role, view.public_map, getattr(view, "opened_by", "PUBLIC_MAP")) == 401
 
 
 def same_for_every_account(view):

@@ -1,0 +1,156 @@
+"""The residents' flyer: an area's page on one A4 sheet for notice boards, with a QR code to the page."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import segno
+from fpdf import FPDF
+
+from geoapp.colors import ColorClass
+from geoapp.export.sketch import SAFE_COLOR, Sketch
+from geoapp.i18n import _, date, language, number
+from geoapp.residents import AreaPage, after_list, effort_sentences, period_words, walk_sentences
+
+FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: å, ä, ö, –
+MARGIN, WIDTH, HEIGHT = 15.0, 210.0, 297.0
+COLUMN = (WIDTH - 2 * MARGIN - 6) / 2
+FOOTER_TOP = HEIGHT - MARGIN - 40  # the QR code and the address sit below this line
+BLUE = (30, 58, 138)
+# The pointer to the other language is written in that language, for its readers: by the flyer's own language.
+OTHER_LANGUAGE_LINE = {"sv": "In English:", "en": "På svenska:"}
+
+
+def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], labels: dict[str, str], url: str,
+              other_url: str, contact: str) -> bytes:
+    """Return the one-page A4 PDF of an area's page in the language shown now; `other_url` opens it in the other."""
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    title = _("Safety in %(area)s", area=page.area_name)
+    pdf.set_title(title)
+    pdf.set_lang(language())
+    pdf.set_creator("geoapp")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 22)
+    pdf.set_text_color(*BLUE)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    latest, earlier = page.periods
+    _text(pdf, _("You told us where you feel unsafe. Here is what we found and what we did. The page covers "
+                 "%(latest)s and %(earlier)s.", latest=period_words(latest), earlier=period_words(earlier)), 11)
+    _heading(pdf, _("What the safety walks found"))
+    _columns(pdf, [_found_lines(f, labels) for f in page.findings], [period_words(f.period) for f in page.findings])
+    _map(pdf, page, sketch, classes)
+    _heading(pdf, _("What the municipality and the police did"))
+    _columns(pdf, [effort_sentences(e) for e in page.efforts], [period_words(e.period) for e in page.efforts])
+    _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
+                 "will be.", days=page.delay_days), 9)
+    _heading(pdf, _("Take part"))
+    _text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
+          + _("Do you want to join a safety walk? Contact us."), 10.5)
+    _heading(pdf, _("Contact"))
+    if contact:
+        _text(pdf, contact, 10.5, bold=True)
+    _text(pdf, _("Call 112 when it is urgent. Call 114 14 to tell the police something."), 10.5)
+    _footer(pdf, page, url, other_url)
+    return bytes(pdf.output())
+
+
+def _text(pdf: FPDF, text: str, size: float, bold: bool = False, width: float = 0) -> None:
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    pdf.multi_cell(width, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(2.5)
+    pdf.set_draw_color(*BLUE)
+    pdf.set_line_width(0.6)
+    pdf.line(MARGIN, pdf.get_y(), WIDTH - MARGIN, pdf.get_y())
+    pdf.ln(1.5)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _found_lines(found, labels: dict[str, str]) -> list[str]:
+    lists = [f"• {labels.get(key, key)}: {number(count)}" for key, count in found.categories]
+    return [*walk_sentences(found), *lists, *after_list(found)]
+
+
+def _columns(pdf: FPDF, columns: list[list[str]], titles: list[str]) -> None:
+    """Write side by side one column per tertial, each a heading and its lines; continue below the longer one."""
+    top, bottom = pdf.get_y(), pdf.get_y()
+    for i, (title, lines) in enumerate(zip(titles, columns)):
+        x = MARGIN + i * (COLUMN + 6)
+        pdf.set_xy(x, top)
+        pdf.set_font("DejaVu", "B", 11.5)
+        pdf.multi_cell(COLUMN, 6, title, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        for line in lines:
+            pdf.multi_cell(COLUMN, 4.8, line, new_x="LEFT", new_y="NEXT")
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(MARGIN, bottom)
+
+
+def _map(pdf: FPDF, page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...]) -> None:
+    """Draw the latest tertial's small map with its legend beside it."""
+    top = pdf.get_y() + 2
+    width = min(75.0, 55.0 * sketch.width / max(sketch.height, 1.0))  # at most 55 mm high
+    pdf.image(io.BytesIO(sketch.print_svg().encode("utf-8")), x=MARGIN, y=top, w=width)
+    x = MARGIN + width + 6
+    pdf.set_xy(x, top)
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(0, 5, _("Map of %(period)s", period=period_words(page.periods[0])), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9.5)
+    for c in classes:
+        _swatch(pdf, c.color, False)
+        pdf.cell(0, 5, _("%(label)s things noted", label=c.label), new_x="LEFT", new_y="NEXT")
+        pdf.set_x(x)
+    _swatch(pdf, SAFE_COLOR, True)
+    pdf.cell(0, 5, _("A place that feels safe"), new_x="LEFT", new_y="NEXT")
+    pdf.set_x(x)
+    pdf.multi_cell(0, 4.2, _("Each square is %(size)s by %(size)s metres. We show a number only when it is at least "
+                             "%(k)s and comes from at least two walks. Then no one can be singled out. The numbers are "
+                             "rounded a little up or down.", size=page.published.grid_size, k=page.k),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + width * sketch.height / sketch.width) + 1)
+
+
+def _swatch(pdf: FPDF, color: str, dashed: bool) -> None:
+    rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    x, y = pdf.get_x(), pdf.get_y() + 0.8
+    if dashed:
+        pdf.set_draw_color(*rgb)
+        pdf.set_line_width(0.5)
+        pdf.set_dash_pattern(dash=1, gap=0.7)
+        pdf.rect(x, y, 3.6, 3.6)
+        pdf.set_dash_pattern()
+    else:
+        pdf.set_fill_color(*rgb)
+        pdf.set_draw_color(124, 45, 18)
+        pdf.set_line_width(0.2)
+        pdf.rect(x, y, 3.6, 3.6, style="DF")
+    pdf.set_x(x + 5.5)
+
+
+def _footer(pdf: FPDF, page: AreaPage, url: str, other_url: str) -> None:
+    """Put the QR code of the page, its address, the other language's address and the date made at the bottom."""
+    size = 36.0
+    qr = segno.make(url, error="m")
+    image = io.BytesIO()
+    qr.save(image, kind="png", scale=8, border=2)
+    image.seek(0)
+    pdf.image(image, x=WIDTH - MARGIN - size, y=HEIGHT - MARGIN - size, w=size, h=size)
+    pdf.set_xy(MARGIN, FOOTER_TOP + 6)
+    width = WIDTH - 2 * MARGIN - size - 6
+    _text(pdf, _("Read more and see the map on your phone:"), 10.5, bold=True, width=width)
+    _text(pdf, url, 10.5, width=width)
+    pdf.ln(1)
+    _text(pdf, f"{OTHER_LANGUAGE_LINE[language()]} {other_url}", 9, width=width)
+    pdf.ln(1)
+    _text(pdf, _("Made %(date)s.", date=date(page.made)), 9, width=width)
+

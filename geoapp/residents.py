@@ -1,0 +1,193 @@
+"""What residents see of an area ("Ni sa – vi gjorde"): the last two closed tertials, in published numbers only.
+
+Every count comes from the privacy rules' published view of the area (the same numbers as the planners' map
+and its API) or from the follow-up's activities after their delay; nothing finer than a published grid square,
+no comment, walk name, person or time of an observation reaches the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from geoapp.followup import build_followup
+from geoapp.i18n import _, language, ngettext, number
+from geoapp.periods import Period
+from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
+from geoapp.publication import QueryError, published_view
+
+TERTIAL_MONTHS = 4
+# How the areas are listed: the groups the promise names first, then the RegSO areas by name.
+KIND_ORDER = {"group": 0, "regso": 1}
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the safety walks found in one tertial: published counts only (None: not shown)."""
+
+    period: Period
+    walks: int | None
+    problems: int | None  # every problem category together
+    safe_places: int | None
+    categories: tuple[tuple[str, int], ...]  # (category key, published count), largest first
+    withheld: bool  # some category had too few to show
+
+
+@dataclass(frozen=True)
+class Efforts:
+    """What the municipality and the police did in one tertial, counted once the activities' delay has passed."""
+
+    period: Period
+    dialogues: int
+    participants: int
+    advice: int
+    presence: int
+    presence_hours: float
+
+
+@dataclass(frozen=True)
+class AreaPage:
+    """Everything one area's residents' page and flyer show."""
+
+    area_id: str
+    area_name: str
+    approximation: bool
+    periods: tuple[Period, ...]  # the latest closed tertial first, then the one before
+    findings: tuple[Findings, ...]
+    efforts: tuple[Efforts, ...]
+    published: Published  # the view the findings and the small map come from
+    boundary: Any  # the area's outline in SWEREF 99 TM, public data
+    delay_days: int
+    made: date
+
+    @property
+    def k(self) -> int:
+        return self.published.k
+
+
+def closed_tertials(today: date) -> tuple[Period, Period]:
+    """Return the latest tertial that has ended before `today`, and the one before it."""
+    current = Period("tertial", today.year, (today.month - 1) // TERTIAL_MONTHS + 1)
+    latest = current.previous()
+    return latest, latest.previous()
+
+
+def area_list(instance) -> list[dict]:
+    """Return the areas residents can choose (id, name, approximation), groups first, then by name."""
+    rows = instance.areas_by_id().values()
+    ordered = sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 2), r["name"]))
+    return [{"id": r["id"], "name": r["name"], "approximation": bool(r["approximation"])} for r in ordered]
+
+
+def area_page(instance, area_id: str, now: datetime | None = None) -> AreaPage:
+    """Gather the residents' page of area `area_id`, or raise QueryError for an unknown area."""
+    now = now or datetime.now(timezone.utc)
+    areas = instance.areas_by_id()
+    if area_id not in areas:
+        raise QueryError(area_id)
+    row = areas[area_id]
+    latest, earlier = closed_tertials(now.date())
+    published = require_published(published_view(instance, {"area": area_id, "period": latest.code, "compare": "1"}))
+    periods = (latest, earlier)
+    return AreaPage(row["id"], row["name"], bool(row["approximation"]), periods,
+                    tuple(findings(published, period) for period in periods),
+                    tuple(efforts(instance, row, period, now) for period in periods),
+                    published, row["geometry"], instance.settings["ACTIVITY_DELAY_DAYS"], now.date())
+
+
+def findings(published: Published, period: Period) -> Findings:
+    """Read what walks found in the view's own area in `period` from its published numbers."""
+    area = published.request.area.id
+    counts = {r.category: r.count for r in published.rows if r.area_id == area and r.period == period.code}
+    shown = [(key, value) for key, value in counts.items() if key not in (ALL, SAFE_PLACE) and value is not None]
+    hidden = any(value is None for key, value in counts.items() if key not in (ALL, SAFE_PLACE))
+    shown.sort(key=lambda item: (-item[1], item[0]))
+    return Findings(period, published.walks_in(area, period.code), counts.get(ALL), counts.get(SAFE_PLACE),
+                    tuple(shown), hidden)
+
+
+def efforts(instance, row: dict, period: Period, now: datetime) -> Efforts:
+    """Count the area's dialogues, advice sessions and police presence of `period` that may be shown at `now`."""
+    followup = build_followup(instance, row, period, now)
+    mine = next((r for r in followup.rows if r.area_id == row["id"]), None)
+    if mine is None:
+        return Efforts(period, 0, 0, 0, 0, 0.0)
+    return Efforts(period, mine.dialogues, mine.dialogue_participants, mine.advice, mine.police_presence,
+                   mine.police_presence_hours)
+
+
+MONTHS = {
+    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def period_words(period: Period) -> str:
+    """Name a tertial the way people say it, in the language shown now: 'maj–augusti 2026'."""
+    months = MONTHS[language()]
+    return f"{months[period.months.start]}–{months[period.months.stop - 1]} {period.year}"
+
+
+def page_json(page: AreaPage, labels: dict[str, str]) -> dict:
+    """Return the page's numbers as JSON, the twin of the HTML page (null: not shown)."""
+    cells = {layer.period.code: layer for layer in page.published.layers}
+    return {
+        "area": page.area_id, "name": page.area_name, "k": page.k, "noise": page.published.noise,
+        "delay_days": page.delay_days,
+        "periods": [
+            {"period": f.period.code, "label": period_words(f.period), "walks": f.walks,
+             "counts": {ALL: f.problems, SAFE_PLACE: f.safe_places, **dict(f.categories)},
+             "labels": {key: labels.get(key, key) for key, _ in f.categories},
+             "cells": [{"cell": c.cell, "area": c.area_code, "count": c.count} for c in cells[f.period.code].cells],
+             "safe_place_cells": [{"cell": c.cell, "area": c.area_code, "count": c.count}
+                                  for c in cells[f.period.code].safe_places],
+             "activities": {"dialogues": e.dialogues, "participants": e.participants, "advice": e.advice,
+                            "police_presence": e.presence, "police_presence_hours": e.presence_hours}}
+            for f, e in zip(page.findings, page.efforts)
+        ],
+    }
+
+
+def walk_sentences(found: Findings) -> list[str]:
+    """Say in plain words how many walks there were and how much they noted, before the list of categories."""
+    if found.walks == 0:
+        return [_("No safety walks were made here then.")]
+    lines = []
+    if found.walks:
+        lines.append(ngettext("We made %(n)s safety walk.", "We made %(n)s safety walks.", found.walks,
+                              n=number(found.walks)))
+    if found.problems:
+        lines.append(ngettext("We noted %(n)s thing that can make a place feel unsafe:",
+                              "We noted %(n)s things that can make a place feel unsafe:", found.problems,
+                              n=number(found.problems)))
+    else:
+        lines.append(_("The walks noted too few things to show here."))
+    return lines
+
+
+def after_list(found: Findings) -> list[str]:
+    """Say what follows the list of categories: what was too small to show, and the places that feel safe."""
+    lines = []
+    if found.problems and found.withheld:
+        lines.append(_("Some things were noted too few times to show here."))
+    if found.walks != 0 and found.safe_places:
+        lines.append(ngettext("%(n)s place felt safe.", "%(n)s places felt safe.", found.safe_places,
+                              n=number(found.safe_places)))
+    return lines
+
+
+def effort_sentences(done: Efforts) -> list[str]:
+    """Say in plain words what the municipality and the police did in one tertial."""
+    return [
+        ngettext("%(n)s citizen dialogue, with %(people)s taking part in all.",
+                 "%(n)s citizen dialogues, with %(people)s taking part in all.", done.dialogues,
+                 n=number(done.dialogues), people=number(done.participants)),
+        ngettext("%(n)s time with advice on safety.", "%(n)s times with advice on safety.", done.advice,
+                 n=number(done.advice)),
+        ngettext("The police were here %(n)s time, %(hours)s hours in all.",
+                 "The police were here %(n)s times, %(hours)s hours in all.", done.presence,
+                 n=number(done.presence), hours=number(done.presence_hours)),
+    ]

@@ -1,0 +1,206 @@
+"""The residents' pages: who may open them, what they say in Swedish and English, and that every number is published."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from geoapp.residents import closed_tertials
+from tests.activity_files import HEADERS, TORGET, TORGET_LATLON
+from tests.observation_files import csv_bytes
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LATEST, EARLIER = closed_tertials(datetime.now(STOCKHOLM).date())
+WALK_NAME, COMMENT = "Kvällsvandring Anna Svensson", "Lampan vid port 7 är trasig, ring 070-1234567"
+MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+
+
+def words(period, months) -> str:
+    return f"{months[period.months.start]}–{months[period.months.stop - 1]} {period.year}"
+
+
+def day_in(period, offset: int) -> date:
+    return period.first_day + timedelta(days=offset)
+
+
+def observation_rows() -> list[list[str]]:
+    """Two walks in Tjärna Ängar in the latest closed tertial: 6 lighting, 5 graffiti; none in the one before."""
+    lat, lon = TORGET_LATLON
+    rows = []
+    for walk, day, found in [(WALK_NAME, day_in(LATEST, 10), {"lighting": 3, "graffiti": 3}),
+                             ("B", day_in(LATEST, 40), {"lighting": 3, "graffiti": 2})]:
+        minute = 0
+        for category, n in found.items():
+            for _ in range(n):
+                rows.append([f"{day.isoformat()} 18:{minute:02d}", f"{lat + minute * 1e-5:.6f}", str(lon), category,
+                             walk, COMMENT])
+                minute += 1
+    return rows
+
+
+def activity_rows() -> list[list[str]]:
+    """A dialogue, an advice session and police presence in the latest tertial, and a dialogue too recent to show."""
+    recent = datetime.now(STOCKHOLM) - timedelta(days=1)
+    return [
+        [TORGET, "medborgardialog", day_in(LATEST, 20).isoformat(), "18:00", "90", "12"],
+        [TORGET, "rådgivning", day_in(LATEST, 21).isoformat(), "10:00", "30", "4"],
+        [TORGET, "polisnärvaro", day_in(LATEST, 22).isoformat(), "21:15", "90", ""],
+        [TORGET, "medborgardialog", recent.date().isoformat(), "00:00", "30", "40"],
+    ]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """These pages read what the store holds through the same functions as the map: SQLite is enough here."""
+    yield f"sqlite:///{tmp_path / 'residents.sqlite3'}"
+
+
+@pytest.fixture
+def residents(make_app, tmp_path):
+    """An app with the residents' pages open, the planners' map closed, and the walks and activities above."""
+    from geoapp.cli import main
+
+    app = make_app(RESIDENTS_PAGE=True, RESIDENTS_CONTACT="Trygghetssamordnaren\n0243-123 45",
+                   SITE_URL="https://trygg.example.se")
+    (tmp_path / "o.csv").write_bytes(csv_bytes(["date", "lat", "lon", "category", "walk", "comment"], observation_rows()))
+    (tmp_path / "a.csv").write_bytes(csv_bytes(HEADERS, activity_rows(), delimiter=";"))
+    runner = app.test_cli_runner()
+    for kind, name in (("observations", "o.csv"), ("activities", "a.csv")):
+        result = runner.invoke(main, [kind, "import", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    return app
+
+
+def text_of(response) -> str:
+    """Return the visible text of a page, tags removed and spaces joined."""
+    html = response.get_data(as_text=True)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def assert_nothing_private(html: str) -> None:
+    assert WALK_NAME not in html and "Anna" not in html and "port 7" not in html and "070" not in html
+    assert not re.search(r"\b18[:.]\d\d\b|\b21[:.]15\b", html), "no time of an observation or activity"
+    assert not re.search(r"60[.,]49\d|15[.,]40\d", html), "no coordinate"
+
+
+def test_the_page_says_in_plain_swedish_what_was_found_and_done(residents):
+    response = residents.test_client().get("/omraden/tjarna-angar")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Trygghet i Tjärna Ängar" in text
+    assert f"{words(LATEST, MONTHS_SV)} Vi gjorde 2 trygghetsvandringar." in text
+    assert "Vi såg 11 saker som kan göra en plats otrygg: belysning 6 klotter / skadegörelse 5" in text
+    assert f"{words(EARLIER, MONTHS_SV)} Inga trygghetsvandringar gjordes här då." in text
+    assert "1 medborgardialog. 12 personer var med." in text  # the one a day ago is not shown yet
+    assert "1 tillfälle med råd om trygghet." in text
+    assert "Polisen var här 1 gång, 1,5 timmar." in text  # never the presence ahead
+    assert "Ingen medborgardialog här är inbjuden till än." in text
+    assert "Trygghetssamordnaren 0243-123 45" in text and "Ring 112" in text
+    assert_nothing_private(response.get_data(as_text=True))
+    assert "<script" not in response.get_data(as_text=True)
+
+
+def test_the_page_in_english_is_one_click_away(residents):
+    client = residents.test_client()
+    swedish = client.get("/omraden/tjarna-angar").get_data(as_text=True)
+    switch = re.search(r'href="(/language/en\?next=[^"]+)"', swedish).group(1).replace("&amp;", "&")
+    response = client.get(switch, follow_redirects=True)
+    text = text_of(response)
+    assert response.request.path == "/omraden/tjarna-angar"
+    assert f"{words(LATEST, MONTHS_EN)} We made 2 safety walks." in text
+    assert "We noted 11 things that can make a place feel unsafe: lighting 6 graffiti / vandalism 5" in text
+    assert "1 citizen dialogue, with 12 taking part in all." in text
+    assert "The police were here 1 time, 1.5 hours in all." in text
+    assert "Call 112 when it is urgent." in text
+    assert_nothing_private(response.get_data(as_text=True))
+
+
+def test_every_number_is_the_one_the_planners_api_publishes(residents, as_role):
+    page = residents.test_client().get("/api/v1/residents/vastra-borlange").get_json()
+    planner = as_role("viewer", on=residents)
+    summary = planner.get(f"/api/v1/summary?area=vastra-borlange&period={LATEST.code}&compare=1").get_json()
+    published = {e["period"]: e for e in summary["areas"] if e["id"] == "vastra-borlange"}
+    cells = planner.get(f"/api/v1/cells?area=vastra-borlange&period={LATEST.code}&compare=1").get_json()
+    for shown in page["periods"]:
+        expected = published[shown["period"]]
+        assert shown["walks"] == expected["walks"]
+        assert shown["counts"] == {key: value for key, value in expected["counts"].items()
+                                   if value is not None or key in ("all", "safe_place")}
+        assert sorted((c["cell"], c["count"]) for c in shown["cells"]) == sorted(
+            (f["properties"]["cell"], f["properties"]["count"]) for f in cells["features"]
+            if f["properties"]["period"] == shown["period"] and f["properties"]["layer"] == "observations")
+    assert [p["period"] for p in page["periods"]] == [LATEST.code, EARLIER.code]
+    assert page["periods"][0]["counts"]["lighting"] == 6
+
+
+def test_the_small_map_draws_the_published_squares_only(residents):
+    html = residents.test_client().get("/omraden/tjarna-angar").get_data(as_text=True)
+    latest, earlier = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg"[^>]*class="sketch">.*?</svg>', html)
+    page = residents.test_client().get("/api/v1/residents/tjarna-angar").get_json()
+    squares = lambda svg: len(re.findall(r'stroke="#ffffff"', svg))  # noqa: E731
+    assert squares(latest) == len(page["periods"][0]["cells"]) >= 1
+    assert squares(earlier) == 0
+    assert "<title" in latest and 'role="img"' in latest
+
+
+def test_the_pages_open_without_login_only_through_their_own_setting(make_app):
+    closed = make_app(PUBLIC_MAP=True).test_client()
+    for url in ("/omraden", "/omraden/tjarna-angar", "/omraden/tjarna-angar/affisch.pdf"):
+        response = closed.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), url
+    assert closed.get("/api/v1/residents/tjarna-angar").status_code == 401
+    assert closed.get("/").status_code == 200  # the planners' map, public on its own setting
+
+    opened = make_app(RESIDENTS_PAGE=True).test_client()
+    index = opened.get("/omraden")
+    assert index.status_code == 200
+    assert 'href="/omraden/tjarna-angar"' in index.get_data(as_text=True)
+    root = opened.get("/")
+    assert root.status_code == 302 and root.headers["Location"] == "/omraden"
+    assert opened.get("/api/v1/summary").status_code == 401  # the planners' numbers stay closed
+    assert opened.get("/omraden/nowhere").status_code == 404
+
+
+def flyer_of(app, language: str) -> PdfReader:
+    client = app.test_client()
+    client.set_cookie("lang", language)
+    response = client.get("/omraden/tjarna-angar/affisch.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return PdfReader(io.BytesIO(response.data))
+
+
+@pytest.mark.parametrize("language, expected, other", [
+    ("sv", ["Trygghet i Tjärna Ängar", "Vi gjorde 2 trygghetsvandringar.", "belysning: 6",
+            "1 medborgardialog. 12 personer var med.", "Läs mer och se kartan i mobilen:"],
+     "In English: https://trygg.example.se/language/en?next=/omraden/tjarna-angar"),
+    ("en", ["Safety in Tjärna Ängar", "We made 2 safety walks.", "lighting: 6",
+            "1 citizen dialogue, with 12 taking part in all.", "Read more and see the map on your phone:"],
+     "På svenska: https://trygg.example.se/language/sv?next=/omraden/tjarna-angar"),
+])
+def test_the_flyer_is_one_a4_page_with_the_page_and_a_qr_code_to_it(residents, language, expected, other):
+    import zxingcpp
+
+    reader = flyer_of(residents, language)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4 in points
+    text = " ".join(page.extract_text().split())
+    for line in expected:
+        assert line in text, line
+    assert other in text
+    made = date.today().isoformat() if language == "sv" else f"{date.today().day} "
+    assert made in text
+    assert "Trygghetssamordnaren" in text
+    assert_nothing_private(text)
+    codes = [result.text for image in page.images
+             for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)).convert("L"))]
+    assert codes == ["https://trygg.example.se/omraden/tjarna-angar"]
