@@ -15,6 +15,7 @@ from geoapp.promise.indicators import KnownIndicators, indicator
 from geoapp.promise.progress import Progress, commitment_progress
 from geoapp.promise.sources import Sources
 from geoapp.promise.status import LABELS
+from geoapp.promise.trends import build_trends
 from geoapp.publication import QueryError
 
 
@@ -78,20 +79,21 @@ def follow_promise(instance, area: dict, period: Period, now: datetime | None = 
         raise QueryError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)",
                            year=period.year))
     now = now or datetime.now(timezone.utc)
+    today = now.astimezone(ZoneInfo(STOCKHOLM_TZ)).date()
+    areas = instance.areas_by_id()
+    sources = {area["id"]: Sources(instance, area, now)}
+    trends = build_trends(instance, sources[area["id"]], period, today)
     promise = promise_for(promises(instance), period.year)
     if promise is None:
-        return PromiseFollowup(area["id"], period, None, ())
-    areas = instance.areas_by_id()
-    sources = {}
+        return PromiseFollowup(area["id"], period, None, (), trends)
 
     def sources_of(area_id: str) -> Sources:
         if area_id not in sources:
             sources[area_id] = Sources(instance, areas[area_id], now)
         return sources[area_id]
 
-    today = now.astimezone(ZoneInfo(STOCKHOLM_TZ)).date()
     progress = tuple(commitment_progress(promise, c, period.year, sources_of, today) for c in promise.commitments)
-    return PromiseFollowup(area["id"], period, promise, progress)
+    return PromiseFollowup(area["id"], period, promise, progress, trends)
 
 
 __all__ = ["PromiseError", "PromiseFollowup", "check_promises", "follow_promise", "promises"]

@@ -6,6 +6,8 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from geoapp.activities import choose_view
 from geoapp.followup import CSV_HEADER, build_followup, followup_csv
+from geoapp.promise.document import PromiseError
+from geoapp.promise.presentation import SYMBOLS, promise_page
 from geoapp.publication import QueryError
 from geoapp.views import instance
 from geoapp.views.access import require_role
@@ -27,7 +29,13 @@ def requested_followup():
 def page():
     """Show the table per tertial and area: activities held and safety-walk observations."""
     areas = instance().area_frame()[["id", "name", "approximation"]].to_dict("records")
-    return render_template("followup.html", followup=requested_followup(), areas=areas, headers=CSV_HEADER)
+    followup = requested_followup()
+    try:
+        promise, problem = promise_page(instance(), followup.area_id, followup.period), None
+    except PromiseError as exc:
+        promise, problem = None, str(exc)
+    return render_template("followup.html", followup=followup, areas=areas, headers=CSV_HEADER, promise=promise,
+                           promise_problem=problem, symbols=SYMBOLS)
 
 
 @bp.get("/export/followup.csv")
