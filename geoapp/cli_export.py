@@ -14,6 +14,7 @@ from geoapp.cli_users import reject
 from geoapp.export import FORMATS, export_view
 from geoapp.export.briefing import DEFAULT_DPI, DPI_RANGE
 from geoapp.export.wording import LANGUAGES
+from geoapp.i18n import _
 from geoapp.publication import QueryError
 
 
@@ -53,4 +54,5 @@ def export(fmt, area, period, category, compare, dpi, lang, output: Path) -> Non
     except QueryError as exc:
         reject(str(exc))
     write_atomically(output, exported.content)
-    click.echo(f"exported: {output} ({exported.filename}, {len(exported.content)} bytes)")
+    click.echo(_("exported: %(path)s (%(name)s, %(size)s bytes)", path=output, name=exported.filename,
+                 size=len(exported.content)))

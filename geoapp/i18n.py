@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -18,9 +19,11 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 # Swedish dates are ISO dates; English ones spell the month, so that no reader takes 5/4 for 5 April.
 DATE_FORMATS = {"sv": "yyyy-MM-dd", "en": "d MMM y"}
+# Times are stored in UTC and shown as the clocks in Borlänge read them.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
 _ = gettext
-__all__ = ["_", "N_", "gettext", "lazy_gettext", "ngettext", "init_app", "language", "number", "date"]
+__all__ = ["_", "N_", "gettext", "lazy_gettext", "ngettext", "init_app", "language", "number", "date", "local_time"]
 
 
 def N_(message: str) -> str:
@@ -60,11 +63,20 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return format_date(value, DATE_FORMATS[language()], locale=language())
 
 
+def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
+    """Format a stored UTC time as date and time in Europe/Stockholm (a naive time is read as UTC)."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    local = aware.astimezone(LOCAL_ZONE)
+    return f"{date(local)} {local.strftime('%H:%M:%S' if seconds else '%H:%M')}"
+
+
 def init_app(app: Flask) -> Babel:
     """Translate `app` from the catalogues in geoapp/translations, with the `number` and `date` filters."""
     babel = Babel(app, default_locale=DEFAULT_LANGUAGE, default_translation_directories=str(TRANSLATIONS),
                   locale_selector=select_language)
-    app.jinja_env.filters.update(number=number, date=date)
+    app.jinja_env.filters.update(number=number, date=date, local_time=local_time)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.context_processor(lambda: {"lang": language(), "languages": LANGUAGE_NAMES})
     return babel

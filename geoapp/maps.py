@@ -51,6 +51,7 @@ class MapParts:
     header: str
     body: str
     script: str
+    legend: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,45 @@ class Basemap:
             return None
         scheme, _, rest = self.url.partition("://")
         return f"{scheme}://{rest.split('/', 1)[0].replace('{s}.', '*.')}"
+
+
+class _Controls(MacroElement):
+    """Add Leaflet's zoom buttons with titles in the page's language and a metric scale bar."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.zoom({zoomInTitle: {{ this.zoom_in|tojson }}, zoomOutTitle: {{ this.zoom_out|tojson }}})
+            .addTo({{ this._parent.get_name() }});
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.zoom_in, self.zoom_out = _("Zoom in"), _("Zoom out")
+
+
+class _LayerControl(folium.LayerControl):
+    """The layer list: open on a wide screen, folded into its button on a phone, its button's title translated."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_layers = {
+            base_layers : { {%- for key, val in this.base_layers.items() %}{{ key|tojson }} : {{val}},{%- endfor %} },
+            overlays :  { {%- for key, val in this.overlays.items() %}{{ key|tojson }} : {{val}},{%- endfor %} },
+        };
+        let {{ this.get_name() }} = L.control.layers({{ this.get_name() }}_layers.base_layers,
+            {{ this.get_name() }}_layers.overlays,
+            {collapsed: window.matchMedia("(max-width: 48em)").matches, autoZIndex: true}
+        ).addTo({{ this._parent.get_name() }});
+        (function (toggle) { toggle.title = {{ this.title|tojson }}; toggle.setAttribute("aria-label", {{ this.title|tojson }}); })(
+            {{ this.get_name() }}.getContainer().querySelector(".leaflet-control-layers-toggle"));
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.title = _("Layers")
 
 
 class _Attribution(MacroElement):
@@ -175,8 +215,10 @@ def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _
 def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
               asset_url: AssetUrl) -> folium.Map:
     """Draw the context areas, the groups and the focus area, with scale and attributions."""
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_control=True)
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_control=False)
+    fmap.legend_entries = []
     _localise(fmap, asset_url)
+    _Controls().add_to(fmap)
     if basemap.url:
         folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=19, control=False).add_to(fmap)
     _Attribution(_(SCB_ATTRIBUTION)).add_to(fmap)
@@ -185,19 +227,37 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
     context = [features[r["id"]] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
     if context:
-        _layer(context, _("RegSO areas"), STYLE_CONTEXT).add_to(fmap)
+        _add(fmap, _layer(context, _("RegSO areas"), STYLE_CONTEXT), _("RegSO areas"), "context")
     # Leaflet's layer control shows names as HTML, so they are escaped here.
     for row in rows:
         if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
             label = _("%(name)s (approximation)", name=row["name"]) if row["approximation"] else row["name"]
-            _layer([features[row["id"]]], html.escape(label), STYLE_GROUP).add_to(fmap)
+            _add(fmap, _layer([features[row["id"]]], html.escape(label), STYLE_GROUP), label, "group",
+                 _("an area group"))
     if shown:
-        _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS).add_to(fmap)
+        _add(fmap, _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS), shown[0]["name"], "focus",
+             _("the chosen area"))
     return fmap
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    """One layer a map draws, as its layer list names it, with the legend's swatch kind and what it shows."""
+
+    name: str
+    kind: str
+    meaning: str = ""
+
+
+def _add(fmap: folium.Map, layer, name: str, kind: str, meaning: str = ""):
+    """Add `layer` to the map and its entry to the map's legend (`fmap.legend_entries`)."""
+    layer.add_to(fmap)
+    fmap.legend_entries.append(LegendEntry(name, kind, meaning))
+    return layer
+
+
 def _finish(fmap: folium.Map, features: dict[str, dict], focus: str) -> folium.Map:
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    _LayerControl().add_to(fmap)
     shapes = [shapely.geometry.shape(features[focus]["geometry"])] if focus in features else [
         shapely.geometry.shape(f["geometry"]) for f in features.values()]
     west, south, east, north = shapely.union_all(shapes).bounds
@@ -241,13 +301,14 @@ def _activity_tooltip_html(place: PlaceActivities, period: str) -> str:
 
 def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> None:
     """Add the toggleable activity layers (dialogues with advice; police presence): one symbol per place."""
-    for (name, kinds), style in zip(LAYERS, ACTIVITY_STYLES):
+    for (name, kinds), style, kind in zip(LAYERS, ACTIVITY_STYLES, ("dialogue", "police")):
         places = [p for p in published.places if p.total(kinds)]
         # Only escaped labels and numbers go into the page's script: never a raw name.
         features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
                      "properties": {"label": _activity_tooltip_html(p, published.period.code),
                                     "radius": activity_radius(p.total(kinds))}} for p in places]
-        group = folium.FeatureGroup(name=f"{_(name)}: {number(sum(p.total(kinds) for p in places))}")
+        title = f"{_(name)}: {number(sum(p.total(kinds) for p in places))}"
+        group = folium.FeatureGroup(name=title)
         if features:  # an empty layer still has its switch in the layer control
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": features},
@@ -255,7 +316,7 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
                 style_function=lambda feature, s=style: {**s, "radius": feature["properties"]["radius"]},
                 tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
             ).add_to(group)
-        group.add_to(fmap)
+        _add(fmap, group, title, kind, _("activities in the period, a circle per place sized by their number"))
 
 
 def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: Basemap,
@@ -270,11 +331,13 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
         if layer.cells:
             cells = _cell_features(layer.cells, classes, labels, lambda n: ngettext(
                 "%(n)s observation", "%(n)s observations", n, n=number(n)))
-            _layer(cells, _("Observations %(period)s", period=layer.period.code), STYLE_CELL).add_to(fmap)
+            name = _("Observations %(period)s", period=layer.period.code)
+            _add(fmap, _layer(cells, name, STYLE_CELL), name, "cells", _("coloured by the classes of the legend"))
         if layer.safe_places:
             safe = _cell_features(layer.safe_places, classes, labels, lambda n: ngettext(
                 "%(n)s place that feels safe", "%(n)s places that feel safe", n, n=number(n)))
-            _layer(safe, _("Places that feel safe %(period)s", period=layer.period.code), STYLE_SAFE).add_to(fmap)
+            name = _("Places that feel safe %(period)s", period=layer.period.code)
+            _add(fmap, _layer(safe, name, STYLE_SAFE), name, "safe", _("trygg plats, counted the same way"))
         if index < len(activities):
             add_activity_layers(fmap, activities[index])
         maps.append(_finish(fmap, features, focus))
@@ -292,4 +355,4 @@ def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
     root.render()
     header = _VIEWPORT_TAG.sub("", root.header.render())
     return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
-                    script=root.script.render())
+                    script=root.script.render(), legend=tuple(getattr(fmap, "legend_entries", ())))

@@ -54,7 +54,7 @@ def admin(as_role):
 def test_admin_lists_uploads_newest_first(app, admin):
     add_upload(app, "tjarna-mars.csv", 3)
     page = admin.get("/admin/uploads").get_data(as_text=True)
-    assert "tjarna-mars.csv" in page and "walker" in page and "4 Mar 2025 18:30" in page  # English page: the month spelled out
+    assert "tjarna-mars.csv" in page and "walker" in page and "4 Mar 2025 19:30" in page  # English page: the month spelled out; Swedish time
     assert "<td>observations file</td>" in page
     assert COMMENT not in page
 
@@ -76,7 +76,7 @@ def test_deleting_an_upload_removes_its_observations_and_is_audited(app, admin):
     assert count_observations(app, drop) == 0 and count_observations(app, keep) == 2
     assert app.extensions["geoapp"].store.data_version() == version + 1
     audit = admin.get("/admin/audit").get_data(as_text=True)
-    assert "upload_delete" in audit and "drop.csv" in audit and admin.user_name in audit
+    assert 'data-action="upload_delete">upload deleted' in audit and "drop.csv" in audit and admin.user_name in audit
     assert COMMENT not in audit and "15.39" not in audit and "496000" not in audit
 
 
@@ -120,13 +120,14 @@ def test_audit_log_shows_who_did_what_and_escapes_it(app, admin):
     assert "&lt;script&gt;alert(1)" in admin.get("/admin/uploads").get_data(as_text=True)
     admin.post(f"/admin/uploads/{upload_id}/delete")
     page = admin.get("/admin/audit").get_data(as_text=True)
-    for action in ("login", "login_failed", "account_add", "upload_delete"):
-        assert f"<td>{action}</td>" in page
+    for action, shown in (("login", "logged in"), ("login_failed", "failed login"), ("account_add", "account added"),
+                          ("upload_delete", "upload deleted")):
+        assert f'<td data-action="{action}">{shown}</td>' in page
     assert "nils as viewer" in page and "unknown account name" in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
-AUDIT_ROW = re.compile(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>")
+AUDIT_ROW = re.compile(r'<tr><td>(.*?)</td><td>(.*?)</td><td data-action="(.*?)">.*?</td><td>(.*?)</td><td>(.*?)</td></tr>')
 
 
 def audit_rows(admin) -> list[dict]:
@@ -173,7 +174,7 @@ def test_every_action_on_the_web_is_audited_with_the_clients_address(app):
     stranger.environ_base["REMOTE_ADDR"] = "192.0.2.7"
     assert log_in(stranger, "vera", "wrong password").status_code == 401
     assert browser_at(app, "vera", "192.0.2.7").post("/logout").status_code == 302
-    rows = [row for row in audit_rows(boss) if row["who"] != COMMAND_LINE.name]
+    rows = [row for row in audit_rows(boss) if row["who"] != "(kommandoraden)"]  # the accounts made above
     assert {row["action"] for row in rows} == {"login", "login_failed", "logout", "upload", "activity_record",
                                                "password_change", "account_add", "account_remove", "upload_delete"}
     assert len([row for row in rows if row["action"] == "upload"]) == 3  # a walk file, an activities file, an entry
@@ -209,3 +210,19 @@ def test_a_file_name_is_redacted_before_it_is_stored_or_shown(app, url, data):
     assert not any(secret in page for page in shown for secret in ("811218", "9876", "070-174", "anna@"))
     with store.connect() as conn:
         assert conn.execute(select(uploads.c.filename)).scalars().all() == ["walk [personnummer] [telefonnummer].csv"]
+
+
+def test_the_audit_log_and_the_uploads_speak_swedish_in_swedish_time(app, as_role):
+    admin = as_role("admin")  # Swedish, the default
+    accounts.add_account(app.extensions["geoapp"].store, "cli-made", "viewer", TEST_PASSWORD, COMMAND_LINE)
+    add_upload(app, "tjarna-mars.csv", 3)
+    uploads_page = admin.get("/admin/uploads").get_data(as_text=True)
+    assert "2025-03-04 19:30" in uploads_page and "18:30" not in uploads_page  # 18:30 UTC is 19:30 in Borlänge
+    admin.post("/admin/accounts", data={"name": "nils", "role": "viewer", "password": TEST_PASSWORD})
+    log_in(app.test_client(), "nobody-here", "wrong password")
+    rows = audit_rows(admin)
+    shown = {(row["action"], row["detail"]) for row in rows}
+    assert ("account_add", "nils som läsare") in shown and ("login_failed", "okänt kontonamn") in shown
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert ">loggade in</td>" in page and ">misslyckad inloggning</td>" in page and "Tiderna är svensk tid" in page
+    assert "(command line)" not in page and "<td>(kommandoraden)</td>" in page

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import box
@@ -21,7 +24,11 @@ def test_reupload_is_a_harmless_no_op(app):
     again = run(app, data, "renamed.csv")
     assert again.status == "already_imported"
     assert again.uploaded_at is not None and again.uploaded_at.tzinfo is not None
-    assert again.summary() == f"already imported on {again.uploaded_at:%Y-%m-%d %H:%M} UTC"
+    # Said in Swedish time (Europe/Stockholm), one or two hours ahead of the stored UTC.
+    local = again.uploaded_at.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert local.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+    with app.test_request_context("/", headers={"Cookie": "lang=sv"}):
+        assert again.summary() == f"redan importerad {local:%Y-%m-%d %H:%M}"
     assert again.rows == first.rows == 3
     assert counts(app) == before
 

@@ -10,10 +10,10 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from geoapp.i18n import _, number
+from geoapp.i18n import N_, _, number
 from geoapp.ingest.report import FileRejected
 
-FORMATS = "CSV, XLSX, GeoJSON or GeoPackage"
+FORMATS = N_("CSV, XLSX, GeoJSON or GeoPackage")
 DELIMITERS = (";", ",", "\t")
 UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Byte order marks of encodings that are text but not one geoapp reads (longest first).
@@ -75,7 +75,7 @@ def detect_format(data: bytes, filename: str) -> str:
         return "gpkg"
     if suffix in {".xlsx", ".xlsm", ".gpkg", ".xls"}:
         raise FileRejected(_("the file is not a valid %(format)s file (accepted: %(formats)s)", format=suffix[1:].upper(),
-                             formats=FORMATS))
+                             formats=_(FORMATS)))
     if suffix in {".geojson", ".json"} or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "geojson"
     return "csv"
@@ -87,7 +87,7 @@ def decode_text(data: bytes) -> str:
     if encoding:
         raise FileRejected(_("the text is %(encoding)s; save it as CSV UTF-8", encoding=encoding))
     if b"\x00" in data:
-        raise FileRejected(_("the file is binary, not text (accepted: %(formats)s)", formats=FORMATS))
+        raise FileRejected(_("the file is binary, not text (accepted: %(formats)s)", formats=_(FORMATS)))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

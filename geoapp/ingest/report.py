@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from geoapp.i18n import _, ngettext
+from geoapp.i18n import _, local_time, ngettext
 from geoapp.ingest.redact import KIND_NAMES
 
 IMPORTED = "imported"
@@ -85,7 +85,7 @@ class ImportReport:
             return ngettext("imported: %(num)d observation from %(walks)s", "imported: %(num)d observations from %(walks)s",
                             self.rows, walks=walks)
         if self.status == ALREADY_IMPORTED:
-            when = self.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if self.uploaded_at else _("an earlier date")
+            when = local_time(self.uploaded_at) if self.uploaded_at else _("an earlier date")
             return _("already imported on %(when)s", when=when)
         return ngettext("rejected: %(num)d problem in %(file)s; nothing was saved",
                         "rejected: %(num)d problems in %(file)s; nothing was saved", self.error_count, file=self.file)

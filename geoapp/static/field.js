@@ -123,7 +123,8 @@
 
   function setUpMap() {
     if (!window.L) return;
-    map = L.map("field-map", { zoomSnap: 0.5 }).fitBounds(JSON.parse(data.bounds));
+    map = L.map("field-map", { zoomSnap: 0.5, zoomControl: false }).fitBounds(JSON.parse(data.bounds));
+    L.control.zoom({ zoomInTitle: text("zoom-in"), zoomOutTitle: text("zoom-out") }).addTo(map);
     if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution }).addTo(map);
     else map.attributionControl.addAttribution(data.attribution);
     L.control.scale({ imperial: false }).addTo(map);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from geoapp import accounts, administration
+from geoapp import accounts, administration, audit_wording
 from geoapp.i18n import _, ngettext
 from geoapp.users import ROLES, AccountError
 from geoapp.views import instance, role_names
@@ -68,4 +68,6 @@ def remove_account(name: str):
 @require_role("admin")
 def audit():
     """Show who did what and when, newest first."""
-    return render_template("admin/audit.html", entries=administration.audit_log(instance().store))
+    return render_template("admin/audit.html", entries=administration.audit_log(instance().store),
+                           action_text=audit_wording.action_text, detail_text=audit_wording.detail_text,
+                           actor_text=audit_wording.actor_text)
