@@ -148,9 +148,18 @@ def test_the_html_export_carries_everything_it_needs(mapped):
     assert "sourceMappingURL" not in page and "url(images/" not in page
     assert page.count('class="folium-map"') == 2 and "L.map(" in page and "leaflet-control-layers" in page
     for text in ("Trygghetsvandringar: Västra Borlänge, 2025-05", "Teckenförklaring", "40 eller fler observationer per ruta",
-                 "Tal under 5 observationer visas inte", "Based on SCB RegSO 2025 (CC0)", "Föregående period",
+                 "Tal under 5 observationer visas inte", "Bygger på SCB RegSO 2025 (CC0)", "Föregående period",
                  "2025-05: 61 observationer, 3 vandringar", "2025-04: inga vandringar"):
         assert text in page, text
+
+
+def test_the_html_export_in_english_has_no_swedish_map_words(mapped):
+    page = mapped.test_client().get(f"/export/map.html?{VIEW}&lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    for text in ("Based on SCB RegSO 2025 (CC0)", '"Zoom in"', '"Layers"', "Observations 2025-05"):
+        assert text in page, text
+    for text in ("Bygger på", "Zooma in", '"Lager"', "Observationer 2025-05"):
+        assert text not in page, text
 
 
 def _readable(fmt: str, content: bytes) -> str:

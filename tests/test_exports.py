@@ -92,7 +92,7 @@ def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
     first, second = pdf_pages(response.data)
     for text in ("Trygghetsvandringar: Tjärna Ängar, 2025-05", "kategori: belysning", "Teckenförklaring",
                  "5–9 observationer per ruta", "40 eller fler observationer per ruta", "Trygg plats",
-                 "Tal under 5 observationer visas inte", "Based on SCB RegSO 2025 (CC0)",
+                 "Tal under 5 observationer visas inte", "Bygger på SCB RegSO 2025 (CC0)",
                  f"Skapad {date.today().isoformat()}", "Valt område: Tjärna Ängar", "0 ", " m"):
         assert text in first, text
     assert "OpenStreetMap" not in first  # GEOAPP_TILES=none in tests

@@ -15,7 +15,7 @@ from matplotlib.patches import Patch, Rectangle
 from geoapp.export import cartography as carto
 from geoapp.export.tiles import fetch_basemap
 from geoapp.export.wording import class_label, panel_text, words
-from geoapp.maps import SCB_ATTRIBUTION, STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
+from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
 from geoapp.model import SWEREF99TM
 from geoapp.privacy.published import require_published
 
@@ -87,7 +87,7 @@ def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
     notes = [w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise)]
     if request.area.approximation:
         notes.append(w["approximation"].format(area=request.area.name))
-    notes.append(" · ".join([SCB_ATTRIBUTION] + ([basemap_attribution] if basemap_attribution else [])))
+    notes.append(" · ".join([w["attribution"]] + ([basemap_attribution] if basemap_attribution else [])))
     for i, note in enumerate(notes):
         fig.text(0.015, 0.085 - i * 0.028, note, fontsize=8.5, va="center", wrap=False)
 

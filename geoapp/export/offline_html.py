@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import jinja2
+from flask_babel import force_locale
 from xstatic.pkg import leaflet
 
 from geoapp.export.briefing import summary_rows
 from geoapp.export.wording import class_label, panel_text, words
-from geoapp.maps import SCB_ATTRIBUTION, build_view_maps, render_parts
+from geoapp.maps import build_view_maps, render_parts
 from geoapp.privacy.published import require_published
 from geoapp.resources import PACKAGE_DIR, bundled_dir
 
@@ -60,9 +61,10 @@ def _panels(briefing, maps) -> list[dict]:
 def map_html(briefing) -> bytes:
     """Return the view's interactive map, legend, notes and summary table as one offline HTML document."""
     published = require_published(briefing.published)
-    maps = build_view_maps(published, briefing.areas, briefing.features, briefing.basemap, _asset_token, briefing.classes,
-                           briefing.labels)
-    parts = [render_parts(m) for m in maps]
+    with force_locale(briefing.language):  # the map's own words (layers, zoom, attribution) in the export's language
+        maps = build_view_maps(published, briefing.areas, briefing.features, briefing.basemap, _asset_token,
+                               briefing.classes, briefing.labels)
+        parts = [render_parts(m) for m in maps]
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(bundled_dir("templates")), autoescape=True)
     headings, rows = summary_rows(briefing)
     w = words(briefing.language)
@@ -73,7 +75,7 @@ def map_html(briefing) -> bytes:
         own_css=(PACKAGE_DIR / "static" / "geoapp.css").read_text(encoding="utf-8"),
         classes=[(c.color, class_label(c, briefing.language)) for c in briefing.classes],
         category=briefing.labels.get(request.category, request.category) if request.category else None,
-        headings=headings, rows=rows, attribution=SCB_ATTRIBUTION,
+        headings=headings, rows=rows, attribution=w["attribution"],
     )
     if ASSET_SCHEME in page:
         raise ValueError("an asset of the offline map was not inlined")

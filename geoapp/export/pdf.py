@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from geoapp.export.briefing import summary_rows
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure
 from geoapp.export.wording import words
-from geoapp.maps import SCB_ATTRIBUTION
 from geoapp.privacy.published import require_published
 
 def table_figure(briefing, size: tuple[float, float]) -> Figure:
@@ -34,7 +33,7 @@ def table_figure(briefing, size: tuple[float, float]) -> Figure:
             cell.set_text_props(fontweight="bold")
             cell.set_facecolor("#f3f4f6")
     notes = [w["dash_note"].format(k=published.k), w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise),
-             f"{w['generated'].format(date=briefing.generated.isoformat())} · {SCB_ATTRIBUTION}"]
+             f"{w['generated'].format(date=briefing.generated.isoformat())} · {w['attribution']}"]
     for i, note in enumerate(notes):
         fig.text(0.04, 0.1 - i * 0.03, note, fontsize=8.5, va="center")
     return fig

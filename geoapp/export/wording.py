@@ -45,6 +45,7 @@ _TEXTS = {
         "observations": "observationer",
         "safe_layer": "trygg plats",
         "csv_header": ("period", "lager", "ruta", "områdeskod", "område", "antal"),
+        "attribution": "Bygger på SCB RegSO 2025 (CC0)",
     },
     "en": {
         "title": "Safety walks: {area}, {period}",
@@ -86,6 +87,7 @@ _TEXTS = {
         "observations": "observations",
         "safe_layer": "place that feels safe",
         "csv_header": ("period", "layer", "cell", "area_code", "area", "count"),
+        "attribution": "Based on SCB RegSO 2025 (CC0)",
     },
 }
 
