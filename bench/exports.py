@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 
 from bench.harness import median_seconds, report
 from geoapp import create_app
-from geoapp.demo import load_demo
+from geoapp.domain.model import SWEREF99TM
 from geoapp.export import export_view
-from geoapp.model import SWEREF99TM
-from geoapp.publication import published_view
+from geoapp.ingest.demo import load_demo
+from geoapp.mapview.numbers import published_view
 
 VIEW = {"area": "vastra-borlange", "period": "2025"}
 TARGETS = {"png": 2.0, "pdf": 3.0}
@@ -37,18 +37,18 @@ def run() -> None:
     """Print the median time of each export, of the bare plot, and their ratio."""
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"INSTANCE_PATH": tmp, "TILES": "none", "PUBLIC_MAP": True})
-        instance = app.extensions["geoapp"]
-        load_demo(instance)
-        layer = published_view(instance, VIEW).layers[0]
+        site = app.extensions["geoapp"]
+        load_demo(site)
+        layer = published_view(site, VIEW).layers[0]
         cells = gpd.GeoDataFrame({"count": [c.count for c in layer.cells]}, geometry=[c.geometry for c in layer.cells],
                                  crs=SWEREF99TM)
         figures = {"published cells drawn": str(len(cells))}
         for fmt in TARGETS:
-            ours = median_seconds(lambda f=fmt: export_view(instance, f, VIEW))
+            ours = median_seconds(lambda f=fmt: export_view(site, f, VIEW))
             bare = median_seconds(lambda f=fmt: bare_plot(cells, f))
             figures[f"{fmt}: geoapp export (s)"] = f"{ours:.3f}"
             figures[f"{fmt}: bare GeoDataFrame.plot + savefig (s)"] = f"{bare:.3f}"
             figures[f"{fmt}: ratio (export / bare)"] = f"{ours / bare:.1f}"
             figures[f"{fmt}: within the {TARGETS[fmt]:.0f} s target"] = "yes" if ours < TARGETS[fmt] else "NO"
-        instance.store.dispose()
+        site.store.dispose()
     report("briefing exports, demo walks, Västra Borlänge 2025", figures)

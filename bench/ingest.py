@@ -38,12 +38,12 @@ def ours(path: Path, folder: Path) -> dict:
     from geoapp.ingest import import_observations
 
     app = create_app({"INSTANCE_PATH": str(folder), "TILES": "none"})
-    instance = app.extensions["geoapp"]
-    instance.area_frame()  # boundaries loaded and cached before the clock starts, as in a running server
+    site = app.extensions["geoapp"]
+    site.area_frame()  # boundaries loaded and cached before the clock starts, as in a running server
     start = time.perf_counter()
-    outcome = import_observations(instance, path.read_bytes(), path.name)
+    outcome = import_observations(site, path.read_bytes(), path.name)
     seconds = time.perf_counter() - start
-    instance.store.dispose()
+    site.store.dispose()
     return {"seconds": seconds, "rows": outcome.rows, "status": outcome.status}
 
 

@@ -87,27 +87,27 @@ def _app(tmp: str):
     return app, app.extensions["geoapp"]
 
 
-def _uncached(instance, client, url: str) -> bytes:
+def _uncached(site, client, url: str) -> bytes:
     """Fetch `url` after forgetting every cached view and privacy decision (boundaries stay cached, as in a running server)."""
     computed = {"view", "decision", "group_walks"}
-    for key in [key for key in instance._cache if isinstance(key, tuple) and key[0] in computed]:
-        del instance._cache[key]
+    for key in [key for key in site._cache if isinstance(key, tuple) and key[0] in computed]:
+        del site._cache[key]
     return page(client, url)
 
 
 def run() -> None:
     """Print build time and size of the 10 000-observation view and of the naive marker map."""
     with tempfile.TemporaryDirectory() as tmp:
-        app, instance = _app(tmp)
-        rows = random_rows(instance.area_frame(), ["2081R013", "2081R004"], 10_000, range(2025, 2026))
-        store_rows(instance.store, rows)
+        app, site = _app(tmp)
+        rows = random_rows(site.area_frame(), ["2081R013", "2081R004"], 10_000, range(2025, 2026))
+        store_rows(site.store, rows)
         client = app.test_client()
-        uncached = median_seconds(lambda: _uncached(instance, client, VIEW))
+        uncached = median_seconds(lambda: _uncached(site, client, VIEW))
         cached = median_seconds(lambda: page(client, VIEW))
         size = len(page(client, VIEW))
         naive_time = median_seconds(lambda: naive_page(rows), repeat=3, warmup=0)
         naive_size = len(naive_page(rows).encode())
-        instance.store.dispose()
+        site.store.dispose()
     report("planners' map, 10 000 observations in Västra Borlänge, 2025", {
         "GET / first view, uncached (s)": f"{uncached:.4f}",
         "GET / repeated view, cached numbers (s)": f"{cached:.4f}",
@@ -124,18 +124,18 @@ def run_million() -> None:
     """Store 1 000 000 observations in SQLite and time one uncached view, server side."""
     codes = None
     with tempfile.TemporaryDirectory() as tmp:
-        app, instance = _app(tmp)
-        frame = instance.area_frame()
+        app, site = _app(tmp)
+        frame = site.area_frame()
         codes = list(frame[frame["kind"] == "regso"]["id"])
         started = time.perf_counter()
-        store_rows(instance.store, random_rows(frame, codes, 1_000_000, range(2021, 2026)))
+        store_rows(site.store, random_rows(frame, codes, 1_000_000, range(2021, 2026)))
         inserted = time.perf_counter() - started
         client = app.test_client()
         timings = {}
         for url in (VIEW, VIEW + "-05&compare=1", VIEW.replace("2025", "2025-T2&category=lighting")):
-            timings[url] = median_seconds(lambda u=url: _uncached(instance, client, u), repeat=3)
-        size = len(_uncached(instance, client, VIEW + "-05&compare=1"))
-        instance.store.dispose()
+            timings[url] = median_seconds(lambda u=url: _uncached(site, client, u), repeat=3)
+        size = len(_uncached(site, client, VIEW + "-05&compare=1"))
+        site.store.dispose()
     figures = {"observations stored": "1000000", "areas": str(len(codes)), "bulk insert (s)": f"{inserted:.1f}"}
     figures.update({f"uncached {url} (s)": f"{t:.3f}" for url, t in timings.items()})
     figures["largest page above, HTML without static assets (bytes)"] = str(size)

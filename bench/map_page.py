@@ -8,7 +8,7 @@ import folium
 
 from bench.harness import median_seconds, page, report
 from geoapp import create_app
-from geoapp.model import WGS84
+from geoapp.domain.model import WGS84
 
 
 def naive_page(frame) -> str:

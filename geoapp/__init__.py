@@ -10,9 +10,8 @@ from flask import Flask
 
 from geoapp import config as configuration
 from geoapp import owner_only
-from geoapp.export.drawing_pool import shared_pool
-from geoapp.instance import Instance
 from geoapp.resources import bundled_dir
+from geoapp.site import Site
 from geoapp.store import Store, sqlite_url
 
 
@@ -35,25 +34,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store = Store(settings["DATABASE_URL"] or sqlite_url(app.instance_path))
     store.migrate()
-    instance = Instance(settings=settings, store=store, drawing=shared_pool(settings["EXPORT_PROCESSES"]),
-                        instance_path=Path(app.instance_path))
+    site = Site(settings=settings, store=store, instance_path=Path(app.instance_path))
     if settings["LOAD_DEFAULT_AREAS"]:
-        instance.load_default_areas()
+        site.load_default_areas()
     if settings["LOAD_DEFAULT_PLACES"]:
-        from geoapp.places import load_default_places
+        from geoapp.ingest.places import load_default_places
 
-        load_default_places(instance)
+        load_default_places(site)
     from geoapp.promise.followup import check_promises
 
     try:
-        check_promises(instance)  # a promise file with a mistake stops the start, naming its file and line
+        check_promises(site)  # a promise file with a mistake stops the start, naming its file and line
     except configuration.ConfigError:
         store.dispose()
         raise
-    app.extensions["geoapp"] = instance
+    app.extensions["geoapp"] = site
 
-    from geoapp import i18n, security
-    from geoapp.views import register
+    from geoapp import i18n
+    from geoapp.views import register, security
 
     i18n.init_app(app)
     security.init_app(app)

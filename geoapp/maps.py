@@ -16,19 +16,15 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
-from geoapp.activities import KINDS, LAYERS, kind_label, PlaceActivities, PublishedActivities
-from geoapp.colors import ColorClass, color_of
+from geoapp.basemap.source import TileSource
+from geoapp.domain.activities import KINDS, LAYERS, kind_label, PlaceActivities, PublishedActivities
+from geoapp.domain.areas import SCB_ATTRIBUTION
+from geoapp.domain.model import AREA_KIND_GROUP, WGS84
 from geoapp.i18n import N_, _, ngettext, number
-from geoapp.model import AREA_KIND_GROUP, WGS84
-from geoapp.publication import display_shapes
+from geoapp.mapview.colors import ColorClass, color_of
+from geoapp.mapview.geojson import display_shapes
 from geoapp.privacy.published import require_published
 
-SCB_ATTRIBUTION = N_("Based on SCB RegSO 2025 (CC0)")
-OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-# Boundaries are drawn simplified (metres, in SWEREF 99 TM); stored ones stay exact.
-DISPLAY_TOLERANCE_M = 5.0
-COORD_DECIMALS = 5
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
 # Folium's own viewport tag forbids zooming (WCAG 1.4.4); the page's template sets its own.
 _VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>\s*", re.IGNORECASE)
@@ -52,32 +48,6 @@ class MapParts:
     body: str
     script: str
     legend: tuple = ()
-
-
-@dataclass(frozen=True)
-class Basemap:
-    """Tile source for the map, or none."""
-
-    url: str | None
-    attribution: str
-
-    @classmethod
-    def from_setting(cls, tiles: str, attribution: str = "") -> "Basemap":
-        """Interpret GEOAPP_TILES: 'openstreetmap', 'none' or a tile URL template."""
-        key = tiles.strip()
-        if key.lower() in {"none", ""}:
-            return cls(None, "")
-        if key.lower() in {"openstreetmap", "osm"}:
-            return cls(OSM_URL, OSM_ATTRIBUTION)
-        return cls(key, html.escape(attribution))
-
-    @property
-    def origin(self) -> str | None:
-        """Return scheme://host of the tile server, for the Content-Security-Policy."""
-        if not self.url:
-            return None
-        scheme, _, rest = self.url.partition("://")
-        return f"{scheme}://{rest.split('/', 1)[0].replace('{s}.', '*.')}"
 
 
 class _Controls(MacroElement):
@@ -139,42 +109,6 @@ def _localise(element, asset_url: AssetUrl) -> None:
     element.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
 
 
-def display_geojson(frame: gpd.GeoDataFrame, properties: list[str]) -> dict:
-    """Return `frame` simplified for display, in WGS84, with only the named properties."""
-    simplified = frame.set_geometry(frame.geometry.simplify(DISPLAY_TOLERANCE_M, preserve_topology=True))
-    return json.loads(simplified[properties + ["geometry"]].to_crs(WGS84).to_json(drop_id=True, to_wgs84=False))
-
-
-def _rounded(geojson: dict) -> dict:
-    """Round coordinates to about a metre, which keeps the page small."""
-
-    def walk(value):
-        if isinstance(value, float):
-            return round(value, COORD_DECIMALS)
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    for feature in geojson["features"]:
-        feature["geometry"]["coordinates"] = walk(feature["geometry"]["coordinates"])
-    return geojson
-
-
-def _area_tooltip_html(row) -> str:
-    """Build the escaped tooltip of one area: name, code, area, and the approximation note."""
-    lines = [f"<strong>{html.escape(row.name)}</strong>", f"{html.escape(row.id)}", f"{number(row.area_km2, 2)} km²"]
-    if row.approximation:
-        lines.append(html.escape(_("Statistical approximation")))
-    return "<br>".join(lines)
-
-
-def display_area_features(frame: gpd.GeoDataFrame) -> dict[str, dict]:
-    """Return each area's display feature (simplified, WGS84, rounded, with its escaped tooltip) by id."""
-    labelled = frame.assign(label=[_area_tooltip_html(r) for r in frame.itertuples()])
-    data = _rounded(display_geojson(labelled, ["id", "label"]))
-    return {f["properties"]["id"]: f for f in data["features"]}
-
-
 class _Script(Element):
     """Script text added to the page as it is; branca would otherwise compile it as a template."""
 
@@ -212,7 +146,7 @@ def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _
     return _GeoJsonLayer(features, name, style, show)
 
 
-def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
+def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: TileSource,
               asset_url: AssetUrl) -> folium.Map:
     """Draw the context areas, the groups and the focus area, with scale and attributions."""
     fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_control=False)
@@ -265,12 +199,6 @@ def _finish(fmap: folium.Map, features: dict[str, dict], focus: str) -> folium.M
     return fmap
 
 
-def build_area_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
-                   asset_url: AssetUrl) -> folium.Map:
-    """Draw the areas only, the focus area highlighted."""
-    return _finish(_base_map(areas, features, focus, basemap, asset_url), features, focus)
-
-
 def _cell_features(cells, classes, labels: dict[str, str], noun: Callable[[int], str]) -> list[dict]:
     """Return display features of published cells with escaped tooltips of published numbers only."""
     features = []
@@ -319,7 +247,7 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
         _add(fmap, group, title, kind, _("activities in the period, a circle per place sized by their number"))
 
 
-def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: Basemap,
+def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: TileSource,
                     asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str],
                     activities: tuple[PublishedActivities, ...] = ()) -> list[folium.Map]:
     """Draw one map per published period (the view, then the previous period) on the same colour classes."""

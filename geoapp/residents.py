@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from geoapp.followup import build_followup
+from geoapp.mapview.followup import build_followup
 from geoapp.i18n import _, language, ngettext, number
-from geoapp.periods import Period
+from geoapp.domain.periods import Period
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
-from geoapp.publication import QueryError, published_view
+from geoapp.mapview.filters import QueryError
+from geoapp.mapview.numbers import published_view
 
 TERTIAL_MONTHS = 4
 # How the areas are listed: the groups the promise names first, then the RegSO areas by name.
@@ -73,27 +74,27 @@ def closed_tertials(today: date) -> tuple[Period, Period]:
     return latest, latest.previous()
 
 
-def area_list(instance) -> list[dict]:
+def area_list(site) -> list[dict]:
     """Return the areas residents can choose (id, name, approximation), groups first, then by name."""
-    rows = instance.areas_by_id().values()
+    rows = site.areas_by_id().values()
     ordered = sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 2), r["name"]))
     return [{"id": r["id"], "name": r["name"], "approximation": bool(r["approximation"])} for r in ordered]
 
 
-def area_page(instance, area_id: str, now: datetime | None = None) -> AreaPage:
+def area_page(site, area_id: str, now: datetime | None = None) -> AreaPage:
     """Gather the residents' page of area `area_id`, or raise QueryError for an unknown area."""
     now = now or datetime.now(timezone.utc)
-    areas = instance.areas_by_id()
+    areas = site.areas_by_id()
     if area_id not in areas:
         raise QueryError(area_id)
     row = areas[area_id]
     latest, earlier = closed_tertials(now.date())
-    published = require_published(published_view(instance, {"area": area_id, "period": latest.code, "compare": "1"}))
+    published = require_published(published_view(site, {"area": area_id, "period": latest.code, "compare": "1"}))
     periods = (latest, earlier)
     return AreaPage(row["id"], row["name"], bool(row["approximation"]), periods,
                     tuple(findings(published, period) for period in periods),
-                    tuple(efforts(instance, row, period, now) for period in periods),
-                    published, row["geometry"], instance.settings["ACTIVITY_DELAY_DAYS"], now.date())
+                    tuple(efforts(site, row, period, now) for period in periods),
+                    published, row["geometry"], site.settings["ACTIVITY_DELAY_DAYS"], now.date())
 
 
 def findings(published: Published, period: Period) -> Findings:
@@ -107,9 +108,9 @@ def findings(published: Published, period: Period) -> Findings:
                     tuple(shown), hidden)
 
 
-def efforts(instance, row: dict, period: Period, now: datetime) -> Efforts:
+def efforts(site, row: dict, period: Period, now: datetime) -> Efforts:
     """Count the area's dialogues, advice sessions and police presence of `period` that may be shown at `now`."""
-    followup = build_followup(instance, row, period, now)
+    followup = build_followup(site, row, period, now)
     mine = next((r for r in followup.rows if r.area_id == row["id"]), None)
     if mine is None:
         return Efforts(period, 0, 0, 0, 0, 0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from geoapp.grid import cell_at
+from geoapp.domain.grid import cell_at
 from tests.observations import Obs, store_observations
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from geoapp import create_app
-from geoapp.accounts import add_account
-from geoapp.users import Actor
+from geoapp.accounts.service import add_account
+from geoapp.accounts.users import Actor
 from geoapp.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent

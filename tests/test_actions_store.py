@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from geoapp.accounts.users import Actor
 from geoapp.actions.domain import DECIDED, DONE, IN_PROGRESS, PROPOSED, WONT_DO
 from geoapp.actions.records import add_action, edit_action, move_action
 from geoapp.store import actions as stored
 from geoapp.store.audit import recent
-from geoapp.users import Actor
 from tests.actions_data import PLACE, TJARNA, form, store_walk
 
 pytestmark = pytest.mark.storage

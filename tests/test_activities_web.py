@@ -112,9 +112,9 @@ def test_map_and_api_show_counts_per_place_and_period(app, as_role, runner, tmp_
 
 
 def test_a_future_activity_is_never_shown_anywhere(app, as_role):
-    instance = app.extensions["geoapp"]
+    site = app.extensions["geoapp"]
     soon = datetime.now(timezone.utc) + timedelta(hours=2)
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         place = next(p for p in list_places(conn) if p["name"] == TORGET)
         insert_activities(conn, [{"place_id": place["id"], "kind": k, "started_at": t, "duration_min": 60, "participants": 5}
                                  for k, t in (("police_presence", soon), ("dialogue", datetime(2030, 5, 1, 12, tzinfo=timezone.utc)))],

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoapp.activities import Activity, choose_view, kind_of, publish_activities, visible
+from geoapp.domain.activities import Activity, choose_view, kind_of, publish_activities, visible
 from geoapp.store.activities import insert_activities
 from geoapp.store.places import list_places
 
@@ -48,8 +48,8 @@ def test_kinds_are_read_from_keys_and_swedish_or_english_labels():
 
 
 def test_publishing_applies_the_delay_at_the_boundary(app):
-    instance = app.extensions["geoapp"]
-    with instance.store.begin() as conn:
+    site = app.extensions["geoapp"]
+    with site.store.begin() as conn:
         place = next(p for p in list_places(conn) if p["name"] == TORGET)
         ended = NOW - timedelta(days=7)
         insert_activities(conn, [
@@ -60,12 +60,12 @@ def test_publishing_applies_the_delay_at_the_boundary(app):
             {"place_id": place["id"], "kind": "advice", "started_at": NOW + timedelta(days=30),
              "duration_min": 60, "participants": 3},
         ], None, "tests")
-    area, period = choose_view(instance.areas_by_id(), "tjarna-angar", "2026")
-    published = publish_activities(instance, area, period, now=NOW)
+    area, period = choose_view(site.areas_by_id(), "tjarna-angar", "2026")
+    published = publish_activities(site, area, period, now=NOW)
     assert [(p.name, p.counts, p.participants) for p in published.places] == [
         (TORGET, {"dialogue": 1, "police_presence": 0, "advice": 0}, 9)]
-    later = publish_activities(instance, area, period, now=NOW + timedelta(seconds=1))
+    later = publish_activities(site, area, period, now=NOW + timedelta(seconds=1))
     assert later.places[0].counts == {"dialogue": 1, "police_presence": 1, "advice": 0}
     # The advice session a month ahead stays hidden until a week after it ended.
-    assert publish_activities(instance, area, period, now=NOW + timedelta(days=37)).places[0].counts["advice"] == 0
-    assert publish_activities(instance, area, period, now=NOW + timedelta(days=37, hours=1)).places[0].counts["advice"] == 1
+    assert publish_activities(site, area, period, now=NOW + timedelta(days=37)).places[0].counts["advice"] == 0
+    assert publish_activities(site, area, period, now=NOW + timedelta(days=37, hours=1)).places[0].counts["advice"] == 1

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from geoapp import accounts
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import COMMAND_LINE
 from geoapp.store.schema import observations, uploads, walks
-from geoapp.users import COMMAND_LINE
 from tests import activity_files
 from tests.conftest import TEST_PASSWORD, csrf_token, log_in
 from tests.observation_files import EN_HEADERS, PLACES_WGS84, csv_bytes, en_rows

@@ -21,8 +21,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoapp.administration import delete_upload
-from geoapp.users import Actor
+from geoapp.accounts.administration import delete_upload
+from geoapp.accounts.users import Actor
 from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect, period_days,
                             walk_attacker)
 from tests.observations import Obs, random_points, store_observations

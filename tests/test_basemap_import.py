@@ -176,7 +176,7 @@ def test_an_archive_over_the_size_limit_is_refused_before_it_is_read(make_app, t
 def test_an_archive_that_grows_while_it_is_copied_is_refused(make_app, tmp_path, monkeypatch):
     app = make_app(BASEMAP_MAX_MB=1)
     path = write_mbtiles(tmp_path / "growing.mbtiles", borlange_tiles())
-    monkeypatch.setattr("geoapp.cli_basemap.check_size", lambda size, limit: None)  # as if it were smaller then
+    monkeypatch.setattr("geoapp.cli.basemap.check_size", lambda size, limit: None)  # as if it were smaller then
     with path.open("ab") as file:
         file.write(b"\0" * 1024 * 1024)
     result = geoapp(app, "basemap", "import", path)
@@ -203,7 +203,7 @@ def test_a_stored_basemap_is_replaced_only_when_told(public, tmp_path):
 
 
 def test_the_old_basemap_is_served_until_the_new_one_is_in_place(public, tmp_path, monkeypatch):
-    from geoapp import cli_basemap
+    from geoapp.cli import basemap as cli_basemap
 
     first = write_mbtiles(tmp_path / "first.mbtiles", borlange_tiles())
     second = write_mbtiles(tmp_path / "second.mbtiles", {t: draw_over(d) for t, d in borlange_tiles().items()})

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from geoapp.basemap.source import tile_source
+from geoapp.basemap.source import OSM_URL, tile_source
 from geoapp.basemap.store import StoredBasemap, current_basemap, stored_basemap
 from geoapp.cli import main as cli_main
-from geoapp.maps import OSM_URL
 from tests.basemap_archives import (CENTRE, as_jpeg, borlange_tiles,  # noqa: F401
                                     write_geopackage, write_mbtiles, write_pmtiles)
 
@@ -94,13 +93,13 @@ def test_tiles_of_a_private_map_need_a_login_and_are_kept_by_the_browser_alone(m
 
 def test_the_maps_get_the_local_tiles_once_an_archive_is_imported(make_app, tmp_path):
     app = make_app(PUBLIC_MAP=True, TILES=None)
-    instance = app.extensions["geoapp"]
-    assert instance.basemap.url == OSM_URL  # GEOAPP_TILES unset and nothing imported: as before
+    site = app.extensions["geoapp"]
+    assert site.basemap.url == OSM_URL  # GEOAPP_TILES unset and nothing imported: as before
     with_basemap(app, write_mbtiles(tmp_path / "b.mbtiles", borlange_tiles()), "--attribution", "© <Borlänge> & co")
     identity = stored_basemap(app.instance_path).identity
-    assert instance.basemap.url == f"/tiles/{{z}}/{{x}}/{{y}}.png?v={identity}"
-    assert instance.basemap.attribution == "© &lt;Borlänge&gt; &amp; co"
-    url = instance.basemap.url.format(z=CENTRE.z, x=CENTRE.x, y=CENTRE.y)
+    assert site.basemap.url == f"/tiles/{{z}}/{{x}}/{{y}}.png?v={identity}"
+    assert site.basemap.attribution == "© &lt;Borlänge&gt; &amp; co"
+    url = site.basemap.url.format(z=CENTRE.z, x=CENTRE.x, y=CENTRE.y)
     assert app.test_client().get(url).data == borlange_tiles()[CENTRE]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geoapp.colors import color_scale
 from geoapp.maps import STYLE_CELL, STYLE_SAFE
+from geoapp.mapview.colors import color_scale
 from tests.exporting import VIEW, mapped  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -97,7 +97,7 @@ def test_three_entries_one_online_two_offline_are_each_stored_once(phone, tmp_pa
     save(page, "trygg plats")
     assert waiting.inner_text() == "2 väntar på att skickas"
     assert result.inner_text().startswith("Sparad på telefonen")
-    assert page.evaluate("JSON.parse(localStorage.getItem('geoapp.field.queue')).length") == 2
+    assert page.evaluate("JSON.parse(localStorage.getItem('geoapp.ingest.field_form.queue')).length") == 2
     assert len(stored(tmp_path)) == 1
 
     context.set_offline(False)

@@ -22,13 +22,13 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import delete
 
-from geoapp.administration import delete_upload, list_uploads
+from geoapp.accounts.administration import delete_upload, list_uploads
+from geoapp.accounts.users import Actor
 from geoapp.cli import main as cli_main
 from geoapp.ingest.importer import clean_filename
-from geoapp.places import register
+from geoapp.ingest.places import register
 from geoapp.store import Store
 from geoapp.store.schema import places
-from geoapp.users import Actor
 from tests.conftest import BACKENDS
 from tests.corpus import IMPORTS, Case, load_cases, multipart, unescaped_markup
 from tests.corpus.app import open_corpus

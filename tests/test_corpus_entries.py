@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from geoapp.administration import delete_upload, list_uploads
+from geoapp.accounts.administration import delete_upload, list_uploads
+from geoapp.accounts.users import Actor
 from geoapp.store.schema import observations, walks
-from geoapp.users import Actor
 from tests.conftest import BACKENDS
 from tests.corpus.app import open_corpus
 from tests.corpus.entries import Entry, load_entries

@@ -9,7 +9,7 @@ import os
 import pytest
 from PIL import Image
 
-from geoapp import cli_export
+from geoapp.cli import export as cli_export
 from tests.exporting import mapped, pdf_pages  # noqa: F401
 
 @pytest.fixture

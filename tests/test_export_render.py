@@ -15,10 +15,10 @@ import geopandas as gpd
 import pytest
 from PIL import Image
 
+from geoapp.domain.periods import Period
 from geoapp.export import FORMATS, export_view
 from geoapp.export.briefing import gather_briefing
 from geoapp.export.tables import neutralised
-from geoapp.periods import Period
 from tests.exporting import (TILE_RGB, VIEW, mapped, pdf_pages, pixels_near,  # noqa: F401
                              tile_server)
 from tests.observations import store_observations
@@ -127,9 +127,9 @@ def test_an_area_name_is_shown_as_written_in_every_export(mapped, runner, tmp_pa
     gpd.GeoDataFrame(area, geometry="geometry", crs=frame.crs).to_file(path, driver="GeoJSON", engine="pyogrio")
     result = runner("areas", "import", str(path))
     assert result.exit_code == 0, result.output
-    instance, args = mapped.extensions["geoapp"], {"area": TJARNA, "period": "2025-05"}
+    site, args = mapped.extensions["geoapp"], {"area": TJARNA, "period": "2025-05"}
     with mapped.app_context():
-        done = {fmt: export_view(instance, fmt, args).content for fmt in FORMATS}
+        done = {fmt: export_view(site, fmt, args).content for fmt in FORMATS}
     rows = list(csv.reader(io.StringIO(done["csv"].decode("utf-8-sig")), delimiter=";"))
     assert {row[4] for row in rows[1:]} == {"'" + HOSTILE}
     first, second = pdf_pages(done["pdf"])
@@ -204,8 +204,8 @@ def test_stored_activities_reach_the_pdf_with_their_delay(mapped):
     from geoapp.cli import main
 
     assert mapped.test_cli_runner().invoke(main, ["demo"]).exit_code == 0
-    instance = mapped.extensions["geoapp"]
-    _, second = pdf_pages(export_view(instance, "pdf", {"area": "vastra-borlange", "period": "2025"}).content)
+    site = mapped.extensions["geoapp"]
+    _, second = pdf_pages(export_view(site, "pdf", {"area": "vastra-borlange", "period": "2025"}).content)
     lines = second.splitlines()
     assert "Aktiviteter (visas med fördröjning)" in second
     shown = [line for line in lines if line.startswith(("Medborgardialoger ", "Polisnärvaro "))]

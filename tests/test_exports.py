@@ -15,8 +15,8 @@ import shapely
 from PIL import Image
 from pypdf import PdfReader
 
-from geoapp.colors import color_of, color_scale
 from geoapp.maps import STYLE_CELL, STYLE_SAFE
+from geoapp.mapview.colors import color_of, color_scale
 from tests.exporting import VIEW, blended, mapped, pdf_pages, pixels_near  # noqa: F401
 from tests.observations import store_observations
 from tests.test_planmap import walk_data

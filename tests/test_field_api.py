@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from geoapp import accounts
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import COMMAND_LINE
 from geoapp.store.audit import recent
 from geoapp.store.schema import uploads
-from geoapp.users import COMMAND_LINE
 from tests.observation_files import PLACES_WGS84, TJARNA, counts, stored_rows
 
 API = "/api/v1/observations"

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from geoapp.followup import followup_csv, neutralise
+from geoapp.mapview.followup import followup_csv, neutralise
 
 from tests.activity_files import HEADERS, JAKOB, JAKOB_LATLON, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes
@@ -109,12 +109,12 @@ def test_csv_neutralises_formulas():
 def test_csv_of_an_area_named_like_a_formula_is_neutralised(loaded):
     from dataclasses import replace
 
-    from geoapp.activities import choose_view
-    from geoapp.followup import build_followup
+    from geoapp.domain.activities import choose_view
+    from geoapp.mapview.followup import build_followup
 
-    instance = loaded.extensions["geoapp"]
-    area, period = choose_view(instance.areas_by_id(), "tjarna-angar", "2025-T1")
-    followup = build_followup(instance, area, period)
+    site = loaded.extensions["geoapp"]
+    area, period = choose_view(site.areas_by_id(), "tjarna-angar", "2025-T1")
+    followup = build_followup(site, area, period)
     hostile = replace(followup, rows=tuple(replace(r, area_name="=HYPERLINK(\"x\")") for r in followup.rows))
     assert "\r\n2025-T1,\"'=HYPERLINK(\"\"x\"\")\"," in followup_csv(hostile)
 

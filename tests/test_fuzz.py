@@ -20,15 +20,16 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geoapp.areas import AreaFileError, AreaSource, load_groups, read_area_file
+from geoapp.domain.areas import AreaFileError, AreaSource, load_groups, read_area_file
+from geoapp.domain.model import load_vocabulary
+from geoapp.domain.periods import PeriodError, parse_period
 from geoapp.ingest import fields
 from geoapp.ingest.columns import map_columns
 from geoapp.ingest.geofiles import read_geojson, read_geopackage
-from geoapp.ingest.readers import Limits, RawTable, read_csv, read_table
+from geoapp.ingest.readers import read_csv, read_table
 from geoapp.ingest.report import FileRejected
 from geoapp.ingest.spreadsheet import read_xlsx
-from geoapp.model import load_vocabulary
-from geoapp.periods import PeriodError, parse_period
+from geoapp.ingest.table import Limits, RawTable
 from tests.conftest import ROOT, TEST_PASSWORD, csrf_token
 from tests.corpus import FILES
 
@@ -411,7 +412,7 @@ PLACE_ROW = st.tuples(mostly(st.sampled_from(["Parkleken", "Skolgården", "Torge
 @example([["Park\ud800", "lekplats", 60.492869, 15.399074]], "p.geojson")  # had failed to be stored
 @example([["Park\x00", "lekplats", 60.492869, 15.399074]], "p.geojson")  # PostgreSQL refuses NUL
 def test_place_file_import(app, rows, filename):
-    from geoapp.places import import_places
+    from geoapp.ingest.places import import_places
 
     report = import_places(app.extensions["geoapp"], place_file(rows, filename), filename)
     assert report.status in ("imported", "rejected")

@@ -160,7 +160,7 @@ def test_command_line_messages_are_swedish(runner, tmp_path):
 
 
 def test_messages_outside_the_app_stay_english_source_text():
-    from geoapp.periods import PeriodError, parse_period
+    from geoapp.domain.periods import PeriodError, parse_period
 
     with pytest.raises(PeriodError, match="is not a fixed calendar period"):
         parse_period("soon")

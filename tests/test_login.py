@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from geoapp import accounts
-from geoapp.administration import audit_log
-from geoapp.users import COMMAND_LINE
+from geoapp.accounts import service as accounts
+from geoapp.accounts.administration import audit_log
+from geoapp.accounts.users import COMMAND_LINE
 from tests.conftest import TEST_PASSWORD, csrf_token, log_in
 
 

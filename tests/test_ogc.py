@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import shape
 
 from geoapp import create_app
-from geoapp.demo import load_demo
+from geoapp.ingest.demo import load_demo
 
 VIEWS = ["", "area=vastra-borlange&period=2025", "area=vastra-borlange&period=2025&category=lighting",
          "area=2081R004&period=2025-T2", "area=vastra-borlange&period=2025-05"]

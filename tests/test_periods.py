@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoapp.grid import Cell, cell_at, parse_cell_id
-from geoapp.periods import Period, PeriodError, choices, parse_period
+from geoapp.domain.grid import Cell, cell_at, parse_cell_id
+from geoapp.domain.periods import Period, PeriodError, choices, parse_period
 
 
 @pytest.mark.parametrize("text, kind, first, end", [

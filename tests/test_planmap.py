@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import shapely
 from pyproj import Transformer
-from geoapp import create_app, publication
+from geoapp import create_app
+from geoapp.accounts.administration import delete_upload
+from geoapp.accounts.users import Actor
 from geoapp.config import ConfigError
 from geoapp.maps import build_view_maps
-from geoapp.administration import delete_upload
-from geoapp.users import Actor
+from geoapp.mapview import geojson as view_geojson
+from geoapp.mapview import numbers as view_numbers
 from tests.observations import Obs, random_points, store_observations
 
 pytestmark = pytest.mark.storage
@@ -144,8 +146,8 @@ def test_map_page_has_filters_legend_table_and_comparison(mapped):
 
 def test_views_are_cached_until_their_own_observations_change(mapped, monkeypatch):
     builds = []
-    original = publication.build_view
-    monkeypatch.setattr(publication, "build_view", lambda *a: builds.append(a) or original(*a))
+    original = view_numbers.build_view
+    monkeypatch.setattr(view_numbers, "build_view", lambda *a: builds.append(a) or original(*a))
     client, store = mapped.test_client(), mapped.extensions["geoapp"].store
     url = "/api/v1/summary?area=2081R013&period=2025-05"
     first = client.get(url).get_json()
@@ -166,7 +168,7 @@ def test_renderers_refuse_raw_numbers(mapped):
     with pytest.raises(TypeError, match="Published"):
         build_view_maps({"cells": [1]}, None, {}, None, None, (), {})
     with pytest.raises(TypeError, match="Published"):
-        publication.cells_geojson({"features": []})
+        view_geojson.cells_geojson({"features": []})
 
 
 @pytest.mark.parametrize("settings, variable", [({"K_MIN": 2}, "GEOAPP_K_MIN"), ({"GRID_SIZE": 300}, "GEOAPP_GRID_SIZE"),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoapp.periods import Period
+from geoapp.domain.periods import Period
 from geoapp.privacy import AtomCount, decide_area_year
 from geoapp.privacy.noise import block_noise
 from geoapp.privacy.partition import Partition, observations_safe, refine

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoapp.areas import AreaSource, build_area_frame, load_groups, read_area_file
-from geoapp.ingest.readers import Limits, RawTable, read_table
+from geoapp.domain.areas import AreaSource, build_area_frame, load_groups, read_area_file
+from geoapp.domain.model import load_vocabulary
+from geoapp.ingest.readers import read_table
 from geoapp.ingest.redact import luhn_valid, redact
 from geoapp.ingest.report import FileRejected
 from geoapp.ingest.rows import check_table
-from geoapp.model import load_vocabulary
+from geoapp.ingest.table import Limits, RawTable
 from tests.conftest import ROOT
 
 DATA = ROOT / "data"

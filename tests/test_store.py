@@ -15,7 +15,9 @@ from shapely.geometry import Polygon, box
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from geoapp import accounts, create_app
+from geoapp import create_app
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import COMMAND_LINE, hash_password, hash_token
 from geoapp.store import AREAS_VERSION, MIGRATIONS_DIR, Store, all_versions, bump_data_version
 from geoapp.store import observations as stored
 from geoapp.store import users as stored_users
@@ -23,7 +25,6 @@ from geoapp.store.areas import count_areas, load_areas, save_areas
 from geoapp.store.audit import record, recent
 from geoapp.store.schema import metadata, observations, tokens
 from geoapp.store.uploads import delete_upload, list_uploads
-from geoapp.users import COMMAND_LINE, hash_password, hash_token
 
 pytestmark = pytest.mark.storage
 

@@ -14,9 +14,10 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from geoapp import accounts, users
-from geoapp.administration import audit_log
-from geoapp.users import COMMAND_LINE, AccountError
+from geoapp.accounts import service as accounts
+from geoapp.accounts import users
+from geoapp.accounts.administration import audit_log
+from geoapp.accounts.users import COMMAND_LINE, AccountError
 from tests.conftest import CSRF_FIELD, TEST_PASSWORD
 
 pytestmark = pytest.mark.storage

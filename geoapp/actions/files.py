@@ -12,19 +12,19 @@ from datetime import datetime, timezone
 
 import openpyxl
 
+from geoapp.accounts.users import Actor
 from geoapp.actions.domain import ActionError, change_status, creation, status_label
 from geoapp.actions.records import Context, _action, check_fields, sweref_point
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
 from geoapp.ingest.importer import receive
-from geoapp.ingest.readers import RawTable
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import read_columns
-from geoapp.followup import neutralise
+from geoapp.ingest.table import RawTable
+from geoapp.mapview.followup import neutralise
 from geoapp.store import actions as stored
 from geoapp.store import audit
-from geoapp.users import Actor
 
 KIND = "actions"
 LAYOUT = Layout(
@@ -104,18 +104,18 @@ def _column(found, name: str) -> str | None:
     return found.header("n") if name == "n" and "n" in fields else None
 
 
-def import_actions(instance, data: bytes, filename: str | None, by: str | None = None, sheet: str | None = None,
+def import_actions(site, data: bytes, filename: str | None, by: str | None = None, sheet: str | None = None,
                    address: str | None = None) -> ImportReport:
     """Import an action list (CSV or XLSX); the same function serves the upload page and the command line."""
-    received = receive(instance, data, filename, KIND, sheet, formats=("csv", "xlsx"))
+    received = receive(site, data, filename, KIND, sheet, formats=("csv", "xlsx"))
     if isinstance(received, ImportReport):
         return received
     name, _digest, table = received
     actor = Actor(by, address)
     now = datetime.now(timezone.utc)
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         current = {a["id"]: a for a in stored.list_actions(conn)}
-        rows, errors = check_rows(table, name, Context.load(instance, conn), set(current))
+        rows, errors = check_rows(table, name, Context.load(site, conn), set(current))
         moves = []
         for row, action_id, clean in rows:
             if action_id is not None and clean["status"] != current[action_id]["status"]:
@@ -163,10 +163,10 @@ def _store(conn, rows, current, moves, actor: Actor, now, name: str) -> tuple[in
     return added, changed, duplicates
 
 
-def export_rows(instance, rows: list[dict], language: str) -> list[list[str]]:
+def export_rows(site, rows: list[dict], language: str) -> list[list[str]]:
     """Return the action list as rows of text under EXPORT_COLUMNS' headers (what an import reads back)."""
-    areas = instance.areas_by_id()
-    labels, responsible = instance.vocabulary().labels(language), instance.responsible()
+    areas = site.areas_by_id()
+    labels, responsible = site.vocabulary().labels(language), site.responsible()
     names = {c.key: c.label(language) for c in responsible.categories}
     out = []
     for a in rows:

@@ -9,19 +9,19 @@ from typing import Mapping
 
 import pandas as pd
 
+from geoapp.accounts.users import Actor
 from geoapp.actions.domain import (MAX_NOTE, MAX_NOTES, MAX_REASON, MAX_TITLE, PROPOSED, WONT_DO, Action,
                                    ActionError, change_status, creation, status_of, STATUSES, LABELS)
-from geoapp.grid import cell_at, parse_cell_id
+from geoapp.domain.grid import cell_at, parse_cell_id
+from geoapp.domain.model import SWEREF99TM, WGS84, Vocabulary
 from geoapp.i18n import _
 from geoapp.ingest.location import LAT_RANGE, LON_RANGE, locate_areas, transformer
+from geoapp.ingest.places import clean_name
 from geoapp.ingest.redact import redact
 from geoapp.ingest.rows import has_control_characters
-from geoapp.model import SWEREF99TM, WGS84, Vocabulary
-from geoapp.places import clean_name
 from geoapp.store import actions as stored
 from geoapp.store import audit
 from geoapp.store.places import list_places
-from geoapp.users import Actor
 
 FORM_FIELDS = ("title", "category", "place", "lat", "lon", "responsible", "due", "status", "notes", "reason", "walk")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -39,13 +39,13 @@ class Context:
     walks: dict[str, int]  # walk id by name, case folded, and by id as text
 
     @classmethod
-    def load(cls, instance, conn) -> "Context":
+    def load(cls, site, conn) -> "Context":
         walks = {}
         for walk in stored.walk_names(conn):
             walks[walk["name"].casefold()] = walk["id"]
             walks[str(walk["id"])] = walk["id"]
-        return cls({p["name"].casefold(): p for p in list_places(conn)}, instance.vocabulary(),
-                   instance.responsible(), instance.area_frame(), walks)
+        return cls({p["name"].casefold(): p for p in list_places(conn)}, site.vocabulary(),
+                   site.responsible(), site.area_frame(), walks)
 
 
 def clean_text(text: str, longest: int, too_long: str) -> tuple[str, str | None]:
@@ -222,12 +222,12 @@ def _action(row: Mapping) -> Action:
                   row["reason"], row["walk_id"])
 
 
-def add_action(instance, form: Mapping[str, str], by: Actor, links=(), note: str = "") -> tuple[int | None, dict]:
+def add_action(site, form: Mapping[str, str], by: Actor, links=(), note: str = "") -> tuple[int | None, dict]:
     """Store a new action from the form's fields; return its id, or None and the problems by field."""
     now = datetime.now(timezone.utc)
-    with instance.store.begin() as conn:
-        clean, errors = check_fields(form, Context.load(instance, conn))
-        picked, problem = check_links(links, clean.get("walk_id"), conn, instance.vocabulary(), int(instance.settings["GRID_SIZE"]))
+    with site.store.begin() as conn:
+        clean, errors = check_fields(form, Context.load(site, conn))
+        picked, problem = check_links(links, clean.get("walk_id"), conn, site.vocabulary(), int(site.settings["GRID_SIZE"]))
         if problem:
             errors["links"] = problem
         if errors:
@@ -243,17 +243,17 @@ def add_action(instance, form: Mapping[str, str], by: Actor, links=(), note: str
     return action_id, {}
 
 
-def edit_action(instance, action_id: int, form: Mapping[str, str], by: Actor, links=None) -> dict:
+def edit_action(site, action_id: int, form: Mapping[str, str], by: Actor, links=None) -> dict:
     """Change an action's fields (its status through the status rules); return the problems by field."""
     now = datetime.now(timezone.utc)
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         current = stored.get_action(conn, action_id)
         if current is None:
             return {"form": _("there is no such action")}
-        clean, errors = check_fields(form, Context.load(instance, conn))
+        clean, errors = check_fields(form, Context.load(site, conn))
         if links is not None:
-            picked, problem = check_links(links, clean.get("walk_id"), conn, instance.vocabulary(),
-                                          int(instance.settings["GRID_SIZE"]))
+            picked, problem = check_links(links, clean.get("walk_id"), conn, site.vocabulary(),
+                                          int(site.settings["GRID_SIZE"]))
             if problem:
                 errors["links"] = problem
         if errors:
@@ -274,14 +274,14 @@ def edit_action(instance, action_id: int, form: Mapping[str, str], by: Actor, li
     return {}
 
 
-def move_action(instance, action_id: int, to: str, by: Actor, note: str = "", reason: str = "") -> dict:
+def move_action(site, action_id: int, to: str, by: Actor, note: str = "", reason: str = "") -> dict:
     """Change an action's status by the status rules, with a note; return the problems by field."""
     now = datetime.now(timezone.utc)
     note, note_problem = clean_text(note, MAX_NOTE, _("the note is longer than %(n)s characters"))
     reason, reason_problem = clean_text(reason, MAX_REASON, _("the reason is longer than %(n)s characters"))
     if note_problem or reason_problem:
         return {k: v for k, v in (("note", note_problem), ("reason", reason_problem)) if v}
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         current = stored.get_action(conn, action_id)
         if current is None:
             return {"form": _("there is no such action")}

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from geoapp.basemap.store import StoredBasemap
 
 LOCAL = "local"
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 OPENSTREETMAP = ("openstreetmap", "osm")
 NO_TILES = ("none", "")
 # The path geoapp.views.tiles serves; `v` changes with the archive, so a browser never shows a replaced one's tiles.
@@ -21,6 +23,14 @@ class TileSource:
     url: str | None
     attribution: str  # HTML, escaped where it came from a setting or an archive
     local: bool = False  # the archive stored in the instance folder, served by geoapp at /tiles/
+
+    @property
+    def origin(self) -> str | None:
+        """Return scheme://host of the tile server, for the Content-Security-Policy."""
+        if not self.url:
+            return None
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0].replace('{s}.', '*.')}"
 
 
 def effective_tiles(tiles: str | None, stored: StoredBasemap | None) -> str:
@@ -40,7 +50,5 @@ def tile_source(tiles: str | None, attribution: str, stored: StoredBasemap | Non
     if key.lower() in NO_TILES:
         return TileSource(None, "")
     if key.lower() in OPENSTREETMAP:
-        from geoapp.maps import OSM_ATTRIBUTION, OSM_URL  # maps asks this module, so it is read when asked
-
         return TileSource(OSM_URL, OSM_ATTRIBUTION)
     return TileSource(key, html.escape(attribution))

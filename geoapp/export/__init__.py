@@ -38,9 +38,9 @@ class ExportFile:
     filename: str
 
 
-def export_view(instance, fmt: str, args: Mapping[str, str], drawing: DrawingPool | None = None) -> ExportFile:
+def export_view(site, fmt: str, args: Mapping[str, str], drawing: DrawingPool | None = None) -> ExportFile:
     """Render the view chosen by `args` (filters, lang, dpi) in format `fmt` (drawn formats by `drawing`), or raise QueryError."""
     chosen = FORMATS[fmt]
-    briefing = gather_briefing(instance, args)
+    briefing = gather_briefing(site, args)
     content = drawing.draw(chosen.render, briefing) if drawing and chosen.drawn else chosen.render(briefing)
     return ExportFile(content, chosen.media_type, export_filename(briefing.published, chosen.extension))

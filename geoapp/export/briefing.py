@@ -10,14 +10,16 @@ from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 
-from geoapp.activities import PublishedActivities, publish_for_periods
-from geoapp.areas import slugify
-from geoapp.colors import ColorClass, configured_scale
+from geoapp.basemap.source import TileSource
+from geoapp.domain.activities import PublishedActivities, publish_for_periods
+from geoapp.domain.areas import slugify
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.export.wording import LANGUAGES, words
 from geoapp.i18n import _
-from geoapp.maps import Basemap
-from geoapp.model import STOCKHOLM_TZ
-from geoapp.publication import QueryError, published_view, view
+from geoapp.mapview.colors import ColorClass, configured_scale
+from geoapp.mapview.filters import QueryError
+from geoapp.mapview.geojson import display_areas
+from geoapp.mapview.numbers import published_view, view
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 
 DEFAULT_DPI, DPI_RANGE = 150, (72, 300)
@@ -37,7 +39,7 @@ class Briefing:
     features: dict
     classes: tuple[ColorClass, ...]
     labels: dict[str, str]
-    basemap: Basemap
+    basemap: TileSource
     tile_timeout: float
     language: str = "sv"
     generated: date = date(2000, 1, 1)
@@ -64,23 +66,23 @@ def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
     return language, int(text)
 
 
-def gather_briefing(instance, args: Mapping[str, str]) -> Briefing:
+def gather_briefing(site, args: Mapping[str, str]) -> Briefing:
     """Collect the published view of `args` and its comparison periods, or raise QueryError."""
     language, dpi = parse_options(args)
-    version = instance.store.data_version()
-    published = published_view(instance, args, version)
+    version = site.store.data_version()
+    published = published_view(site, args, version)
     request = published.request
     previous, earlier = request.period.previous(), request.period.year_before()
-    columns = [("period", published), ("previous", view(instance, replace(request, period=previous, compare=False), version)),
-               ("year_before", earlier and view(instance, replace(request, period=earlier, compare=False), version))]
-    vocabulary = instance.vocabulary()
-    settings = instance.settings
-    activities = publish_for_periods(instance, request.area, [p for p in (request.period, previous, earlier) if p])
+    columns = [("period", published), ("previous", view(site, replace(request, period=previous, compare=False), version)),
+               ("year_before", earlier and view(site, replace(request, period=earlier, compare=False), version))]
+    vocabulary = site.vocabulary()
+    settings = site.settings
+    activities = publish_for_periods(site, request.area, [p for p in (request.period, previous, earlier) if p])
     return Briefing(
-        published=published, columns=tuple(columns), areas=instance.area_frame(version),
-        features=instance.display_areas(version),
+        published=published, columns=tuple(columns), areas=site.area_frame(version),
+        features=display_areas(site, version),
         classes=configured_scale(settings, published.k), labels=vocabulary.labels(language),
-        basemap=instance.basemap, tile_timeout=float(settings["EXPORT_TILE_TIMEOUT"]), language=language,
+        basemap=site.basemap, tile_timeout=float(settings["EXPORT_TILE_TIMEOUT"]), language=language,
         generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=activities,
     )
 

@@ -10,9 +10,9 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 from pyproj import Geod, Transformer
 
-from geoapp.colors import color_of
+from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
 from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
-from geoapp.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
+from geoapp.mapview.colors import color_of
 
 MARGIN = 0.06
 SAFE_HATCH = "////"  # of the focus area's extent, on every side

@@ -12,11 +12,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from geoapp.domain.model import SWEREF99TM
 from geoapp.export import cartography as carto
 from geoapp.export.tiles import fetch_basemap
 from geoapp.export.wording import class_label, panel_text, words
 from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
-from geoapp.model import SWEREF99TM
 from geoapp.privacy.published import require_published
 
 WEB_MERCATOR = "EPSG:3857"

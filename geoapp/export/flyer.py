@@ -9,7 +9,7 @@ import matplotlib
 import segno
 from fpdf import FPDF
 
-from geoapp.colors import ColorClass
+from geoapp.mapview.colors import ColorClass
 from geoapp.export.sketch import SAFE_COLOR, Sketch
 from geoapp.i18n import _, date, language, number
 from geoapp.residents import AreaPage, after_list, effort_sentences, period_words, walk_sentences

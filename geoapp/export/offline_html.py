@@ -10,6 +10,7 @@ import jinja2
 from flask_babel import force_locale
 from xstatic.pkg import leaflet
 
+from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.export.briefing import summary_rows
 from geoapp.export.wording import class_label, panel_text, words
 from geoapp.maps import build_view_maps, render_parts

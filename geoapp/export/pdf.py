@@ -7,6 +7,7 @@ import io
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.export.briefing import summary_rows
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure
 from geoapp.export.wording import words

@@ -7,7 +7,7 @@ import io
 import json
 
 from geoapp.export.wording import words
-from geoapp.publication import cells_geojson
+from geoapp.mapview.geojson import cells_geojson
 from geoapp.privacy.published import SAFE_PLACE, require_published
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading apostrophe stops it.

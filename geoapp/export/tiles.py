@@ -32,7 +32,7 @@ class BasemapImage:
 
 def plain_attribution(text: str) -> str:
     """Return an HTML attribution as plain text for print ('&copy; <a>OSM</a>' -> '© OSM')."""
-    # Custom attributions arrive escaped for the web page (Basemap.from_setting), OpenStreetMap's as HTML.
+    # Custom attributions arrive escaped for the web page (basemap.source.tile_source), OpenStreetMap's as HTML.
     return html.unescape(re.sub(r"<[^>]+>", "", html.unescape(text))).strip()
 
 

@@ -7,20 +7,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.activities import KINDS, LABELS, kind_of
+from geoapp.accounts.users import Actor
+from geoapp.domain.activities import KINDS, LABELS, kind_of
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import DATE_ALIASES, Layout
 from geoapp.ingest.importer import already, receive
-from geoapp.ingest.readers import RawTable
+from geoapp.ingest.places import clean_name
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, parse_when, read_columns
-from geoapp.places import clean_name
+from geoapp.ingest.table import RawTable
 from geoapp.store import activities as stored
 from geoapp.store import audit
 from geoapp.store.observations import add_upload, find_upload
 from geoapp.store.places import list_places
-from geoapp.users import Actor
 
 KIND = "activities"
 LAYOUT = Layout(
@@ -95,26 +95,26 @@ def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
     return pd.Series([None if pd.isna(v) else int(v) for v in values], index=values.index, dtype=object)
 
 
-def import_activities(instance, data: bytes, filename: str | None, uploaded_by: str | None = None,
+def import_activities(site, data: bytes, filename: str | None, uploaded_by: str | None = None,
                       sheet: str | None = None, address: str | None = None) -> ImportReport:
     """Import an activities file (CSV or XLSX); the same function serves the upload page and the command line."""
-    received = receive(instance, data, filename, KIND, sheet, formats=("csv", "xlsx"))
+    received = receive(site, data, filename, KIND, sheet, formats=("csv", "xlsx"))
     if isinstance(received, ImportReport):
         return received
     name, digest, table = received
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         places = list_places(conn)
     checked = check_activities(table, name, places)
     if checked.errors:
         return rejected(name, checked.errors, KIND)
     by = Actor(uploaded_by, address)
     try:
-        return _save(instance, checked, name, digest, by)
+        return _save(site, checked, name, digest, by)
     except IntegrityError:
         # The same file, or the same activities, committed by a concurrent upload first.
-        with instance.store.connect() as conn:
+        with site.store.connect() as conn:
             earlier = find_upload(conn, KIND, digest)
-        return already(name, earlier, KIND) if earlier else _save(instance, checked, name, digest, by)
+        return already(name, earlier, KIND) if earlier else _save(site, checked, name, digest, by)
 
 
 def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
@@ -127,9 +127,9 @@ def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return fresh, repeated
 
 
-def _save(instance, checked: CheckedActivities, name: str, digest: str, by: Actor) -> ImportReport:
+def _save(site, checked: CheckedActivities, name: str, digest: str, by: Actor) -> ImportReport:
     """Store the upload and its new activities in one transaction."""
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         fresh, repeated = _fresh(conn, checked.activities)
         upload_id = add_upload(conn, KIND, digest, name, by.name, len(fresh), 0)
         rows = stored.insert_activities(conn, fresh, upload_id, by.name)
@@ -141,16 +141,16 @@ def _save(instance, checked: CheckedActivities, name: str, digest: str, by: Acto
 FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants")
 
 
-def record_activity(instance, form: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:
+def record_activity(site, form: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:
     """Store one activity from the form's fields; return the problems by field (empty when stored)."""
     table = RawTable(headers=list(FORM_FIELDS), cells=pd.DataFrame([[form.get(f, "") for f in FORM_FIELDS]], index=[1]))
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         places = list_places(conn)
     checked = check_activities(table, "form", places)
     if checked.errors:
         return {e.column or "form": e.message for e in checked.errors}
     try:
-        with instance.store.begin() as conn:
+        with site.store.begin() as conn:
             fresh, repeated = _fresh(conn, checked.activities)
             if repeated:
                 return {"form": _(ALREADY_RECORDED)}

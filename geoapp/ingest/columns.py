@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from geoapp.i18n import N_, _
-from geoapp.ingest.readers import RawTable
+from geoapp.ingest.table import RawTable
 
 LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("latitud", "lat", "latitude", "breddgrad"),

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geoapp.accounts.users import Actor
 from geoapp.i18n import _, number
 from geoapp.ingest.importer import Source, import_table
-from geoapp.ingest.readers import RawTable, unpaired_surrogate
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, ImportReport, RowError, rejected, show_value
-from geoapp.users import Actor
+from geoapp.ingest.table import RawTable, unpaired_surrogate
 
 FIELD_KIND = "field"
 ENTRY_NAME = "field form"
@@ -47,13 +47,13 @@ def read_body(data: bytes, is_json: bool) -> object:
         return Unreadable(_("the body is nested too deeply to be one observation"))
 
 
-def too_large(instance) -> ImportReport:
+def too_large(site) -> ImportReport:
     """Return the rejection of a request body over the upload limit."""
-    message = _("the observation is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=instance.settings["MAX_UPLOAD_MB"])
+    message = _("the observation is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=site.settings["MAX_UPLOAD_MB"])
     return rejected(ENTRY_NAME, [RowError(ENTRY_NAME, None, None, "", message)])
 
 
-def import_entry(instance, entry: object, uploaded_by: str | None = None, address: str | None = None) -> ImportReport:
+def import_entry(site, entry: object, uploaded_by: str | None = None, address: str | None = None) -> ImportReport:
     """Import one observation given as a JSON object; the same idempotency key again changes nothing."""
     problems = shape_problems(entry)
     if problems:
@@ -61,7 +61,7 @@ def import_entry(instance, entry: object, uploaded_by: str | None = None, addres
     key = entry["idempotency_key"]
     digest = hashlib.sha256(f"{FIELD_KIND}:{key}".encode()).hexdigest()
     source = Source(FIELD_KIND, digest, ENTRY_NAME, "field form entry")
-    return import_table(instance, source, lambda: entry_table(entry), None, Actor(uploaded_by, address))
+    return import_table(site, source, lambda: entry_table(entry), None, Actor(uploaded_by, address))
 
 
 def shape_problems(entry: object) -> list[RowError]:

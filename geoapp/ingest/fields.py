@@ -9,8 +9,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from geoapp.domain.model import STOCKHOLM_TZ, Vocabulary
 from geoapp.i18n import N_, _
-from geoapp.model import STOCKHOLM_TZ, Vocabulary
 
 Problems = dict[int, str]  # row number -> message
 

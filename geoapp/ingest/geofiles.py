@@ -7,11 +7,11 @@ import math
 
 import pandas as pd
 
-from geoapp.areas import quiet_gdal
+from geoapp.domain.areas import quiet_gdal
+from geoapp.domain.model import WGS84
 from geoapp.i18n import _
-from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows, unpaired_surrogate
 from geoapp.ingest.report import FileRejected
-from geoapp.model import WGS84
+from geoapp.ingest.table import Limits, RawTable, table_from_records, too_many_rows, unpaired_surrogate
 
 
 def read_geojson(text: str, limits: Limits) -> RawTable:

@@ -11,15 +11,16 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
+from geoapp.accounts.users import Actor
+from geoapp.domain.model import AREA_KIND_REGSO
 from geoapp.i18n import N_, _
-from geoapp.ingest.readers import Limits, RawTable, detect_format, read_table
+from geoapp.ingest.readers import detect_format, read_table
 from geoapp.ingest.redact import redact
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
-from geoapp.model import AREA_KIND_REGSO
+from geoapp.ingest.table import Limits, RawTable
 from geoapp.store import audit, bump_data_version
 from geoapp.store import observations as stored
-from geoapp.users import Actor
 
 KIND = "observations"
 ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -63,23 +64,23 @@ class Source:
     audit_name: str
 
 
-def oversize(instance, name: str, size: int, kind: str = KIND) -> ImportReport | None:
+def oversize(site, name: str, size: int, kind: str = KIND) -> ImportReport | None:
     """Return the rejection of a file of `size` bytes over the upload limit, or None when it is within it."""
-    limit = instance.settings["MAX_UPLOAD_MB"]
+    limit = site.settings["MAX_UPLOAD_MB"]
     if size <= limit * 2**20:
         return None
     return rejected(name, [RowError(name, None, None, "", _("the file is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=limit))], kind)
 
 
-def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
+def receive(site, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
             formats: tuple[str, ...] = ALL_FORMATS) -> tuple[str, str, RawTable] | ImportReport:
     """Return the file's clean name, content hash and table, or the report when it goes no further."""
     name = clean_filename(filename)
-    too_large = oversize(instance, name, len(data), kind)
+    too_large = oversize(site, name, len(data), kind)
     if too_large:
         return too_large
     digest = hashlib.sha256(data).hexdigest()
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         earlier = stored.find_upload(conn, kind, digest)
     if earlier:
         return already(name, earlier, kind)
@@ -87,49 +88,49 @@ def receive(instance, data: bytes, filename: str | None, kind: str, sheet: str |
         if data.strip() and detect_format(data, name) not in formats:
             raise FileRejected(_("%(kind)s come as %(formats)s, not %(found)s", kind=_(KIND_WORDS.get(kind, kind)),
                                  formats=_(" or ").join(f.upper() for f in formats), found=detect_format(data, name).upper()))
-        return name, digest, read_table(data, name, limits_of(instance.settings), sheet)
+        return name, digest, read_table(data, name, limits_of(site.settings), sheet)
     except FileRejected as exc:
         return rejected(name, [RowError(name, None, None, "", str(exc))], kind)
 
 
-def import_observations(instance, data: bytes, filename: str | None, walk: str | None = None,
+def import_observations(site, data: bytes, filename: str | None, walk: str | None = None,
                         uploaded_by: str | None = None, sheet: str | None = None,
                         address: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
-    too_large = oversize(instance, name, len(data))
+    too_large = oversize(site, name, len(data))
     if too_large:
         return too_large
     source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
-    return import_table(instance, source, lambda: read_table(data, name, limits_of(instance.settings), sheet),
+    return import_table(site, source, lambda: read_table(data, name, limits_of(site.settings), sheet),
                         walk, Actor(uploaded_by, address))
 
 
-def import_table(instance, source: Source, read: Callable[[], RawTable], walk: str | None, by: Actor) -> ImportReport:
+def import_table(site, source: Source, read: Callable[[], RawTable], walk: str | None, by: Actor) -> ImportReport:
     """Check the table `read` returns and store all of it in one transaction, unless `source` is stored already."""
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         earlier = stored.find_upload(conn, source.kind, source.digest)
     if earlier:
         return already(source.name, earlier, source.kind)
-    areas = instance.area_frame()
+    areas = site.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
         return rejected(source.name, [RowError(source.name, None, None, "", _("no area boundaries are loaded; run geoapp areas import first"))])
     try:
         table = read()
     except FileRejected as exc:
         return rejected(source.name, [RowError(source.name, None, None, "", str(exc))])
-    checked = check_table(table, source.name, instance.vocabulary(), areas, walk)
+    checked = check_table(table, source.name, site.vocabulary(), areas, walk)
     if checked.errors:
         return rejected(source.name, checked.errors)
     try:
-        return _save(instance, checked, source, by)
+        return _save(site, checked, source, by)
     except IntegrityError:
         # A concurrent upload of the same source or of the same rows committed first; look again.
-        with instance.store.connect() as conn:
+        with site.store.connect() as conn:
             earlier = stored.find_upload(conn, source.kind, source.digest)
         if earlier:
             return already(source.name, earlier, source.kind)
-        return _save(instance, checked, source, by)
+        return _save(site, checked, source, by)
 
 
 def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:
@@ -137,10 +138,10 @@ def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> Import
     return ImportReport(ALREADY_IMPORTED, name, rows=earlier.rows, uploaded_at=earlier.uploaded_at, kind=kind)
 
 
-def _save(instance, checked: Checked, source: Source, by: Actor) -> ImportReport:
+def _save(site, checked: Checked, source: Source, by: Actor) -> ImportReport:
     """Store the upload, its walks and its new observations in one transaction."""
     frame, name = checked.observations, source.name
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         ids = stored.walk_ids(conn, frame["walk"].unique().tolist())
         walk_id = frame["walk"].map(ids)
         known = stored.stored_keys(conn, ids.values())

@@ -10,9 +10,9 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geoapp.ingest.fields import Problems
+from geoapp.domain.model import AREA_KIND_REGSO, SWEREF99TM, WGS84
 from geoapp.i18n import _, ngettext, number
-from geoapp.model import AREA_KIND_REGSO, SWEREF99TM, WGS84
+from geoapp.ingest.fields import Problems
 
 # Generous boxes around Sweden; a point outside them is a typing or export mistake.
 LAT_RANGE = (55.0, 69.2)

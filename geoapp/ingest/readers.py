@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import pandas as pd
 
 from geoapp.i18n import N_, _, number
 from geoapp.ingest.report import FileRejected
+from geoapp.ingest.table import Limits, RawTable, table_from_records, too_many_rows
 
 FORMATS = N_("CSV, XLSX, GeoJSON or GeoPackage")
 DELIMITERS = (";", ",", "\t")
@@ -19,30 +19,6 @@ UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Byte order marks of encodings that are text but not one geoapp reads (longest first).
 OTHER_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
                    (b"\xfe\xff", "UTF-16"))
-# Half of a UTF-16 pair: JSON's \ud800 escapes make one, and no database or page can encode it.
-SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one file may hold."""
-
-    max_rows: int = 100_000
-    xlsx_max_unpacked: int = 250 * 1024 * 1024
-    xlsx_max_ratio: int = 100
-
-
-@dataclass
-class RawTable:
-    """Raw cells indexed by the row number as the file numbers it, with the file's CRS if declared."""
-
-    headers: list[str]
-    cells: pd.DataFrame  # columns 0..len(headers)-1, object values as read
-    header_row: int | None = 1  # None when the format has no header row (GeoJSON, GeoPackage)
-    row_label: str = "row"
-    crs: str | None = None
-    points: pd.DataFrame | None = None  # x, y of each row's point geometry, in `crs`
-    row_problems: dict[int, str] = field(default_factory=dict)
 
 
 def read_table(data: bytes, filename: str, limits: Limits, sheet: str | None = None) -> RawTable:
@@ -116,20 +92,6 @@ def _first_utf8_line(data: bytes) -> int | None:
     return None
 
 
-def unpaired_surrogate(value: object) -> str | None:
-    """Return the first unpaired surrogate in the strings of a JSON value (keys included) as U+XXXX, or None."""
-    stack = [value]
-    while stack:  # a loop, not recursion: the value may be nested as deeply as the JSON parser allows
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.items())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, str) and (found := SURROGATE.search(item)):
-            return f"U+{ord(found[0]):04X}"
-    return None
-
-
 def sniff_delimiter(text: str) -> str:
     """Return the delimiter used most in the header line (semicolon, comma or tab)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -181,22 +143,3 @@ def _read_csv_records(text: str, delimiter: str, limits: Limits) -> RawTable:
     except csv.Error as exc:
         raise FileRejected(_("the CSV cannot be read: %(reason)s", reason=exc)) from None
     return table_from_records([h.strip() for h in header], records, numbers, header_row)
-
-
-def too_many_rows(limits: Limits) -> str:
-    """Return the message for a file over the row limit."""
-    return _("the file has more than %(n)s rows (the limit, GEOAPP_MAX_ROWS); split it", n=number(limits.max_rows))
-
-
-def table_from_records(headers: list[str], records: list, numbers: list[int], header_row: int | None) -> RawTable:
-    """Build a RawTable, padding short records and flagging cells beyond the header."""
-    width = len(headers)
-    problems = {}
-    for number, record in zip(numbers, records):
-        if len(record) > width and any(str(c).strip() for c in record[width:] if c is not None):
-            problems[number] = _("the row has %(cells)d cells but the header only %(columns)d columns", cells=len(record),
-                                 columns=width)
-    # Short records are padded here: pandas refuses ragged rows when none of them is full width.
-    padded = [[*r[:width], *[None] * (width - len(r))] for r in records]
-    cells = pd.DataFrame(padded, index=numbers, columns=range(width), dtype=object)
-    return RawTable(headers=headers, cells=cells, header_row=header_row, row_problems=problems)

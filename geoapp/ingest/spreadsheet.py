@@ -6,8 +6,8 @@ import io
 import zipfile
 
 from geoapp.i18n import _
-from geoapp.ingest.readers import Limits, RawTable, table_from_records, too_many_rows
 from geoapp.ingest.report import FileRejected
+from geoapp.ingest.table import Limits, RawTable, table_from_records, too_many_rows
 
 MAX_MEMBERS = 10_000
 # Below this a high ratio is just a small, repetitive part such as styles.xml.

@@ -19,8 +19,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import shapely
 
-from geoapp.grid import Cell
-from geoapp.periods import Period
+from geoapp.domain.grid import Cell
+from geoapp.domain.periods import Period
 from geoapp.privacy.published import (ALL, SAFE_PLACE, SEAL, Published, PublishedCell, PublishedLayer, TableRow,
                                       ViewRequest, WalkRow)
 from geoapp.privacy.rules import MIN_WALKS, AreaYear, AtomCount, decide_area_year, noise_bound

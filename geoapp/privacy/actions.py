@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from geoapp.actions.domain import (DONE, PUBLISHED_STATUSES, HistoryEntry, done_at, first_reached,
                                    is_overdue, overdue_on)
-from geoapp.grid import cell_at
+from geoapp.domain.grid import cell_at
+from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84
 from geoapp.ingest.location import transformer
 from geoapp.ingest.redact import redact
-from geoapp.model import STOCKHOLM_TZ, SWEREF99TM, WGS84
 from geoapp.privacy.published import SEAL, _Seal
 from geoapp.privacy.rules import MIN_WALKS
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from geoapp.model import RECORD_KEY_RANGE as KEY_RANGE
+from geoapp.domain.model import RECORD_KEY_RANGE as KEY_RANGE
 
 
 @lru_cache(maxsize=None)

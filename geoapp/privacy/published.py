@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from geoapp.areas import AreaGroup
-from geoapp.periods import Period
+from geoapp.domain.areas import AreaGroup
+from geoapp.domain.periods import Period
 
 ALL = "all"  # every category except places that feel safe
 SAFE_PLACE = "safe_place"

@@ -25,7 +25,7 @@ from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from geoapp.periods import KINDS, MONTHS, MONTHS_PER, Period
+from geoapp.domain.periods import KINDS, MONTHS, MONTHS_PER, Period
 from geoapp.privacy.noise import block_noise
 from geoapp.privacy.partition import Partition, at_least, observations_safe, refine, set_sums
 from geoapp.privacy.published import ALL, SAFE_PLACE

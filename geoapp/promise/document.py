@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from geoapp.i18n import _
-from geoapp.periods import FIRST_YEAR, LAST_YEAR
+from geoapp.domain.periods import FIRST_YEAR, LAST_YEAR
 
 PER = ("tertial", "year")
 DIRECTIONS = ("at_least", "at_most")

@@ -7,32 +7,32 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from geoapp.config import ConfigError
+from geoapp.domain.model import AREA_KIND_REGSO, STOCKHOLM_TZ
+from geoapp.domain.periods import Period
 from geoapp.i18n import _
-from geoapp.model import AREA_KIND_REGSO, STOCKHOLM_TZ
-from geoapp.periods import Period
+from geoapp.mapview.filters import QueryError
 from geoapp.promise.document import Promise, PromiseError, promise_files, promise_for, read_promises
 from geoapp.promise.indicators import KnownIndicators, indicator
 from geoapp.promise.progress import Progress, commitment_progress
 from geoapp.promise.sources import Sources
 from geoapp.promise.status import LABELS
 from geoapp.promise.trends import build_trends
-from geoapp.publication import QueryError
 
 
-def promises(instance) -> tuple[Promise, ...]:
+def promises(site) -> tuple[Promise, ...]:
     """Return the promises of the data folder, read again whenever a file or the boundaries change."""
-    files = promise_files(instance.data_dir)
-    areas = instance.areas_by_id()
+    files = promise_files(site.data_dir)
+    areas = site.areas_by_id()
     key = (tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files), tuple(sorted(areas)))
     # Without stored boundaries (before a first areas import) area ids cannot be checked yet.
     known = areas if any(a["kind"] == AREA_KIND_REGSO for a in areas.values()) else None
-    return instance._cached("promises", key, lambda: read_promises(instance.data_dir, KnownIndicators(), known))
+    return site._cached("promises", key, lambda: read_promises(site.data_dir, KnownIndicators(), known))
 
 
-def check_promises(instance) -> None:
+def check_promises(site) -> None:
     """Read the promises once, so that a bad file stops the start naming its file and line."""
     try:
-        promises(instance)
+        promises(site)
     except PromiseError as exc:
         raise ConfigError(str(exc)) from None
 
@@ -73,23 +73,23 @@ class PromiseFollowup:
         return body
 
 
-def follow_promise(instance, area: dict, period: Period, now: datetime | None = None) -> PromiseFollowup:
+def follow_promise(site, area: dict, period: Period, now: datetime | None = None) -> PromiseFollowup:
     """Follow the promise in force in `period`'s year up for its commitments (and trends of `area`)."""
     if period.kind not in ("year", "tertial"):
         raise QueryError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)",
                            year=period.year))
     now = now or datetime.now(timezone.utc)
     today = now.astimezone(ZoneInfo(STOCKHOLM_TZ)).date()
-    areas = instance.areas_by_id()
-    sources = {area["id"]: Sources(instance, area, now)}
-    trends = build_trends(instance, sources[area["id"]], period, today)
-    promise = promise_for(promises(instance), period.year)
+    areas = site.areas_by_id()
+    sources = {area["id"]: Sources(site, area, now)}
+    trends = build_trends(site, sources[area["id"]], period, today)
+    promise = promise_for(promises(site), period.year)
     if promise is None:
         return PromiseFollowup(area["id"], period, None, (), trends)
 
     def sources_of(area_id: str) -> Sources:
         if area_id not in sources:
-            sources[area_id] = Sources(instance, areas[area_id], now)
+            sources[area_id] = Sources(site, areas[area_id], now)
         return sources[area_id]
 
     progress = tuple(commitment_progress(promise, c, period.year, sources_of, today) for c in promise.commitments)

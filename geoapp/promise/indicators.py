@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE
+from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE
 from geoapp.i18n import N_, _
-from geoapp.periods import Period
+from geoapp.domain.periods import Period
 
 COUNT, HOURS, RATIO, SURVEY = "count", "hours", "ratio", "survey"
 SURVEY_PREFIX = "survey:"

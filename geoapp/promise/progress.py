@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from geoapp.periods import Period, periods_of_year
+from geoapp.domain.periods import Period, periods_of_year
 from geoapp.promise.document import Commitment, Promise, Target
 from geoapp.promise.indicators import indicator
 from geoapp.promise.status import combined, status

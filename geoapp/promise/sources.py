@@ -10,17 +10,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from geoapp.activities import Activity, published_in
-from geoapp.periods import Period
+from geoapp.domain.activities import Activity, published_in
+from geoapp.domain.periods import Period
 from geoapp.privacy.published import ALL, Published
-from geoapp.publication import published_view
+from geoapp.mapview.numbers import published_view
 
 
 class Sources:
     """Published numbers of one area (a row of the area frame) and its members, read lazily and kept."""
 
-    def __init__(self, instance, area: dict, now: datetime | None = None):
-        self.instance, self.area = instance, area
+    def __init__(self, site, area: dict, now: datetime | None = None):
+        self.instance, self.area = site, area
         self.now = now or datetime.now(timezone.utc)
         self.members = tuple(area["members"])
         self._kept: dict = {}

@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 import shapely
 from shapely.geometry import shape
 
-from geoapp.activities import activities_geojson, choose_view, publish_activities
-from geoapp.areas import areas_geojson
+from geoapp.domain.activities import activities_geojson, choose_view, publish_activities
+from geoapp.domain.areas import areas_geojson
+from geoapp.domain.model import STOCKHOLM_TZ, WGS84
+from geoapp.domain.periods import parse_period
 from geoapp.i18n import N_, _
-from geoapp.model import STOCKHOLM_TZ, WGS84
-from geoapp.periods import parse_period
-from geoapp.publication import QueryError, cells_geojson, data_years, published_view
+from geoapp.mapview.filters import QueryError, data_years
+from geoapp.mapview.geojson import cells_geojson
+from geoapp.mapview.numbers import published_view
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
@@ -56,8 +58,8 @@ class Collection:
     temporal: bool  # whether its features belong to a period (cells, activities) or to no time (areas)
 
 
-def _cell_features(instance, filters: Mapping[str, str]) -> list[dict]:
-    document = cells_geojson(published_view(instance, filters))
+def _cell_features(site, filters: Mapping[str, str]) -> list[dict]:
+    document = cells_geojson(published_view(site, filters))
     return [_with_id(f, ".".join(f["properties"][k] for k in ("period", "layer", "area", "cell")))
             for f in document["features"]]
 
@@ -68,14 +70,14 @@ def _locate_cell(feature_id: str) -> dict[str, str] | None:
     return {"area": parts[2], "period": parts[0]} if len(parts) == 4 else None
 
 
-def _area_features(instance, filters: Mapping[str, str]) -> list[dict]:
-    document = json.loads(areas_geojson(instance.area_frame()))
+def _area_features(site, filters: Mapping[str, str]) -> list[dict]:
+    document = json.loads(areas_geojson(site.area_frame()))
     return [_with_id(f, f["properties"]["id"]) for f in document["features"]]
 
 
-def _activity_features(instance, filters: Mapping[str, str]) -> list[dict]:
-    area, period = choose_view(instance.areas_by_id(), filters.get("area"), filters.get("period"))
-    document = activities_geojson(publish_activities(instance, area, period))
+def _activity_features(site, filters: Mapping[str, str]) -> list[dict]:
+    area, period = choose_view(site.areas_by_id(), filters.get("area"), filters.get("period"))
+    document = activities_geojson(publish_activities(site, area, period))
     return [_with_id(f, ".".join((f["properties"]["period"], f["properties"]["area_code"], f["properties"]["name"])))
             for f in document["features"]]
 
@@ -213,9 +215,9 @@ def _overlaps(period_code: str, interval: tuple[datetime | None, datetime | None
     return (high is None or start <= high) and (low is None or low < end)
 
 
-def items(instance, found: Collection, query: ItemsQuery, url: str) -> dict:
+def items(site, found: Collection, query: ItemsQuery, url: str) -> dict:
     """Return one page of a collection's features as a GeoJSON FeatureCollection with its paging links."""
-    matched = select(found.features(instance, query.filters), query, found.temporal)
+    matched = select(found.features(site, query.filters), query, found.temporal)
     page = matched[query.offset:query.offset + query.limit]
 
     def link(rel: str, offset: int, media: str = GEOJSON, **extra) -> dict:
@@ -251,7 +253,7 @@ def _rfc3339(moment: datetime | None) -> str:
     return ".." if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def item(instance, found: Collection, feature_id: str, args: Mapping[str, str], url: str) -> dict | None:
+def item(site, found: Collection, feature_id: str, args: Mapping[str, str], url: str) -> dict | None:
     """Return one feature with its links, or None when no view of the collection publishes it."""
     accepted = ("category", "f") if "category" in found.filters else ("f",)
     unknown = sorted(set(args) - set(accepted))
@@ -260,12 +262,12 @@ def item(instance, found: Collection, feature_id: str, args: Mapping[str, str], 
                            names=", ".join(accepted)))
     filters = found.locate(feature_id)
     try:
-        features = found.features(instance, filters) if filters is not None else []
+        features = found.features(site, filters) if filters is not None else []
     except QueryError:
         return None  # the id names no area or period
     if "category" in args:
         # A category that is not accepted is a bad request, not a missing feature.
-        features = found.features(instance, {**filters, "category": args["category"]})
+        features = found.features(site, {**filters, "category": args["category"]})
     feature = next((f for f in features if f["id"] == feature_id), None)
     if feature is None:
         return None
@@ -316,18 +318,18 @@ def conformance() -> dict:
     return {"conformsTo": list(CONFORMANCE)}
 
 
-def extent(instance, found: Collection) -> dict:
+def extent(site, found: Collection) -> dict:
     """Return a collection's spatial extent (the areas' bounding box in CRS84) and, for periods, its temporal one."""
-    west, south, east, north = (round(float(n), 5) for n in instance.area_frame().to_crs(WGS84).total_bounds)
+    west, south, east, north = (round(float(n), 5) for n in site.area_frame().to_crs(WGS84).total_bounds)
     spatial = {"bbox": [[west, south, east, north]], "crs": CRS84}
     if not found.temporal:
         return {"spatial": spatial}
-    version = instance.store.data_version()
-    first = parse_period(str(data_years(instance, version)[0])).bounds_utc()[0]
+    version = site.store.data_version()
+    first = parse_period(str(data_years(site, version)[0])).bounds_utc()[0]
     return {"spatial": spatial, "temporal": {"interval": [[_rfc3339(first), None]], "trs": GREGORIAN}}
 
 
-def describe(instance, found: Collection, base: str, filters: Mapping[str, str] | None = None) -> dict:
+def describe(site, found: Collection, base: str, filters: Mapping[str, str] | None = None) -> dict:
     """Return the description of one collection with its links, whose items links keep the view `filters`."""
     url = f"{base}/collections/{found.id}"
     query = urlencode(filters or {})
@@ -339,14 +341,14 @@ def describe(instance, found: Collection, base: str, filters: Mapping[str, str] 
             _link("items", GEOJSON, _("The features as GeoJSON"), _with_query(f"{url}/items", filters or {})),
             _link("items", HTML, _("The features as HTML"), f"{url}/items?{_and(query)}f=html"),
         ],
-        "extent": extent(instance, found), "itemType": "feature", "crs": [CRS84],
+        "extent": extent(site, found), "itemType": "feature", "crs": [CRS84],
     }
 
 
-def collections(instance, base: str) -> dict:
+def collections(site, base: str) -> dict:
     """Return every collection's description."""
     return {
         "links": [_link("self", JSON, _("This document"), f"{base}/collections"),
                   _link("alternate", HTML, _("This document as HTML"), f"{base}/collections?f=html")],
-        "collections": [describe(instance, found, base) for found in COLLECTIONS.values()],
+        "collections": [describe(site, found, base) for found in COLLECTIONS.values()],
     }

@@ -8,7 +8,7 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import Connection, delete, func, select
 
-from geoapp.model import SWEREF99TM
+from geoapp.domain.model import SWEREF99TM
 from geoapp.store import AREAS_VERSION, bump_data_version
 from geoapp.store.schema import areas
 

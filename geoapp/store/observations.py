@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, case, func, select, update
 
-from geoapp.model import RECORD_KEY_RANGE, STOCKHOLM_TZ
+from geoapp.domain.model import RECORD_KEY_RANGE, STOCKHOLM_TZ
 from geoapp.store import OBSERVATIONS_VERSION, bump_data_version
 from geoapp.store.schema import observations, uploads, walks
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 
+from geoapp.accounts.users import ROLE_LABELS
 from geoapp.i18n import _
-from geoapp.instance import Instance
-from geoapp.users import ROLE_LABELS
-
-
-def instance() -> Instance:
-    """Return the geoapp instance of the current app."""
-    return current_app.extensions["geoapp"]
 
 
 def role_names() -> dict[str, str]:

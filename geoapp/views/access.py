@@ -7,11 +7,11 @@ from functools import wraps
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 
-from geoapp import accounts
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import Actor, User, check_role
 from geoapp.i18n import _
-from geoapp.security import SESSION_LIFETIME, bearer_token
-from geoapp.users import Actor, User, check_role
-from geoapp.views import instance
+from geoapp.site import current_site
+from geoapp.views.security import SESSION_LIFETIME, bearer_token
 
 # Paths whose clients are programs: they get a JSON 401 rather than the login page.
 API_PREFIXES = ("/api/", "/export/")
@@ -56,7 +56,7 @@ def end_session() -> None:
 
 
 def _token_user() -> User | None:
-    return accounts.token_user(instance().store, bearer_token())
+    return accounts.token_user(current_site().store, bearer_token())
 
 
 def _session_user() -> User | None:
@@ -66,7 +66,7 @@ def _session_user() -> User | None:
     # The cookie's own expiry slides with use; the login time caps the session's whole life.
     fresh = isinstance(started, int) and time.time() - started < SESSION_LIFETIME.total_seconds()
     valid = fresh and isinstance(uid, int) and isinstance(secret, str)
-    user = accounts.session_user(instance().store, uid, secret) if valid else None
+    user = accounts.session_user(current_site().store, uid, secret) if valid else None
     if user is None:
         session.clear()
     return user
@@ -94,7 +94,7 @@ def _deny(status: int):
 
 def allowed(role: str, public_map: bool = True, opened_by: str = "PUBLIC_MAP") -> int | None:
     """Return None when this request may use a route needing `role`, else 401 or 403."""
-    if role == "viewer" and public_map and instance().settings[opened_by]:
+    if role == "viewer" and public_map and current_site().settings[opened_by]:
         return None
     user = current_user()
     if user is None:
@@ -128,7 +128,7 @@ def residents_page(view):
 
 def _residents_instead() -> bool:
     # The site's root leads a visitor without a login to the residents' pages when those are open and the map is not.
-    return request.endpoint == "pages.index" and instance().settings["RESIDENTS_PAGE"] and not wants_json()
+    return request.endpoint == "pages.index" and current_site().settings["RESIDENTS_PAGE"] and not wants_json()
 
 
 def public(view):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from geoapp import accounts
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import AccountError
 from geoapp.i18n import _
-from geoapp.users import AccountError
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import client_address, current_actor, current_user, end_session, require_role
 
 bp = Blueprint("account", __name__)
@@ -17,7 +17,7 @@ bp = Blueprint("account", __name__)
 @require_role("viewer", public_map=False)
 def logout():
     """End every session of the account, this one included."""
-    accounts.log_out(instance().store, current_user(), client_address())
+    accounts.log_out(current_site().store, current_user(), client_address())
     end_session()
     flash(_("You are logged out."))
     return redirect(url_for("login.login"))
@@ -33,7 +33,7 @@ def account():
     try:
         if new != request.form.get("confirm_password", ""):
             raise AccountError(_("the new password and its confirmation differ"))
-        accounts.change_password(instance().store, current_user().name, new, current_actor(),
+        accounts.change_password(current_site().store, current_user().name, new, current_actor(),
                                  current=request.form.get("current_password", ""))
     except AccountError as exc:
         return render_template("account.html", error=str(exc)), 400

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from geoapp.activities import KINDS, LABELS, kind_label
+from geoapp.domain.activities import KINDS, LABELS, kind_label
 from geoapp.i18n import _
 from geoapp.ingest.activities import FORM_FIELDS, import_activities, record_activity
+from geoapp.ingest.places import register
 from geoapp.ingest.report import RowError, rejected
-from geoapp.places import register
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import current_actor, require_role
 from geoapp.views.observations import reply, too_large_reply
 
@@ -18,8 +18,8 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 def _page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     kinds = [(k, LABELS[k][0], LABELS[k][1]) for k in KINDS]
-    return render_template("activities.html", places=register(instance()), kinds=kinds, errors=errors or {},
-                           values=values or {}, delay=instance().settings["ACTIVITY_DELAY_DAYS"]), status
+    return render_template("activities.html", places=register(current_site()), kinds=kinds, errors=errors or {},
+                           values=values or {}, delay=current_site().settings["ACTIVITY_DELAY_DAYS"]), status
 
 
 @bp.get("/new")
@@ -35,7 +35,7 @@ def record():
     """Store one activity from the form, or show the form again with what to correct."""
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     actor = current_actor()
-    errors = record_activity(instance(), values, actor.name, actor.address)
+    errors = record_activity(current_site(), values, actor.name, actor.address)
     if errors:
         return _page(errors, values, 400)
     flash(_("Recorded: %(kind)s at %(place)s on %(date)s.", kind=kind_label(values["kind"]),
@@ -53,7 +53,7 @@ def upload():
         return reply(rejected("(no file)", message, "activities"), 400)
     sheet = request.form.get("sheet", "").strip() or None
     actor = current_actor()
-    return reply(import_activities(instance(), upload.read(), upload.filename, actor.name, sheet, actor.address))
+    return reply(import_activities(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
 
 
 @bp.errorhandler(413)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from geoapp import accounts, administration, audit_wording
+from geoapp import audit_wording
+from geoapp.accounts import administration
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import ROLES, AccountError
 from geoapp.i18n import _, ngettext
-from geoapp.users import ROLES, AccountError
-from geoapp.views import instance, role_names
+from geoapp.site import current_site
+from geoapp.views import role_names
 from geoapp.views.access import current_actor, require_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -17,7 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @require_role("admin")
 def uploads():
     """List every upload with a button to delete it."""
-    return render_template("admin/uploads.html", uploads=administration.list_uploads(instance().store),
+    return render_template("admin/uploads.html", uploads=administration.list_uploads(current_site().store),
                            kinds=administration.UPLOAD_KINDS)
 
 
@@ -25,7 +28,7 @@ def uploads():
 @require_role("admin")
 def delete_upload(upload_id: int):
     """Delete one whole upload and everything that came with it."""
-    deleted = administration.delete_upload(instance().store, upload_id, current_actor())
+    deleted = administration.delete_upload(current_site().store, upload_id, current_actor())
     if deleted is None:
         abort(404, description=_("There is no upload %(id)d.", id=upload_id))
     flash(ngettext("Deleted upload %(id)d (%(file)s, %(num)d row).", "Deleted upload %(id)d (%(file)s, %(num)d rows).",
@@ -37,7 +40,7 @@ def delete_upload(upload_id: int):
 @require_role("admin")
 def accounts_page():
     """List the accounts, or add one."""
-    store = instance().store
+    store = current_site().store
     if request.method == "POST":
         form = request.form
         try:
@@ -56,7 +59,7 @@ def accounts_page():
 def remove_account(name: str):
     """Remove an account and its tokens."""
     try:
-        accounts.remove_account(instance().store, name, current_actor())
+        accounts.remove_account(current_site().store, name, current_actor())
     except AccountError as exc:
         flash(_("Not removed: %(reason)s.", reason=exc))
     else:
@@ -68,6 +71,6 @@ def remove_account(name: str):
 @require_role("admin")
 def audit():
     """Show who did what and when, newest first."""
-    return render_template("admin/audit.html", entries=administration.audit_log(instance().store),
+    return render_template("admin/audit.html", entries=administration.audit_log(current_site().store),
                            action_text=audit_wording.action_text, detail_text=audit_wording.detail_text,
                            actor_text=audit_wording.actor_text)

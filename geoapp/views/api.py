@@ -6,11 +6,13 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
-from geoapp.activities import activities_geojson, choose_view, publish_activities
-from geoapp.areas import areas_geojson
-from geoapp.followup import build_followup
-from geoapp.publication import QueryError, cells_geojson, published_view, summary
-from geoapp.views import instance
+from geoapp.domain.activities import activities_geojson, choose_view, publish_activities
+from geoapp.domain.areas import areas_geojson
+from geoapp.mapview.filters import QueryError
+from geoapp.mapview.followup import build_followup
+from geoapp.mapview.geojson import cells_geojson, summary
+from geoapp.mapview.numbers import published_view
+from geoapp.site import current_site
 from geoapp.views.access import require_role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -31,26 +33,26 @@ def bad_query(exc: QueryError):
 @require_role("viewer")
 def areas():
     """Return every area and group as a GeoJSON FeatureCollection in WGS84."""
-    return geojson_response(areas_geojson(instance().area_frame()))
+    return geojson_response(areas_geojson(current_site().area_frame()))
 
 
 @bp.get("/cells")
 @require_role("viewer")
 def cells():
     """Return the published cells of the filtered view as GeoJSON (EPSG:4326)."""
-    return geojson_response(json.dumps(cells_geojson(published_view(instance(), request.args))))
+    return geojson_response(json.dumps(cells_geojson(published_view(current_site(), request.args))))
 
 
 @bp.get("/summary")
 @require_role("viewer")
 def summary_json():
     """Return the published area numbers of the filtered view as JSON."""
-    return jsonify(summary(published_view(instance(), request.args)))
+    return jsonify(summary(published_view(current_site(), request.args)))
 
 
 def requested_view():
     """Return the area row and period of the request (a QueryError answers 400 naming the problem)."""
-    return choose_view(instance().areas_by_id(), request.args.get("area"), request.args.get("period"))
+    return choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
 
 
 @bp.get("/activities")
@@ -58,7 +60,7 @@ def requested_view():
 def activities():
     """Return the places of an area with their published activity counts in a period, as GeoJSON."""
     area, period = requested_view()
-    return geojson_response(json.dumps(activities_geojson(publish_activities(instance(), area, period)), ensure_ascii=False))
+    return geojson_response(json.dumps(activities_geojson(publish_activities(current_site(), area, period)), ensure_ascii=False))
 
 
 @bp.get("/followup")
@@ -66,4 +68,4 @@ def activities():
 def followup():
     """Return the follow-up table (per tertial and area) as JSON."""
     area, period = requested_view()
-    return jsonify(build_followup(instance(), area, period).to_json())
+    return jsonify(build_followup(current_site(), area, period).to_json())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from geoapp.export import export_view
-from geoapp.publication import QueryError
-from geoapp.views import instance
+from geoapp.export.drawing_pool import shared_pool
+from geoapp.mapview.filters import QueryError
+from geoapp.site import current_site
 from geoapp.views.access import require_role
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -29,8 +30,8 @@ def bad_query(exc: QueryError):
 
 def download(fmt: str) -> Response:
     """Send the current view in `fmt` as an attachment named after its area and period."""
-    geoapp = instance()
-    exported = export_view(geoapp, fmt, request.args, geoapp.drawing)
+    site = current_site()
+    exported = export_view(site, fmt, request.args, shared_pool(site.settings["EXPORT_PROCESSES"]))
     response = Response(exported.content, mimetype=exported.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, send_from_directory
 from flask_wtf.csrf import CSRFError
 
-from geoapp.field import field_form
 from geoapp.ingest import import_entry
 from geoapp.ingest.entry import entry_reply, read_body, too_large
-from geoapp.views import instance
+from geoapp.ingest.field_form import field_form
+from geoapp.site import current_site
 from geoapp.views.access import current_actor, public, require_role
 from geoapp.views.assets import package_dir
 from geoapp.views.errors import explanation
@@ -21,7 +21,7 @@ bp = Blueprint("field", __name__)
 @require_role("uploader")
 def form():
     """Show the field form (Swedish first)."""
-    return render_template("field.html", form=field_form(instance()))
+    return render_template("field.html", form=field_form(current_site()))
 
 
 @bp.get("/observations/field-sw.js")
@@ -40,14 +40,14 @@ def submit():
     """Store one observation sent as JSON; the same idempotency key again changes nothing."""
     entry = read_body(request.get_data(cache=False), request.is_json)
     actor = current_actor()
-    report = import_entry(instance(), entry, uploaded_by=actor.name, address=actor.address)
+    report = import_entry(current_site(), entry, uploaded_by=actor.name, address=actor.address)
     return jsonify(entry_reply(report)), STATUS_CODES[report.status]
 
 
 @bp.errorhandler(413)
 def body_too_large(_error):
     """Tell a field app, in the answer it reads for any refused entry, that the body is over the limit."""
-    return jsonify(entry_reply(too_large(instance()))), 413
+    return jsonify(entry_reply(too_large(current_site()))), 413
 
 
 @bp.errorhandler(CSRFError)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from geoapp.activities import choose_view
-from geoapp.followup import CSV_HEADER, build_followup, followup_csv
+from geoapp.domain.activities import choose_view
+from geoapp.mapview.filters import QueryError
+from geoapp.mapview.followup import CSV_HEADER, build_followup, followup_csv
 from geoapp.promise.document import PromiseError
 from geoapp.promise.presentation import SYMBOLS, promise_page
-from geoapp.publication import QueryError
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import require_role
 
 bp = Blueprint("followup", __name__)
@@ -18,8 +18,8 @@ bp = Blueprint("followup", __name__)
 def requested_followup():
     """Build the follow-up for the request's area and period, or answer 400 naming the problem."""
     try:
-        area, period = choose_view(instance().areas_by_id(), request.args.get("area"), request.args.get("period"))
-        return build_followup(instance(), area, period)
+        area, period = choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
+        return build_followup(current_site(), area, period)
     except QueryError as exc:
         abort(400, description=str(exc))
 
@@ -28,10 +28,10 @@ def requested_followup():
 @require_role("viewer")
 def page():
     """Show the table per tertial and area: activities held and safety-walk observations."""
-    areas = instance().area_frame()[["id", "name", "approximation"]].to_dict("records")
+    areas = current_site().area_frame()[["id", "name", "approximation"]].to_dict("records")
     followup = requested_followup()
     try:
-        promise, problem = promise_page(instance(), followup.area_id, followup.period), None
+        promise, problem = promise_page(current_site(), followup.area_id, followup.period), None
     except PromiseError as exc:
         promise, problem = None, str(exc)
     return render_template("followup.html", followup=followup, areas=areas, headers=CSV_HEADER, promise=promise,

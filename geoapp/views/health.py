@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import public
 
 bp = Blueprint("health", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     """Answer 200 when the app and its database answer, else 503."""
     try:
-        ok = instance().store.ping()
+        ok = current_site().store.ping()
     except SQLAlchemyError:
         ok = False
     return jsonify(status="ok" if ok else "database unavailable"), 200 if ok else 503

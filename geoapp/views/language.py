@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 
 from geoapp.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
-from geoapp.security import safe_next
 from geoapp.views.access import public
+from geoapp.views.security import safe_next
 
 bp = Blueprint("language", __name__)
 

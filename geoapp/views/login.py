@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
 from flask_limiter import Limiter
 
-from geoapp import accounts
-from geoapp.security import safe_next
-from geoapp.views import instance
+from geoapp.accounts import service as accounts
+from geoapp.site import current_site
 from geoapp.views.access import client_address, current_user, public, start_session
+from geoapp.views.security import safe_next
 
 bp = Blueprint("login", __name__)
 
@@ -24,7 +24,7 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next=target, name="", user=current_user())
     name = request.form.get("name", "").strip()
-    user = accounts.log_in(instance().store, name, request.form.get("password", ""), client_address())
+    user = accounts.log_in(current_site().store, name, request.form.get("password", ""), client_address())
     if user is None:
         g.login_failed = True
         return render_template("login.html", next=target, name=name, error=True), 401

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template, request
 from geoapp.i18n import _
 from geoapp.ingest import import_observations
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import current_actor, require_role, wants_json
 
 bp = Blueprint("observations", __name__, url_prefix="/observations")
@@ -27,8 +27,8 @@ def reply(report: ImportReport, status: int | None = None):
 @require_role("uploader")
 def upload_form():
     """Show the upload form."""
-    return render_template("upload.html", max_mb=instance().settings["MAX_UPLOAD_MB"],
-                           max_rows=instance().settings["MAX_ROWS"])
+    return render_template("upload.html", max_mb=current_site().settings["MAX_UPLOAD_MB"],
+                           max_rows=current_site().settings["MAX_ROWS"])
 
 
 @bp.post("/upload")
@@ -41,14 +41,14 @@ def upload():
     walk = request.form.get("walk", "").strip() or None
     sheet = request.form.get("sheet", "").strip() or None
     actor = current_actor()
-    report = import_observations(instance(), upload.read(), upload.filename, walk=walk, uploaded_by=actor.name, sheet=sheet,
+    report = import_observations(current_site(), upload.read(), upload.filename, walk=walk, uploaded_by=actor.name, sheet=sheet,
                                  address=actor.address)
     return reply(report)
 
 
 def too_large_reply(kind: str = "observations"):
     """Explain the size limit instead of a bare 413, as the report of an upload of `kind`."""
-    limit = instance().settings["MAX_UPLOAD_MB"]
+    limit = current_site().settings["MAX_UPLOAD_MB"]
     message = _("the file is larger than %(n)s MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files",
                 n=limit)
     return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)], kind), 413)

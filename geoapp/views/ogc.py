@@ -7,9 +7,9 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from geoapp.i18n import _
-from geoapp.publication import QueryError
+from geoapp.mapview.filters import QueryError
+from geoapp.site import current_site
 from geoapp.standards import features as ogc
-from geoapp.views import instance
 from geoapp.views.access import require_role
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
@@ -93,7 +93,7 @@ def conformance():
 def collections():
     """List the feature collections."""
     no_other_parameters()
-    return answer(ogc.collections(instance(), base_url()), "collections.html")
+    return answer(ogc.collections(current_site(), base_url()), "collections.html")
 
 
 @bp.get("/collections/<collection_id>")
@@ -104,7 +104,7 @@ def collection(collection_id: str):
     # The collection's filters are taken here too, so that a client given this URL with filters reads their view.
     no_other_parameters(*found.filters)
     filters = {name: request.args[name] for name in found.filters if name in request.args}
-    return answer(ogc.describe(instance(), found, base_url(), filters), "collection.html")
+    return answer(ogc.describe(current_site(), found, base_url(), filters), "collection.html")
 
 
 @bp.get("/collections/<collection_id>/items")
@@ -114,10 +114,10 @@ def items(collection_id: str):
     found = found_collection(collection_id)
     query = ogc.parse_items_query(found, request.args)
     url = f"{base_url()}/collections/{found.id}/items"
-    document = ogc.items(instance(), found, query, url)
+    document = ogc.items(current_site(), found, query, url)
     return answer(document, "items.html", ogc.GEOJSON, collection=found, query=query, items_url=url,
                   feature_url=ogc.feature_url, areas=_area_choices() if "area" in found.filters else [],
-                  categories=instance().vocabulary().categories if "category" in found.filters else [])
+                  categories=current_site().vocabulary().categories if "category" in found.filters else [])
 
 
 @bp.get("/collections/<collection_id>/items/<path:feature_id>")
@@ -126,7 +126,7 @@ def feature(collection_id: str, feature_id: str):
     """Return one feature of a collection."""
     found = found_collection(collection_id)
     url = ogc.feature_url(f"{base_url()}/collections/{found.id}/items", feature_id)
-    document = ogc.item(instance(), found, feature_id, request.args, url)
+    document = ogc.item(current_site(), found, feature_id, request.args, url)
     if document is None:
         return exception(404, "NotFound", _("There is no feature %(id)r in %(collection)r.", id=feature_id,
                                             collection=found.id))
@@ -134,4 +134,4 @@ def feature(collection_id: str, feature_id: str):
 
 
 def _area_choices() -> list[dict]:
-    return instance().area_frame()[["id", "name"]].to_dict("records")
+    return current_site().area_frame()[["id", "name"]].to_dict("records")

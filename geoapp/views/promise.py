@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from geoapp.activities import choose_view
+from geoapp.domain.activities import choose_view
 from geoapp.i18n import language
 from geoapp.promise.document import PromiseError
 from geoapp.promise.followup import follow_promise
-from geoapp.publication import QueryError
-from geoapp.views import instance
+from geoapp.mapview.filters import QueryError
+from geoapp.site import current_site
 from geoapp.views.access import require_role
 
 bp = Blueprint("promise", __name__)
@@ -29,8 +29,8 @@ def bad_promise(exc: PromiseError):
 
 def requested_promise():
     """Follow the promise up for the request's area and period (QueryError: 400)."""
-    area, period = choose_view(instance().areas_by_id(), request.args.get("area"), request.args.get("period"))
-    return follow_promise(instance(), area, period)
+    area, period = choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
+    return follow_promise(current_site(), area, period)
 
 
 @bp.get("/api/v1/promise")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from geoapp.colors import configured_scale
+from geoapp.mapview.colors import configured_scale
 from geoapp.export.flyer import flyer_pdf
 from geoapp.export.sketch import sketch
 from geoapp.i18n import _, language
-from geoapp.publication import QueryError
+from geoapp.mapview.filters import QueryError
 from geoapp.residents import (after_list, area_list, area_page, effort_sentences, page_json, period_words,
                               walk_sentences)
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import residents_page
 
 bp = Blueprint("residents", __name__)
@@ -19,14 +19,14 @@ bp = Blueprint("residents", __name__)
 
 def _page(area_id: str):
     try:
-        return area_page(instance(), area_id)
+        return area_page(current_site(), area_id)
     except QueryError:
         abort(404, description=_("There is no area with that name."))
 
 
 def site_url(path: str) -> str:
     """Return the address of a path of this site as residents reach it (GEOAPP_SITE_URL, else this request's host)."""
-    base = instance().settings["SITE_URL"] or request.host_url
+    base = current_site().settings["SITE_URL"] or request.host_url
     return base.rstrip("/") + path
 
 
@@ -34,7 +34,7 @@ def site_url(path: str) -> str:
 @residents_page
 def areas():
     """List the areas that have a residents' page."""
-    return render_template("residents/areas.html", areas=area_list(instance()))
+    return render_template("residents/areas.html", areas=area_list(current_site()))
 
 
 @bp.get("/omraden/<area_id>")
@@ -42,7 +42,7 @@ def areas():
 def area(area_id: str):
     """Show what walks found in an area, what was done, and how to take part."""
     page = _page(area_id)
-    geoapp = instance()
+    geoapp = current_site()
     classes = configured_scale(geoapp.settings, page.k)
     sketches = [sketch(page.published, page.boundary, period, classes) for period in page.periods]
     return render_template("residents/area.html", page=page, sketches=sketches, classes=classes,
@@ -56,7 +56,7 @@ def area(area_id: str):
 def area_json(area_id: str):
     """Return the numbers of an area's residents' page as JSON."""
     page = _page(area_id)
-    return jsonify(page_json(page, instance().vocabulary().labels(language())))
+    return jsonify(page_json(page, current_site().vocabulary().labels(language())))
 
 
 @bp.get("/omraden/<area_id>/affisch.pdf")
@@ -64,7 +64,7 @@ def area_json(area_id: str):
 def flyer(area_id: str):
     """Send the area's page as one A4 PDF for notice boards, with a QR code to the page."""
     page = _page(area_id)
-    geoapp = instance()
+    geoapp = current_site()
     classes = configured_scale(geoapp.settings, page.k)
     path = url_for("residents.area", area_id=area_id)
     other = "en" if language() == "sv" else "sv"

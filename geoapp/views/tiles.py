@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from geoapp.basemap.archive import in_grid, media_type
 from geoapp.basemap.store import current_basemap
-from geoapp.views import instance
+from geoapp.site import current_site
 from geoapp.views.access import require_role, same_for_every_account
 
 bp = Blueprint("tiles", __name__)
@@ -30,6 +30,6 @@ def tile(z: int, x: int, y: int):
     response.set_etag(f"{basemap.stored.identity}-{z}-{x}-{y}")
     # Open to anyone with a public map; otherwise only the browser may keep a tile, no shared cache (the
     # municipality's map may be licensed to it alone).
-    shared = "public" if instance().settings["PUBLIC_MAP"] else "private"
+    shared = "public" if current_site().settings["PUBLIC_MAP"] else "private"
     response.headers["Cache-Control"] = f"{shared}, max-age={MAX_AGE}"
     return response.make_conditional(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
+from geoapp.domain.model import AREA_KIND_REGSO
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
@@ -12,7 +13,6 @@ from geoapp.ingest.importer import clean_filename, receive
 from geoapp.ingest.location import ObservationsOutside, locate_areas
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, coordinates, has_control_characters, read_columns
-from geoapp.model import AREA_KIND_REGSO
 from geoapp.store import audit
 from geoapp.store import places as stored
 
@@ -65,43 +65,43 @@ def _texts(table, found: Findings, name: str, longest: int) -> pd.Series:
     return text
 
 
-def import_places(instance, data: bytes, filename: str | None, by: str | None = None,
+def import_places(site, data: bytes, filename: str | None, by: str | None = None,
                   sheet: str | None = None, audited: bool = True) -> ImportReport:
     """Add or update the places of a CSV, XLSX, GeoJSON or GeoPackage file, all or nothing."""
-    areas = instance.area_frame()
+    areas = site.area_frame()
     if not (areas["kind"] == AREA_KIND_REGSO).any():
         name = clean_filename(filename)
         return rejected(name, [RowError(name, None, None, "", _("no area boundaries are loaded; run geoapp areas import first"))], KIND)
-    received = receive(instance, data, filename, KIND, sheet)  # places keep no upload record: never "already imported"
+    received = receive(site, data, filename, KIND, sheet)  # places keep no upload record: never "already imported"
     if isinstance(received, ImportReport):
         return received
     name, _digest, table = received
     frame, errors = check_places(table, name, areas)
     if errors:
         return rejected(name, errors, KIND)
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         added, updated = stored.save_places(conn, frame.to_dict("records"))
         if audited:  # the shipped starter set, loaded on first start, is not someone's action
             audit.record(conn, "places_import", actor=by, detail=f"places file {name}: {added} added, {updated} updated")
     return ImportReport(IMPORTED, name, rows=added + updated, kind=KIND)
 
 
-def register(instance) -> list[dict]:
+def register(site) -> list[dict]:
     """Return every place of the register by name: id, name, kind, lon, lat, e, n, area_code."""
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         return stored.list_places(conn)
 
 
-def load_default_places(instance) -> None:
+def load_default_places(site) -> None:
     """Import the places shipped in the data folder when the database has none and areas are loaded."""
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         if stored.count_places(conn):
             return
-    if not (instance.area_frame()["kind"] == AREA_KIND_REGSO).any():
+    if not (site.area_frame()["kind"] == AREA_KIND_REGSO).any():
         return
-    for path in sorted((instance.data_dir / DEFAULT_FOLDER).glob(DEFAULT_PATTERN)):
+    for path in sorted((site.data_dir / DEFAULT_FOLDER).glob(DEFAULT_PATTERN)):
         try:
-            import_places(instance, path.read_bytes(), path.name, audited=False)
+            import_places(site, path.read_bytes(), path.name, audited=False)
         except IntegrityError:
             pass  # another process loaded them at the same moment
 

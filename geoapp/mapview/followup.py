@@ -10,10 +10,11 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 
-from geoapp.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, published_in
+from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, published_in
+from geoapp.domain.periods import Period, periods_of_year
 from geoapp.i18n import N_, _
-from geoapp.periods import Period, periods_of_year
-from geoapp.publication import QueryError, published_view
+from geoapp.mapview.filters import QueryError
+from geoapp.mapview.numbers import published_view
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,26 +59,26 @@ def tertials(period: Period, today: date | None = None) -> list[Period]:
     return [t for t in chosen if t.first_day <= (today or date.today())]
 
 
-def published_observations(instance, area_id: str, tertial: Period) -> dict[str, int | None]:
+def published_observations(site, area_id: str, tertial: Period) -> dict[str, int | None]:
     """Return the observations per area id (the area and its members) that the privacy rules publish for a tertial."""
     # The same decision as the map's, so the follow-up can never show a number the map protects.
-    return published_view(instance, {"area": area_id, "period": tertial.code}).area_counts(tertial.code)
+    return published_view(site, {"area": area_id, "period": tertial.code}).area_counts(tertial.code)
 
 
-def build_followup(instance, area, period: Period, now: datetime | None = None) -> Followup:
+def build_followup(site, area, period: Period, now: datetime | None = None) -> Followup:
     """Build the follow-up table of `area` (a row of the area frame, with its members) for `period`."""
     now = now or datetime.now(timezone.utc)
-    settings, names = instance.settings, instance.area_frame().set_index("id")["name"]
+    settings, names = site.settings, site.area_frame().set_index("id")["name"]
     delay, k = settings["ACTIVITY_DELAY_DAYS"], settings["K_MIN"]
     members = list(area["members"])
     rows_for = [(area["id"], area["name"], members)]
     if len(members) > 1:  # a group: its total first, then each member
         rows_for += [(code, names.get(code, code), [code]) for code in members]
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         activities = {t: published_in(conn, members, *t.bounds_utc(), now, delay) for t in tertials(period, now.date())}
     rows = []
     for tertial, found in activities.items():
-        shown = published_observations(instance, area["id"], tertial)
+        shown = published_observations(site, area["id"], tertial)
         for area_id, name, codes in rows_for:
             here = [a for place, a in found if place["area_code"] in codes]
             value = shown.get(area_id)

@@ -12,7 +12,7 @@ from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from geoapp.views import instance
+from geoapp.site import current_site
 
 SECRET_KEY_FILE = "secret_key"
 SESSION_LIFETIME = timedelta(hours=8)
@@ -45,12 +45,12 @@ def trust_proxies(app: Flask, hops: int) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
-def instance_secret_key(instance: Path) -> str:
+def instance_secret_key(site: Path) -> str:
     """Return the key stored in the instance folder, generating it (owner-only) the first time."""
-    path = instance / SECRET_KEY_FILE
+    path = site / SECRET_KEY_FILE
     if not path.exists():
         # Written aside, then linked into place: processes starting together agree on one key.
-        draft = instance / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
+        draft = site / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(secrets.token_hex(32))
@@ -128,10 +128,10 @@ def content_security_policy(nonce: str, tile_origin: str | None) -> str:
 def add_security_headers(response):
     """Add the Content-Security-Policy and the other security headers to a response."""
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), instance().basemap.origin)
+    headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), current_site().basemap.origin)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "SAMEORIGIN"
     headers["Referrer-Policy"] = "same-origin"
-    if instance().settings["SECURE_COOKIES"]:
+    if current_site().settings["SECURE_COOKIES"]:
         headers["Strict-Transport-Security"] = "max-age=31536000"
     return response

@@ -13,10 +13,10 @@ from geoapp.basemap.archive import ArchiveError, ArchiveInfo, open_archive
 from geoapp.basemap.checks import MIB, Refused, check_archive, check_size
 from geoapp.basemap.source import LOCAL, effective_tiles
 from geoapp.basemap.store import Exists, StoredBasemap, TooLarge, import_basemap, remove_basemap, stored_basemap
-from geoapp.cli_users import reject
+from geoapp.cli.reports import reject
+from geoapp.domain.model import AREA_KIND_REGSO, WGS84
 from geoapp.i18n import _, number
 from geoapp.ingest.importer import clean_filename
-from geoapp.model import AREA_KIND_REGSO, WGS84
 
 
 @click.group(cls=AppGroup)
@@ -24,9 +24,9 @@ def basemap() -> None:
     """The basemap: the municipality's own tile archive, served by geoapp."""
 
 
-def stored_areas(instance) -> dict[str, BaseGeometry]:
+def stored_areas(site) -> dict[str, BaseGeometry]:
     """Return each stored area's WGS84 boundary by its name and code, for the coverage checks."""
-    frame = instance.area_frame()
+    frame = site.area_frame()
     regso = frame[frame["kind"] == AREA_KIND_REGSO].to_crs(WGS84)
     return {f"{row.name} ({row.id})": row.geometry for row in regso.itertuples()}
 
@@ -63,12 +63,12 @@ def describe(stored: StoredBasemap) -> list[str]:
 @click.option("--layer", help="Tile layer to read (GeoPackage); the only one by default.")
 def import_(file: Path, replace: bool, attribution: str | None, layer: str | None) -> None:
     """Import an MBTiles or PMTiles raster archive, or a GeoPackage tile layer, as the basemap."""
-    instance = current_app.extensions["geoapp"]
+    site = current_app.extensions["geoapp"]
     name = clean_filename(file.name)
-    limit = instance.settings["BASEMAP_MAX_MB"]
+    limit = site.settings["BASEMAP_MAX_MB"]
     try:
         check_size(file.stat().st_size, limit)
-        stored = import_basemap(current_app.instance_path, file, checker(stored_areas(instance), layer, attribution),
+        stored = import_basemap(current_app.instance_path, file, checker(stored_areas(site), layer, attribution),
                                 replace=replace, max_bytes=limit * MIB, source_name=name)
     except (ArchiveError, Refused) as exc:
         reject(_("%(file)s: %(reason)s; nothing was changed", file=name, reason=exc))
@@ -81,11 +81,11 @@ def import_(file: Path, replace: bool, attribution: str | None, layer: str | Non
     click.echo(_("imported: basemap %(file)s", file=name))
     for line in describe(stored):
         click.echo("  " + line)
-    _echo_use(instance)
+    _echo_use(site)
 
 
-def _echo_use(instance) -> None:
-    tiles = instance.settings["TILES"]
+def _echo_use(site) -> None:
+    tiles = site.settings["TILES"]
     if effective_tiles(tiles, stored_basemap(current_app.instance_path)).lower() == LOCAL:
         click.echo("  " + _("the maps show it (GEOAPP_TILES=local), served at /tiles/"))
     else:

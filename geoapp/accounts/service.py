@@ -7,12 +7,12 @@ from functools import cache
 
 from sqlalchemy.exc import IntegrityError
 
-from geoapp import users
+from geoapp.accounts import users
+from geoapp.accounts.users import AccountError, Actor, User
 from geoapp.i18n import _
 from geoapp.store import Store
 from geoapp.store import users as stored
 from geoapp.store.audit import record
-from geoapp.users import AccountError, Actor, User
 
 DEMO_ACCOUNTS = (("demo-uploader", "uploader"), ("demo-admin", "admin"))
 

@@ -9,17 +9,18 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from geoapp import areas as area_files
 from geoapp import config as configuration
-from geoapp.accounts import reset_demo_accounts
-from geoapp.cli_actions import actions
-from geoapp.cli_basemap import basemap
-from geoapp.cli_export import export
-from geoapp.cli_users import reject, users
-from geoapp.demo import load_demo
+from geoapp.accounts.service import reset_demo_accounts
+from geoapp.cli import actions as actions_commands
+from geoapp.cli import basemap as basemap_commands
+from geoapp.cli import export as export_commands
+from geoapp.cli import users as users_commands
+from geoapp.cli.reports import echo_report, reject, within_limit
+from geoapp.domain import areas as area_files
 from geoapp.i18n import _, ngettext
+from geoapp.ingest.demo import load_demo
 from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
-from geoapp.places import recompute_place_areas
+from geoapp.ingest.places import recompute_place_areas
 from geoapp.store.areas import load_areas, save_areas
 
 
@@ -37,10 +38,10 @@ def main() -> None:
     """geoapp: anonymised safety-walk maps for a municipality and its police area."""
 
 
-main.add_command(users)
-main.add_command(export)
-main.add_command(basemap)
-main.add_command(actions)
+main.add_command(users_commands.users)
+main.add_command(export_commands.export)
+main.add_command(basemap_commands.basemap)
+main.add_command(actions_commands.actions)
 
 
 @main.command()
@@ -55,10 +56,10 @@ def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -
     """Serve geoapp with the waitress production server."""
     from waitress import create_server
 
-    instance = current_app.extensions["geoapp"]
-    workers = workers or instance.settings["WORKERS"]
+    site = current_app.extensions["geoapp"]
+    workers = workers or site.settings["WORKERS"]
     if demo:
-        start_demo(instance)
+        start_demo(site)
     # waitress reads a whole request body before the app sees it; bodies far beyond the upload limit are
     # refused at their headers, so nobody can fill the disk with them. Up to twice the limit, the app
     # answers with its own explanation.
@@ -74,7 +75,7 @@ def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -
     sock = listen(host, port)
     announce(host, sock.getsockname()[1])
     # Each worker opens its own database connections; none may inherit one from the parent.
-    serve_workers(app, sock, workers, instance.store.dispose, **options)
+    serve_workers(app, sock, workers, site.store.dispose, **options)
 
 
 def announce(host: str, port: int) -> None:
@@ -84,11 +85,11 @@ def announce(host: str, port: int) -> None:
     sys.stdout.flush()
 
 
-def start_demo(instance) -> None:
+def start_demo(site) -> None:
     """Load the demo walks, open the map to everyone for this run and print fresh demo passwords, once."""
-    load_demo(instance)
-    instance.settings["PUBLIC_MAP"] = True
-    passwords = reset_demo_accounts(instance.store)
+    load_demo(site)
+    site.settings["PUBLIC_MAP"] = True
+    passwords = reset_demo_accounts(site.store)
     click.echo(_("demo: the map is public for this run; these passwords are shown only now:"))
     for name, password in passwords.items():
         click.echo(f"demo:   {name}  {password}")
@@ -143,9 +144,9 @@ def observations_import(file: Path, walk: str | None, sheet: str | None) -> None
     """Import a walk's observations from CSV, XLSX, GeoJSON or GeoPackage (all or nothing)."""
     from geoapp.ingest.importer import KIND, import_observations
 
-    instance = current_app.extensions["geoapp"]
-    echo_report(within_limit(instance, file, KIND)
-                or import_observations(instance, file.read_bytes(), file.name, walk=walk, sheet=sheet))
+    site = current_app.extensions["geoapp"]
+    echo_report(within_limit(site, file, KIND)
+                or import_observations(site, file.read_bytes(), file.name, walk=walk, sheet=sheet))
 
 
 @main.group()
@@ -160,8 +161,8 @@ def activities_import(file: Path, sheet: str | None) -> None:
     """Import activities from CSV or XLSX (all or nothing; the same file again changes nothing)."""
     from geoapp.ingest.activities import KIND, import_activities
 
-    instance = current_app.extensions["geoapp"]
-    echo_report(within_limit(instance, file, KIND) or import_activities(instance, file.read_bytes(), file.name, sheet=sheet))
+    site = current_app.extensions["geoapp"]
+    echo_report(within_limit(site, file, KIND) or import_activities(site, file.read_bytes(), file.name, sheet=sheet))
 
 
 @main.group()
@@ -174,44 +175,16 @@ def places() -> None:
 @click.option("--sheet", help="Sheet (XLSX) or layer (GeoPackage) to read; the first one by default.")
 def places_import(file: Path, sheet: str | None) -> None:
     """Add or update places (name, kind, point) from CSV, XLSX, GeoJSON or GeoPackage, all or nothing."""
-    from geoapp.places import KIND, import_places
+    from geoapp.ingest.places import KIND, import_places
 
-    instance = current_app.extensions["geoapp"]
-    echo_report(within_limit(instance, file, KIND) or import_places(instance, file.read_bytes(), file.name, sheet=sheet))
-
-
-def within_limit(instance, file: Path, kind: str):
-    """Return the rejection of a file over the upload limit, checked before the file is read, or None."""
-    from geoapp.ingest.importer import clean_filename, oversize
-
-    return oversize(instance, clean_filename(file.name), file.stat().st_size, kind)
-
-
-def echo_report(report) -> None:
-    """Print an import report: the verdict on stdout, or every problem on stderr and exit 1."""
-    from geoapp.ingest.report import REJECTED
-
-    if report.status != REJECTED:
-        click.echo(report.summary())
-        for duplicate in report.duplicates:
-            click.echo("  " + _("duplicate, not stored again: %(file)s, row %(row)d: %(reason)s", file=report.file,
-                                row=duplicate["row"], reason=duplicate["message"]))
-        if report.redaction_count:
-            kinds = ", ".join(f"{name} {n}" for name, n in report.redaction_names())
-            click.echo("  " + _("redacted in comments: %(n)d (%(kinds)s)", n=report.redaction_count, kinds=kinds))
-        return
-    click.echo(report.summary(), err=True)
-    for error in report.errors:
-        click.echo(f"  {error}", err=True)
-    if report.error_count > len(report.errors):
-        click.echo("  " + _("… and %(n)d more", n=report.error_count - len(report.errors)), err=True)
-    sys.exit(1)
+    site = current_app.extensions["geoapp"]
+    echo_report(within_limit(site, file, KIND) or import_places(site, file.read_bytes(), file.name, sheet=sheet))
 
 
 @main.command()
 def demo() -> None:
     """Load the synthetic demo walks and activities shipped in data/ (again: harmless)."""
-    from geoapp.demo import load_demo
+    from geoapp.ingest.demo import load_demo
 
     reports = load_demo(current_app.extensions["geoapp"])
     for report in reports:

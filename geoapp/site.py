@@ -1,4 +1,4 @@
-"""What one running geoapp owns: its settings, database, vocabulary and derived caches."""
+"""What one running geoapp owns (its settings, database, vocabulary and derived caches), and the accessor to it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from typing import Any
 import geopandas as gpd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp import areas as area_files
-from geoapp.basemap.source import tile_source
+from flask import current_app
+
+from geoapp.basemap.source import TileSource, tile_source
 from geoapp.basemap.store import stored_basemap
-from geoapp.export.drawing_pool import DrawingPool
-from geoapp.i18n import language
-from geoapp.maps import Basemap, display_area_features
-from geoapp.model import Vocabulary, load_vocabulary
+from geoapp.domain import areas as area_files
+from geoapp.domain.model import Vocabulary, load_vocabulary
 from geoapp.resources import data_dir
 from geoapp.store import AREAS_VERSION, Store, all_versions
 from geoapp.store.areas import count_areas, load_areas, save_areas
@@ -26,13 +25,17 @@ DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
 CACHE_ENTRIES = 512
 
 
+def current_site() -> "Site":
+    """Return the geoapp site of the current Flask app."""
+    return current_app.extensions["geoapp"]
+
+
 @dataclass
-class Instance:
+class Site:
     """Settings and resources shared by every request of one app."""
 
     settings: dict[str, Any]
     store: Store
-    drawing: DrawingPool | None = None  # draws PNG and PDF exports for the pages
     instance_path: Path | None = None  # the instance folder, where an imported basemap is stored
     _cache: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,22 +51,21 @@ class Instance:
         return Path(configured) if configured else self.data_dir / "areas" / "groups.toml"
 
     @property
-    def basemap(self) -> Basemap:
+    def basemap(self) -> TileSource:
         # GEOAPP_TILES unset or 'local' means the archive stored by `geoapp basemap import`, when there is one.
         stored = stored_basemap(self.instance_path) if self.instance_path else None
-        source = tile_source(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"], stored)
-        return Basemap(source.url, source.attribution)
+        return tile_source(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"], stored)
 
     def vocabulary(self) -> Vocabulary:
         """Return the category vocabulary from the data folder."""
-        return self._cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
+        return self.cached("vocabulary", None, lambda: load_vocabulary(self.data_dir / "vocabulary" / "categories.csv"))
 
     def responsible(self) -> Vocabulary:
         """Return the organisations an action can be given to (data/vocabulary/responsible.csv), by key."""
         path = self.data_dir / "vocabulary" / "responsible.csv"
         # A data folder of an older layout has no list: the shipped one serves until the municipality adds its own.
         path = path if path.is_file() else data_dir(None) / "vocabulary" / "responsible.csv"
-        return self._cached("responsible", None, lambda: load_vocabulary(path))
+        return self.cached("responsible", None, lambda: load_vocabulary(path))
 
     def versions(self, version: int) -> dict[str, int]:
         """Return every version counter (boundaries, observations per area and year), read once per data version."""
@@ -71,7 +73,7 @@ class Instance:
             with self.store.connect() as conn:
                 return all_versions(conn)
 
-        return self._cached("versions", version, build)
+        return self.cached("versions", version, build)
 
     def areas_version(self, version: int) -> int:
         """Return the version of the stored boundaries, read once per data version."""
@@ -87,23 +89,17 @@ class Instance:
             return area_files.build_area_frame(stored, area_files.load_groups(self.groups_file))
 
         # Keyed by the boundaries' own version: an upload of observations does not rebuild them.
-        return self._cached("areas", self.areas_version(version), build)
+        return self.cached("areas", self.areas_version(version), build)
 
     def areas_by_id(self, version: int | None = None) -> dict[str, dict]:
         """Return each area (id, name, kind, members, approximation, geometry) by id, cached until the boundaries change."""
         version = self.store.data_version() if version is None else version
         # Looked up on every request: a dict spares filtering the frame each time.
-        return self._cached("areas_by_id", self.areas_version(version),
+        return self.cached("areas_by_id", self.areas_version(version),
                             lambda: {row["id"]: row for row in self.area_frame(version).to_dict("records")})
 
-    def display_areas(self, version: int | None = None) -> dict[str, dict]:
-        """Return each area's simplified WGS84 GeoJSON feature, cached per language until the boundaries change."""
-        version = self.store.data_version() if version is None else version
-        # Tooltips are in the page's language, so each language has its own copy.
-        return self._cached(("display_areas", language()), self.areas_version(version),
-                            lambda: display_area_features(self.area_frame(version)))
-
-    def _cached(self, key: Any, version: Any, build):
+    def cached(self, key: Any, version: Any, build):
+        """Return build(), kept under `key` until `version` changes; one thread builds it while the others wait."""
         hit = self._lookup(key, version)
         if hit is not None:
             return hit[0]

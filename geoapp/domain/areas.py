@@ -15,8 +15,11 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from geoapp.i18n import _
-from geoapp.model import AREA_KIND_GROUP, AREA_KIND_REGSO, SWEREF99TM, WGS84
+from geoapp.domain.model import AREA_KIND_GROUP, AREA_KIND_REGSO, SWEREF99TM, WGS84
+from geoapp.i18n import N_, _
+
+# The boundaries' source, named wherever they are drawn.
+SCB_ATTRIBUTION = N_("Based on SCB RegSO 2025 (CC0)")
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 

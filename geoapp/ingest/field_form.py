@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoapp.domain.areas import SCB_ATTRIBUTION
+from geoapp.domain.model import AREA_KIND_REGSO, WGS84
 from geoapp.i18n import _, language
-from geoapp.maps import SCB_ATTRIBUTION
-from geoapp.model import AREA_KIND_REGSO, WGS84
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,12 @@ class FieldForm:
     bounds: list[list[float]]  # [[south, west], [north, east]] of the loaded areas, WGS84
 
 
-def field_form(instance) -> FieldForm:
+def field_form(site) -> FieldForm:
     """Return what the field form of this instance shows."""
-    basemap = instance.basemap
-    areas = instance.area_frame()
+    basemap = site.basemap
+    areas = site.area_frame()
     regso = areas[areas["kind"] == AREA_KIND_REGSO]
     west, south, east, north = (regso if not regso.empty else areas).to_crs(WGS84).total_bounds
     attribution = " | ".join(part for part in (basemap.attribution, _(SCB_ATTRIBUTION)) if part)
-    categories = [(c.key, c.label(language())) for c in instance.vocabulary().categories]
+    categories = [(c.key, c.label(language())) for c in site.vocabulary().categories]
     return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]])

@@ -23,10 +23,10 @@ def actions_import(file: Path, sheet: str | None) -> None:
     """Add or change actions from CSV or XLSX (all or nothing; a row with Nr changes that action)."""
     from geoapp.actions.files import KIND, import_actions
 
-    instance = current_app.extensions["geoapp"]
-    from geoapp.cli import echo_report, within_limit
+    site = current_app.extensions["geoapp"]
+    from geoapp.cli.reports import echo_report, within_limit
 
-    echo_report(within_limit(instance, file, KIND) or import_actions(instance, file.read_bytes(), file.name, sheet=sheet))
+    echo_report(within_limit(site, file, KIND) or import_actions(site, file.read_bytes(), file.name, sheet=sheet))
 
 
 @actions.command("export")
@@ -41,9 +41,9 @@ def actions_export(output: Path, lang: str | None) -> None:
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise click.UsageError(_("the output must end in .csv or .xlsx"))
-    instance = current_app.extensions["geoapp"]
-    with instance.store.connect() as conn:
-        rows = export_rows(instance, list_actions(conn), lang or instance.settings["LANGUAGE"])
+    site = current_app.extensions["geoapp"]
+    with site.store.connect() as conn:
+        rows = export_rows(site, list_actions(conn), lang or site.settings["LANGUAGE"])
     data = actions_csv(rows) if suffix == ".csv" else actions_xlsx(rows)
     temporary = output.with_name(f".{output.name}.part")
     temporary.write_bytes(data)

@@ -10,12 +10,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from geoapp.cli_users import reject
+from geoapp.cli.users import reject
 from geoapp.export import FORMATS, export_view
 from geoapp.export.briefing import DEFAULT_DPI, DPI_RANGE
 from geoapp.export.wording import LANGUAGES
 from geoapp.i18n import _
-from geoapp.publication import QueryError
+from geoapp.mapview.filters import QueryError
 
 
 def write_atomically(path: Path, content: bytes) -> None:

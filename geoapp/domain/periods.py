@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.i18n import N_, _
-from geoapp.model import STOCKHOLM_TZ
 
 # Coarse to fine; each period of a kind lies inside exactly one period of every coarser kind.
 KINDS = ("year", "tertial", "month")

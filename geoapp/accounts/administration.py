@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from geoapp.accounts.users import Actor
 from geoapp.i18n import N_
 from geoapp.store import Store
 from geoapp.store import uploads as stored
 from geoapp.store.audit import recent, record
-from geoapp.users import Actor
 
 AUDIT_PAGE_SIZE = 500
 # What each stored kind of upload is called on the uploads page (the stored keys never change).

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from geoapp.domain.periods import Period
 from geoapp.i18n import N_, language
-from geoapp.publication import area_row, choose_period
-from geoapp.periods import Period
+from geoapp.mapview.filters import area_row, choose_period
 from geoapp.store import activities as stored
 from geoapp.store.places import list_places
 
@@ -107,12 +107,12 @@ def published_in(conn, codes, start: datetime, end: datetime, now: datetime, del
     return [(places[a.place_id], a) for a in activities if visible(a, now, delay_days)]
 
 
-def publish_activities(instance, area, period: Period, now: datetime | None = None) -> PublishedActivities:
+def publish_activities(site, area, period: Period, now: datetime | None = None) -> PublishedActivities:
     """Count the visible activities per place of `area` (a row of the area frame) started in `period`."""
     now = now or datetime.now(timezone.utc)
-    delay = instance.settings["ACTIVITY_DELAY_DAYS"]
+    delay = site.settings["ACTIVITY_DELAY_DAYS"]
     start, end = period.bounds_utc()
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         found = published_in(conn, area["members"], start, end, now, delay)
     per_place: dict[str, list] = {}
     for place, activity in found:
@@ -121,10 +121,10 @@ def publish_activities(instance, area, period: Period, now: datetime | None = No
                                tuple(_summarise(entry[0], entry[1:]) for _, entry in sorted(per_place.items())))
 
 
-def publish_for_periods(instance, area, periods) -> tuple[PublishedActivities, ...]:
+def publish_for_periods(site, area, periods) -> tuple[PublishedActivities, ...]:
     """Publish the activities of a view's area (with id, name and members) in each of `periods`."""
     row = {"id": area.id, "name": area.name, "members": area.members}
-    return tuple(publish_activities(instance, row, period) for period in periods)
+    return tuple(publish_activities(site, row, period) for period in periods)
 
 
 def _summarise(place: dict, activities: list[Activity]) -> PlaceActivities:

@@ -11,10 +11,10 @@ DEMO_FORMATS = {".csv", ".xlsx", ".geojson", ".gpkg"}
 ACTIVITIES_FOLDER, ACTIVITIES_PATTERN = "activities", "synthetic_activities_*"
 
 
-def load_demo(instance) -> list[ImportReport]:
+def load_demo(site) -> list[ImportReport]:
     """Import every synthetic demo file; files already imported are left as they are."""
-    folder = instance.data_dir / DEMO_FOLDER
+    folder = site.data_dir / DEMO_FOLDER
     files = sorted(p for p in folder.glob(DEMO_PATTERN) if p.suffix in DEMO_FORMATS)
-    reports = [import_observations(instance, path.read_bytes(), path.name, uploaded_by="demo") for path in files]
-    activities = sorted(p for p in (instance.data_dir / ACTIVITIES_FOLDER).glob(ACTIVITIES_PATTERN) if p.suffix in DEMO_FORMATS)
-    return reports + [import_activities(instance, path.read_bytes(), path.name, uploaded_by="demo") for path in activities]
+    reports = [import_observations(site, path.read_bytes(), path.name, uploaded_by="demo") for path in files]
+    activities = sorted(p for p in (site.data_dir / ACTIVITIES_FOLDER).glob(ACTIVITIES_PATTERN) if p.suffix in DEMO_FORMATS)
+    return reports + [import_activities(site, path.read_bytes(), path.name, uploaded_by="demo") for path in activities]

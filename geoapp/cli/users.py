@@ -8,15 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from geoapp import accounts
+from geoapp.accounts import service as accounts
+from geoapp.accounts.users import COMMAND_LINE, ROLES, AccountError
+from geoapp.cli.reports import reject
 from geoapp.i18n import _, date, ngettext
-from geoapp.users import COMMAND_LINE, ROLES, AccountError
-
-
-def reject(message: str) -> None:
-    """Print why the input was rejected and exit with status 1."""
-    click.echo(_("rejected: %(reason)s", reason=message), err=True)
-    sys.exit(1)
 
 
 def _store():

@@ -1,0 +1,86 @@
+"""The package's modules import one another without a circle, so each room can be read from the bottom up."""
+
+import ast
+from pathlib import Path
+
+import geoapp
+
+PACKAGE = Path(geoapp.__file__).parent
+
+
+def module_name(path: Path) -> str:
+    """Return the dotted name of a module file of the package."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    """Return every module of geoapp by name (migrations are run by alembic, not imported)."""
+    return {module_name(p): p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts}
+
+
+def imported(path: Path, name: str, known: set[str]) -> set[str]:
+    """Return the geoapp modules that `path` imports anywhere in its text, and the packages Python runs to reach them."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            parts = target.split(".")
+            # Importing a.b.c runs a and a.b first: those count as imported too.
+            found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in known)
+    found.discard(name)
+    # A module's own packages run before it, never because of it.
+    return {m for m in found if not name.startswith(m + ".")}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Return each geoapp module's imports of other geoapp modules."""
+    found = modules()
+    return {name: imported(path, name, set(found)) for name, path in found.items()}
+
+
+def circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """Return one import circle of `graph` as the list of its modules, or None when there is none."""
+    state: dict[str, str] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        state[node] = "done"
+        stack.pop()
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start)):
+            return found
+    return None
+
+
+def test_the_graph_is_read_from_every_module():
+    graph = import_graph()
+    assert "geoapp.mapview" in graph and "geoapp.privacy.published" in graph["geoapp.mapview.numbers"]
+    assert "geoapp.privacy" in graph["geoapp.mapview.filters"]  # importing privacy.published runs privacy first
+
+
+def test_a_circle_is_found_when_there_is_one():
+    assert circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert circle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_module_of_geoapp_imports_itself_through_others():
+    assert circle(import_graph()) is None
