@@ -26,7 +26,7 @@ def promises(site) -> tuple[Promise, ...]:
     key = (tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files), tuple(sorted(areas)))
     # Without stored boundaries (before a first areas import) area ids cannot be checked yet.
     known = areas if any(a["kind"] == AREA_KIND_REGSO for a in areas.values()) else None
-    return site._cached("promises", key, lambda: read_promises(site.data_dir, KnownIndicators(), known))
+    return site.cached("promises", key, lambda: read_promises(site.data_dir, KnownIndicators(), known))
 
 
 def check_promises(site) -> None:
