@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geoapp.residents import closed_tertials
+from geoapp.mapview.residents import closed_tertials
 from tests.activity_files import HEADERS, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes
 

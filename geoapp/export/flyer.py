@@ -9,10 +9,10 @@ import matplotlib
 import segno
 from fpdf import FPDF
 
-from geoapp.mapview.colors import ColorClass
 from geoapp.export.sketch import SAFE_COLOR, Sketch
 from geoapp.i18n import _, date, language, number
-from geoapp.residents import AreaPage, after_list, effort_sentences, period_words, walk_sentences
+from geoapp.mapview.colors import ColorClass
+from geoapp.mapview.residents import AreaPage, after_list, effort_sentences, period_words, walk_sentences
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: å, ä, ö, –
 MARGIN, WIDTH, HEIGHT = 15.0, 210.0, 297.0

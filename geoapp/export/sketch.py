@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import shapely
 from markupsafe import Markup, escape
 
-from geoapp.mapview.colors import ColorClass, color_of
 from geoapp.domain.periods import Period
+from geoapp.mapview.colors import ColorClass, color_of
 from geoapp.privacy.published import Published, require_published
 
 WIDTH = 320.0  # the SVG's own units; it scales to its box

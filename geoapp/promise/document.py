@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from geoapp.i18n import _
 from geoapp.domain.periods import FIRST_YEAR, LAST_YEAR
+from geoapp.i18n import _
 
 PER = ("tertial", "year")
 DIRECTIONS = ("at_least", "at_most")

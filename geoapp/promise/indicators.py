@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE
-from geoapp.i18n import N_, _
 from geoapp.domain.periods import Period
+from geoapp.i18n import N_, _
 
 COUNT, HOURS, RATIO, SURVEY = "count", "hours", "ratio", "survey"
 SURVEY_PREFIX = "survey:"

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from geoapp.domain.activities import Activity, published_in
 from geoapp.domain.periods import Period
-from geoapp.privacy.published import ALL, Published
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.published import ALL, Published
 
 
 class Sources:

@@ -6,9 +6,9 @@ from flask import Blueprint, jsonify, request
 
 from geoapp.domain.activities import choose_view
 from geoapp.i18n import language
+from geoapp.mapview.filters import QueryError
 from geoapp.promise.document import PromiseError
 from geoapp.promise.followup import follow_promise
-from geoapp.mapview.filters import QueryError
 from geoapp.site import current_site
 from geoapp.views.access import require_role
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from geoapp.mapview.colors import configured_scale
 from geoapp.export.flyer import flyer_pdf
 from geoapp.export.sketch import sketch
 from geoapp.i18n import _, language
+from geoapp.mapview.colors import configured_scale
 from geoapp.mapview.filters import QueryError
-from geoapp.residents import (after_list, area_list, area_page, effort_sentences, page_json, period_words,
+from geoapp.mapview.residents import (after_list, area_list, area_page, effort_sentences, page_json, period_words,
                               walk_sentences)
 from geoapp.site import current_site
 from geoapp.views.access import residents_page

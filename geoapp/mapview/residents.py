@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from geoapp.mapview.followup import build_followup
-from geoapp.i18n import _, language, ngettext, number
 from geoapp.domain.periods import Period
-from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
+from geoapp.i18n import _, language, ngettext, number
 from geoapp.mapview.filters import QueryError
+from geoapp.mapview.followup import build_followup
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 
 TERTIAL_MONTHS = 4
 # How the areas are listed: the groups the promise names first, then the RegSO areas by name.
