@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from geoapp.periods import Period
+from geoapp.domain.periods import Period
 from geoapp.promise.trends import trend_tertials
 from tests.test_promise_followup import loaded, promise_data  # noqa: F401  (fixtures)
 

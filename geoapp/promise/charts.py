@@ -79,9 +79,9 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def chart_uri(instance, trend: PublishedTrend, no_value: str) -> str:
+def chart_uri(site, trend: PublishedTrend, no_value: str) -> str:
     """Return the trend's SVG as a data: URI, drawn once for the same numbers and words."""
     trend = require_trend(trend)
     key = ("trend_svg", trend.key, trend.title, trend.periods, trend.areas, trend.series,
            tuple(sorted(trend.values.items())), no_value)
-    return instance._cached(key, None, lambda: svg_data_uri(trend_svg(trend, no_value)))
+    return site.cached(key, None, lambda: svg_data_uri(trend_svg(trend, no_value)))

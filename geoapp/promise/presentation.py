@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from geoapp.domain.periods import Period
 from geoapp.i18n import N_, _, language
-from geoapp.periods import Period
 from geoapp.privacy.series import PublishedTrend
 from geoapp.promise.charts import chart_uri
 from geoapp.promise.followup import PromiseFollowup, follow_promise
@@ -68,8 +68,8 @@ def _number(value: float) -> str:
     return number(int(value) if float(value).is_integer() else value)
 
 
-def _commitment(instance, promise, progress: Progress, periods: list[str], lang: str) -> CommitmentView:
-    names = instance.areas_by_id()
+def _commitment(site, promise, progress: Progress, periods: list[str], lang: str) -> CommitmentView:
+    names = site.areas_by_id()
     by = {(r.area_id, r.period): r for r in progress.readings}
     rows = [(names[a]["name"], [(by[(a, p)].actual, by[(a, p)].status) if (a, p) in by else (None, "no_target")
                                 for p in periods]) for a in progress.commitment.areas]
@@ -79,15 +79,15 @@ def _commitment(instance, promise, progress: Progress, periods: list[str], lang:
                           status_text(progress.status), rows)
 
 
-def promise_page(instance, area_id: str, period: Period, now: datetime | None = None) -> PromisePage:
+def promise_page(site, area_id: str, period: Period, now: datetime | None = None) -> PromisePage:
     """Follow the promise up for an area and period and prepare it for a page in the current language."""
     lang = language()
-    followup = follow_promise(instance, instance.areas_by_id()[area_id], period, now)
-    charts = [(t, chart_uri(instance, t, _(NO_VALUE))) for t in followup.trends]
+    followup = follow_promise(site, site.areas_by_id()[area_id], period, now)
+    charts = [(t, chart_uri(site, t, _(NO_VALUE))) for t in followup.trends]
     promise = followup.promise
     if promise is None:
         return PromisePage(followup, "", None, [], False, [], [], charts)
     periods = list(dict.fromkeys(r.period for p in followup.progress for r in p.readings))
     return PromisePage(followup, promise.title.in_language(lang), promise.note.in_language(lang) if promise.note else None,
                        [p.name.in_language(lang) for p in promise.parties], followup.in_force, periods,
-                       [_commitment(instance, promise, p, periods, lang) for p in followup.progress], charts)
+                       [_commitment(site, promise, p, periods, lang) for p in followup.progress], charts)

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from geoapp.domain.periods import Period, parse_period, periods_of_year
 from geoapp.i18n import N_, _, language
-from geoapp.periods import Period, parse_period, periods_of_year
+from geoapp.mapview.filters import data_years
 from geoapp.privacy.series import PublishedTrend, publish_trend
 from geoapp.promise.indicators import COUNT, HOURS, RATIO, SURVEY, REGISTRY, per_walk
 from geoapp.promise.sources import Sources
-from geoapp.publication import data_years
 
 YEARS_SHOWN = 3  # the chosen year and the two before it
 ALL_CATEGORIES = "all"
@@ -83,14 +83,14 @@ def trend_specs(groups: tuple[CategoryGroup, ...]) -> list[TrendSpec]:
     ]
 
 
-def build_trends(instance, sources: Sources, period: Period, today: date) -> tuple[PublishedTrend, ...]:
+def build_trends(site, sources: Sources, period: Period, today: date) -> tuple[PublishedTrend, ...]:
     """Return the trends of the sources' area and its members up to `period`, as published trends."""
-    names = instance.areas_by_id()
+    names = site.areas_by_id()
     area = sources.area
     areas = [(area["id"], area["name"])] + ([(m, names[m]["name"]) for m in area["members"]] if len(area["members"]) > 1 else [])
-    vocabulary = instance.vocabulary().keys
-    groups = category_groups(instance.data_dir / "vocabulary" / "category_groups.toml", vocabulary)
-    first_year = data_years(instance, instance.store.data_version())[0]
+    vocabulary = site.vocabulary().keys
+    groups = category_groups(site.data_dir / "vocabulary" / "category_groups.toml", vocabulary)
+    first_year = data_years(site, site.store.data_version())[0]
     codes = [t.code for t in trend_tertials(period, today, first_year)]
     trends = []
     for spec in trend_specs(groups):
