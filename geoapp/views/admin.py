@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from geoapp import audit_wording
 from geoapp.accounts import administration
+from geoapp.accounts import audit_wording
 from geoapp.accounts import service as accounts
 from geoapp.accounts.users import ROLES, AccountError
 from geoapp.i18n import _, ngettext
