@@ -182,6 +182,23 @@ def test_the_attacker_finds_nothing_in_what_geoapp_publishes_of_the_known_attack
     assert findings(universe, [state], truth(rows), published.noise, ["base"]) == []
 
 
+def test_the_ogc_cells_are_exactly_the_cells_the_attacker_reads(world):
+    app, _, places = world
+    # OGC API – Features publishes nothing the attacker has not solved: the same features, view by view.
+    store(app, places, case_rows("category across levels") + case_rows("derived from one walk"), random.Random(5))
+    client, shown = app.test_client(), 0
+    for area in MEMBERS:
+        for period in PERIODS:
+            for category in (ALL, *CATEGORIES):
+                view = f"area={area}&period={period}&category={category}"
+                cells = client.get(f"/api/v1/cells?{view}").get_json()["features"]
+                page = client.get(f"/ogc/collections/cells/items?{view}&limit=10000").get_json()
+                assert page["numberMatched"] == page["numberReturned"] == len(cells)
+                assert [{k: f[k] for k in ("type", "geometry", "properties")} for f in page["features"]] == cells
+                shown += len(cells)
+    assert shown > 0
+
+
 @st.composite
 def datasets(draw):
     """Clustered observations: few walks, days near period ends, few squares, so that much is publishable."""

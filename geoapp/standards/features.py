@@ -261,8 +261,10 @@ def item(site, found: Collection, feature_id: str, args: Mapping[str, str], url:
         raise QueryError(_("Unknown parameter %(name)r; a feature takes: %(names)s.", name=unknown[0],
                            names=", ".join(accepted)))
     filters = found.locate(feature_id)
+    if filters is None:
+        return None
     try:
-        features = found.features(site, filters) if filters is not None else []
+        features = found.features(site, filters)
     except QueryError:
         return None  # the id names no area or period
     if "category" in args:

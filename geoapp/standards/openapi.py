@@ -89,6 +89,7 @@ ACTIVITY_PROPERTIES = {
     "advice": {"type": "integer"}, "activities": {"type": "integer"}, "participants": {"type": "integer"},
     "police_presence_hours": {"type": "number"},
 }
+FEATURE_NAMES = {"cells": "Cell", "areas": "Area", "activities": "Activity"}
 FEATURES = {
     "cells": (SURFACE, CELL_PROPERTIES, ["layer", "period", "cell", "area", "count"]),
     "areas": (SURFACE, AREA_PROPERTIES, ["id", "name", "kind", "area_km2", "approximation", "members"]),
@@ -110,7 +111,7 @@ def schemas() -> dict:
     """Return the document's named schemas."""
     named = {"Error": ERROR, "Exception": OGC_EXCEPTION, "Link": LINK}
     for name, (geometry, properties, required) in FEATURES.items():
-        title = name[:-1].capitalize()
+        title = FEATURE_NAMES[name]
         named[f"{title}Feature"] = _feature(geometry, properties, required)
         named[f"Ogc{title}Feature"] = _feature(geometry, properties, required, with_id=True)
     named["Collection"] = {
@@ -230,7 +231,7 @@ def ogc_paths() -> dict:
             "400": OGC_BAD, "401": NOT_LOGGED_IN}, "ogc"),
     }
     for found in COLLECTIONS.values():
-        title = found.id[:-1].capitalize()
+        title = FEATURE_NAMES[found.id]
         url = f"/ogc/collections/{found.id}"
         page = _collection_of(_ref(f"Ogc{title}Feature"), links=LINKS, timeStamp={"type": "string"},
                               numberMatched={"type": "integer", "minimum": 0},

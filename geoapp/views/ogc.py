@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, NotFound
 
 from geoapp.i18n import _
 from geoapp.mapview.filters import QueryError
 from geoapp.site import current_site
 from geoapp.standards import features as ogc
+from geoapp.views import errors
 from geoapp.views.access import require_role
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 FORMATS = ("json", "html")
+HTTP_ERRORS = {400: BadRequest, 404: NotFound}
 
 
 def html_asked() -> bool:
@@ -27,7 +30,8 @@ def html_asked() -> bool:
 def exception(status: int, code: str, description: str):
     """Answer with an OGC exception document, or the error page when HTML was asked for."""
     if html_asked():
-        abort(status, description=description)
+        # Rendered here rather than raised: this also answers from the blueprint's error handler.
+        return make_response(errors.page(HTTP_ERRORS[status](description=description)))
     return Response(json.dumps({"code": code, "description": description}, ensure_ascii=False), status,
                     mimetype=ogc.JSON)
 
