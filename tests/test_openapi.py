@@ -49,7 +49,7 @@ def test_a_served_instance_answers_every_operation_as_the_document_says(serve):
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", f"{url}api/v1/openapi.json", "--checks", CHECKS,
          "--max-examples", EXAMPLES, "--phases", "examples,coverage,fuzzing", "--seed", "22", "--workers", "2",
-         "--no-color"],
+         "--request-timeout", "60", "--no-color"],
         capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert re.search(r"(\d+) generated, \1 passed", run.stdout), run.stdout[-2000:]

@@ -156,6 +156,24 @@ def schemas() -> dict:
                                "police_presence": {"type": "integer"}, "police_presence_hours": {"type": "number"},
                                "advice": {"type": "integer"}, "observations": NUMBER_OR_NULL,
                                "observations_note": {"type": "string", "nullable": True}}}}}}
+    named["Promise"] = {
+        "type": "object", "required": ["area", "period", "promise", "commitments", "trends"],
+        "properties": {
+            "area": {"type": "string"}, "period": {"type": "string"},
+            "promise": {"type": "object", "nullable": True, "required": ["id", "title", "years", "in_force"],
+                        "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                       "years": {"type": "array", "items": {"type": "integer"}},
+                                       "in_force": {"type": "boolean"},
+                                       "areas": {"type": "array", "items": {"type": "string"}},
+                                       "parties": {"type": "array", "items": {"type": "object"}}}},
+            "commitments": {"type": "array", "items": {
+                "type": "object", "required": ["id", "indicator", "status", "readings"],
+                "properties": {"id": {"type": "string"}, "indicator": {"type": "string"},
+                               "status": {"type": "string"}, "readings": {"type": "array", "items": {
+                                   "type": "object", "required": ["area", "period", "status"],
+                                   "properties": {"area": {"type": "string"}, "period": {"type": "string"},
+                                                  "status": {"type": "string"}}}}}}},
+            "trends": {"type": "array", "items": {"type": "object"}}}}
     named["EntryReply"] = {"type": "object", "required": ["status"],
                            "properties": {"status": {"type": "string"}, "errors": {"type": "array"}}}
     named["Entry"] = {
@@ -192,6 +210,10 @@ def api_paths() -> dict:
             "401": NOT_LOGGED_IN}, "api"),
         "/api/v1/followup": _get("The follow-up table per tertial and area", [AREA, PERIOD], {
             "200": _answer("The follow-up rows", _ref("Followup"), JSON), "400": BAD_FILTER,
+            "401": NOT_LOGGED_IN}, "api"),
+        "/api/v1/promise": _get("The promise in force in the period's year, each commitment's readings and status",
+                                [AREA, PERIOD], {
+            "200": _answer("The promise's follow-up", _ref("Promise"), JSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
         "/api/v1/observations": {"post": {
             "summary": "Store one observation (uploaders; the same idempotency key again changes nothing)",
