@@ -174,6 +174,22 @@ def schemas() -> dict:
                                    "properties": {"area": {"type": "string"}, "period": {"type": "string"},
                                                   "status": {"type": "string"}}}}}}},
             "trends": {"type": "array", "items": {"type": "object"}}}}
+    cell = {"type": "object", "required": ["cell", "area", "count"],
+            "properties": {"cell": {"type": "string"}, "area": {"type": "string"}, "count": {"type": "integer"}}}
+    named["Residents"] = {
+        "type": "object", "required": ["area", "name", "k", "noise", "delay_days", "periods"],
+        "properties": {
+            "area": {"type": "string"}, "name": {"type": "string"}, "k": {"type": "integer"},
+            "noise": {"type": "integer"}, "delay_days": {"type": "integer"},
+            "periods": {"type": "array", "items": {
+                "type": "object", "required": ["period", "walks", "counts", "cells", "safe_place_cells", "activities"],
+                "properties": {"period": {"type": "string"}, "label": {"type": "string"}, "walks": NUMBER_OR_NULL,
+                               "counts": {"type": "object", "additionalProperties": NUMBER_OR_NULL},
+                               "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                               "cells": {"type": "array", "items": cell},
+                               "safe_place_cells": {"type": "array", "items": cell},
+                               "activities": {"type": "object",
+                                              "additionalProperties": {"type": "number", "nullable": True}}}}}}}
     named["EntryReply"] = {"type": "object", "required": ["status"],
                            "properties": {"status": {"type": "string"}, "errors": {"type": "array"}}}
     named["Entry"] = {
@@ -215,6 +231,11 @@ def api_paths() -> dict:
                                 [AREA, PERIOD], {
             "200": _answer("The promise's follow-up", _ref("Promise"), JSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
+        "/api/v1/residents/{area_id}": _get("The numbers of an area's residents' page", [
+            {"name": "area_id", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "An area `id` from /api/v1/areas"}], {
+            "200": _answer("The residents' page's numbers per tertial", _ref("Residents"), JSON),
+            "401": NOT_LOGGED_IN, "404": _answer("No such area", _ref("Error"), JSON)}, "api"),
         "/api/v1/observations": {"post": {
             "summary": "Store one observation (uploaders; the same idempotency key again changes nothing)",
             "tags": ["api"], "security": [{"bearer": []}, {"session": []}],
