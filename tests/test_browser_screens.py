@@ -26,7 +26,8 @@ WIDTHS = (360, 1366)
 VIEWER_PASSWORD = "viewer password for the screens"
 # The pages each role adds to those of the roles before it.
 PAGES = {
-    "anonymous": ["login", "", "?compare=1", "followup"],
+    "anonymous": ["login", "", "?compare=1", "followup", "ogc", "ogc/collections",
+                  "ogc/collections/cells/items?area=vastra-borlange&period=2025&f=html", "docs/api"],
     "viewer": ["account"],
     "uploader": ["observations/upload", "observations/field", "activities/new"],
     "admin": ["admin/uploads", "admin/accounts", "admin/audit"],

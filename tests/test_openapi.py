@@ -45,13 +45,13 @@ def test_the_document_and_its_page_are_served_with_every_asset_from_the_app(make
     assert "http" not in "".join(re.findall(r'(?:src)="([^"]+)"', page))
 
 
-def test_a_served_instance_answers_every_operation_as_the_document_says(serve):
+def test_a_served_instance_answers_every_operation_as_the_document_says(serve, tmp_path):
     url = serve("--demo", PUBLIC_MAP="true")
     assert requests.get(f"{url}api/v1/openapi.json", timeout=30).status_code == 200
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", f"{url}api/v1/openapi.json", "--checks", CHECKS,
          "--max-examples", EXAMPLES, "--phases", "examples,coverage,fuzzing", "--seed", "22", "--workers", "2",
          "--request-timeout", "60", "--no-color"],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})
+        capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"}, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert re.search(r"(\d+) generated, \1 passed", run.stdout), run.stdout[-2000:]

@@ -94,7 +94,8 @@ def _with_id(feature: dict, feature_id: str) -> dict:
 COLLECTIONS = {c.id: c for c in (
     Collection("cells", N_("Observations per grid cell"),
                N_("The published safety-walk observations per grid cell of the chosen area, period and category "
-                  "(as on the map): layer 'observations' or 'safe_place', count and counts per category."),
+                  "(as on the map): the layer (observations, or places that feel safe), the count and the counts per "
+                  "category."),
                ("area", "period", "category"), _cell_features, _locate_cell, True),
     Collection("areas", N_("Areas"),
                N_("Every RegSO area and area group of the map, with its name, kind and area in km²."),
@@ -302,8 +303,8 @@ def landing(base: str, openapi_url: str, openapi_html_url: str) -> dict:
     """Return the landing page of the API rooted at `base` (/ogc)."""
     return {
         "title": _("geoapp: safety-walk maps of Borlänge"),
-        "description": _("The published numbers of the map as OGC API – Features: observations per grid cell, "
-                         "areas and activities per place."),
+        "description": _("The published numbers of the map as a feature service (OGC API – Features): observations "
+                         "per grid cell, areas and activities per place."),
         "links": [
             _link("self", JSON, _("This document"), base),
             _link("alternate", HTML, _("This document as HTML"), f"{base}?f=html"),

@@ -7,6 +7,11 @@
     domNode: target,
     validatorUrl: null,
     deepLinking: false,
-    tryItOutEnabled: false
+    tryItOutEnabled: false,
+    onComplete: function () {
+      // Swagger UI leaves its server menu without a name for screen readers.
+      var servers = document.getElementById("servers");
+      if (servers) { servers.setAttribute("aria-label", "Servers"); }
+    }
   });
 })();
