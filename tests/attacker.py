@@ -582,9 +582,12 @@ class Published:
     k: int
 
 
-def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str], categories: Sequence[str]) -> Published:
-    """Read every filter combination of /api/v1/summary, /api/v1/cells and /api/v1/followup."""
+def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str], categories: Sequence[str],
+            residents: bool = True) -> Published:
+    """Read every filter combination of /api/v1/summary, /api/v1/cells and /api/v1/followup, and the residents' pages."""
     facts, empty, walks = set(), set(), set()
+    for area in members if residents else ():
+        facts.update(residents_facts(client, area, members, periods))
     noise, k = 0, None
     for area in members:
         for period in periods:
@@ -618,3 +621,21 @@ def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str],
                 if row["observations"] is not None:
                     facts.add(Fact(Unit(members[row["area_id"]]), row["tertial"], ALL, row["observations"]))
     return Published(sorted(facts, key=repr), empty, sorted(walks), noise, k)
+
+
+def residents_facts(client, area: str, members: dict[str, tuple[str, ...]], periods: Sequence[str]) -> set[Fact]:
+    """Read what the residents' page of `area` publishes (its JSON twin) in the given periods."""
+    response = client.get(f"/api/v1/residents/{area}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    found = set()
+    for entry in response.get_json()["periods"]:
+        period = entry["period"]
+        if period not in periods:
+            continue
+        for category, value in entry["counts"].items():
+            if value is not None:
+                found.add(Fact(Unit(members[area]), period, category, value))
+        for layer, category in (("cells", ALL), ("safe_place_cells", SAFE)):
+            for cell in entry[layer]:
+                found.add(Fact(Unit((cell["area"],), _cell_square(cell["cell"])), period, category, cell["count"]))
+    return found

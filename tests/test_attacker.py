@@ -1,7 +1,7 @@
 """An exact attacker against everything geoapp publishes: random datasets, the six known attacks, and over time.
 
 The attacker (tests/attacker.py) reads every filter combination of /api/v1/summary, /api/v1/cells and
-/api/v1/followup from a real app over SQLite, and solves all of it together. It is first shown to find
+/api/v1/followup, and the residents' pages (their JSON twin), from a real app over SQLite, and solves all of it together. It is first shown to find
 each of the six attacks on a publisher that has no secondary protection, so that finding nothing in
 geoapp means something.
 """
@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from geoapp.accounts.administration import delete_upload
 from geoapp.accounts.users import Actor
+from geoapp.mapview.residents import closed_tertials
 from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect, period_days,
+                            residents_facts,
                             walk_attacker)
 from tests.observations import Obs, random_points, store_observations
 
@@ -73,6 +75,7 @@ def world(tmp_path, data_dir):
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'attack.sqlite3'}", "INSTANCE_PATH": str(tmp_path),
                       "DATA_DIR": str(data_dir), "LOAD_DEFAULT_PLACES": False, "TILES": "none", "PUBLIC_MAP": True,
+                      "RESIDENTS_PAGE": True,
                       "TESTING": True})
     areas = app.extensions["geoapp"].areas_by_id()
     geometries = {code: areas[code]["geometry"] for code in (TJARNA, JAKOBS)}
@@ -328,3 +331,27 @@ def test_over_time_the_attacker_learns_nothing_of_an_added_or_a_deleted_upload(w
             remaining = [u for u, in conn.execute(select(uploads.c.id))]
         for upload in remaining:
             delete_upload(store_, upload, Actor("tests"))
+
+
+def test_the_residents_pages_publish_nothing_the_attacker_can_use(world):
+    app, _, places = world
+    # The pages show the last two closed tertials, whatever today is: the data lies in them.
+    latest, earlier = closed_tertials(datetime.now(STOCKHOLM).date())
+    years = sorted({latest.year, earlier.year})
+    periods = [p for y in years for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
+    areas = app.extensions["geoapp"].areas_by_id()
+    universe = Universe.build({code: areas[code]["geometry"] for code in (TJARNA, JAKOBS)}, SIZE, CATEGORIES, periods)
+    day = lambda period, offset: period.first_day + timedelta(days=offset)  # noqa: E731
+    rows = [("a", day(latest, 3), "lighting", 0)] * 4 + [("a", day(latest, 3), "litter", 1)] * 2
+    rows += [("b", day(latest, 60), "lighting", 0)] * 3 + [("b", day(latest, 60), "graffiti", 5)] * 3
+    rows += [("c", day(earlier, 10), "lighting", 3)] * 5 + [("d", day(earlier, 100), "lighting", 3)] * 2
+    rows += [("d", day(earlier, 100), SAFE, 0)] * 5 + [("a", day(latest, 3), SAFE, 0)] * 2
+    store(app, places, rows, random.Random(8))
+    client = app.test_client()
+    shown = set().union(*(residents_facts(client, area, MEMBERS, periods) for area in MEMBERS))
+    assert {fact.period for fact in shown} == {latest.code, earlier.code}
+    assert shown <= set(collect(client, MEMBERS, periods, CATEGORIES, residents=False).facts)  # nothing new
+    published = collect(client, MEMBERS, periods, CATEGORIES)
+    state = State(published.facts, ("base",), published.empty)
+    attacker = Attacker(universe, [state], truth(rows), K, published.noise, floor=True)
+    assert attack(attacker, ["base"], MEMBERS, years) == []
