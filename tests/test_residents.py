@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,10 @@ MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
              "november", "december"]
 MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]
+
+
+def weekday_sv(day: date) -> str:
+    return ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"][day.weekday()]
 
 
 def words(period, months) -> str:
@@ -47,14 +51,19 @@ def observation_rows() -> list[list[str]]:
     return rows
 
 
+ANNOUNCED = (datetime.now(STOCKHOLM) + timedelta(days=9)).date()
+
+
 def activity_rows() -> list[list[str]]:
-    """A dialogue, an advice session and police presence in the latest tertial, and a dialogue too recent to show."""
+    """A dialogue, an advice session and police presence in the latest tertial, a dialogue too recent to show,
+    and a dialogue announced ahead."""
     recent = datetime.now(STOCKHOLM) - timedelta(days=1)
     return [
-        [TORGET, "medborgardialog", day_in(LATEST, 20).isoformat(), "18:00", "90", "12"],
-        [TORGET, "rådgivning", day_in(LATEST, 21).isoformat(), "10:00", "30", "4"],
-        [TORGET, "polisnärvaro", day_in(LATEST, 22).isoformat(), "21:15", "90", ""],
-        [TORGET, "medborgardialog", recent.date().isoformat(), "00:00", "30", "40"],
+        [TORGET, "medborgardialog", day_in(LATEST, 20).isoformat(), "18:00", "90", "12", ""],
+        [TORGET, "rådgivning", day_in(LATEST, 21).isoformat(), "10:00", "30", "4", "nej"],
+        [TORGET, "polisnärvaro", day_in(LATEST, 22).isoformat(), "21:15", "90", "", ""],
+        [TORGET, "medborgardialog", recent.date().isoformat(), "00:00", "30", "40", ""],
+        [TORGET, "medborgardialog", ANNOUNCED.isoformat(), "17.30", "60", "", "ja"],
     ]
 
 
@@ -72,7 +81,7 @@ def residents(make_app, tmp_path):
     app = make_app(RESIDENTS_PAGE=True, RESIDENTS_CONTACT="Trygghetssamordnaren\n0243-123 45",
                    SITE_URL="https://trygg.example.se")
     (tmp_path / "o.csv").write_bytes(csv_bytes(["date", "lat", "lon", "category", "walk", "comment"], observation_rows()))
-    (tmp_path / "a.csv").write_bytes(csv_bytes(HEADERS, activity_rows(), delimiter=";"))
+    (tmp_path / "a.csv").write_bytes(csv_bytes([*HEADERS, "Annonserad"], activity_rows(), delimiter=";"))
     runner = app.test_cli_runner()
     for kind, name in (("observations", "o.csv"), ("activities", "a.csv")):
         result = runner.invoke(main, [kind, "import", str(tmp_path / name)])
@@ -88,7 +97,7 @@ def text_of(response) -> str:
 
 def assert_nothing_private(html: str) -> None:
     assert WALK_NAME not in html and "Anna" not in html and "port 7" not in html and "070" not in html
-    assert not re.search(r"\b18[:.]\d\d\b|\b21[:.]15\b", html), "no time of an observation or activity"
+    assert not re.search(r"\b18[:.]\d\d\b|\b21[:.]15\b", html), "no time of an observation or a past activity"
     assert not re.search(r"60[.,]49\d|15[.,]40\d", html), "no coordinate"
 
 
@@ -103,7 +112,8 @@ def test_the_page_says_in_plain_swedish_what_was_found_and_done(residents):
     assert "1 medborgardialog. 12 personer var med." in text  # the one a day ago is not shown yet
     assert "1 tillfälle med råd om trygghet." in text
     assert "Polisen var här 1 gång, 1,5 timmar." in text  # never the presence ahead
-    assert "Ingen medborgardialog här är inbjuden till än." in text
+    assert f"Kom till en medborgardialog. Säg vad du tycker om tryggheten där du bor. {weekday_sv(ANNOUNCED)} " \
+           f"{ANNOUNCED.day} {MONTHS_SV[ANNOUNCED.month - 1]} {ANNOUNCED.year} kl. 17.30: {TORGET}" in text
     assert "Trygghetssamordnaren 0243-123 45" in text and "Ring 112" in text
     assert_nothing_private(response.get_data(as_text=True))
     assert "<script" not in response.get_data(as_text=True)
@@ -120,6 +130,7 @@ def test_the_page_in_english_is_one_click_away(residents):
     assert "We noted 11 things that can make a place feel unsafe: lighting 6 graffiti / vandalism 5" in text
     assert "1 citizen dialogue, with 12 taking part in all." in text
     assert "The police were here 1 time, 1.5 hours in all." in text
+    assert f"{ANNOUNCED:%A} {ANNOUNCED.day} {ANNOUNCED:%B} {ANNOUNCED.year}, 17:30: {TORGET}" in text
     assert "Call 112 when it is urgent." in text
     assert_nothing_private(response.get_data(as_text=True))
 
@@ -204,3 +215,29 @@ def test_the_flyer_is_one_a4_page_with_the_page_and_a_qr_code_to_it(residents, l
     codes = [result.text for image in page.images
              for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)).convert("L"))]
     assert codes == ["https://trygg.example.se/omraden/tjarna-angar"]
+
+
+@pytest.mark.parametrize("kind, announced, problem", [
+    ("polisnärvaro", "ja", "endast en medborgardialog kan annonseras i förväg; polisnärvaro aldrig"),
+    ("rådgivning", "ja", "endast en medborgardialog kan annonseras i förväg; polisnärvaro aldrig"),
+    ("medborgardialog", "", "datumet ligger i framtiden"),
+])
+def test_only_an_announced_dialogue_is_stored_ahead(app, runner, as_role, tmp_path, kind, announced, problem):
+    rows = [[TORGET, kind, ANNOUNCED.isoformat(), "18:00", "60", "", announced]]
+    (tmp_path / "a.csv").write_bytes(csv_bytes([*HEADERS, "Annonserad"], rows, delimiter=";"))
+    result = runner("activities", "import", str(tmp_path / "a.csv"))
+    assert result.exit_code == 1
+    assert problem in result.output and "rad 2" in result.output
+    shown = as_role("viewer").get("/api/v1/residents/tjarna-angar")
+    assert shown.status_code == 200 and shown.get_json()["invitations"] == []
+
+
+def test_an_uploader_announces_a_dialogue_on_the_form(app, as_role):
+    uploader = as_role("uploader")
+    form = {"place": TORGET, "kind": "dialogue", "date": ANNOUNCED.isoformat(), "time": "18:00", "duration": "60",
+            "participants": "", "announced": "yes"}
+    assert uploader.post("/activities/new", data={**form, "kind": "police_presence"}).status_code == 400
+    assert uploader.post("/activities/new", data={**form, "announced": ""}).status_code == 400
+    assert uploader.post("/activities/new", data=form).status_code == 302
+    shown = uploader.get("/api/v1/residents/tjarna-angar").get_json()["invitations"]
+    assert shown == [{"place": TORGET, "starts": datetime.combine(ANNOUNCED, time(18), tzinfo=STOCKHOLM).isoformat()}]

@@ -12,7 +12,8 @@ from fpdf import FPDF
 from geoapp.export.sketch import SAFE_COLOR, Sketch
 from geoapp.i18n import _, date, language, number
 from geoapp.mapview.colors import ColorClass
-from geoapp.mapview.residents import AreaPage, after_list, effort_sentences, period_words, walk_sentences
+from geoapp.mapview.residents import (AreaPage, after_list, effort_sentences, invitation_words, period_words,
+                                     walk_sentences)
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: å, ä, ö, –
 MARGIN, WIDTH, HEIGHT = 15.0, 210.0, 297.0
@@ -51,8 +52,14 @@ def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], l
     _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
                  "will be.", days=page.delay_days), 9)
     _heading(pdf, _("Take part"))
-    _text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
-          + _("Do you want to join a safety walk? Contact us."), 10.5)
+    if page.invitations:
+        _text(pdf, _("Come to a citizen dialogue. Tell us what you think about safety where you live."), 10.5)
+        for invitation in page.invitations:
+            _text(pdf, f"• {invitation_words(invitation)}", 10.5, bold=True)
+        _text(pdf, _("Do you want to join a safety walk? Contact us."), 10.5)
+    else:
+        _text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
+              + _("Do you want to join a safety walk? Contact us."), 10.5)
     _heading(pdf, _("Contact"))
     if contact:
         _text(pdf, contact, 10.5, bold=True)

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
 from geoapp.accounts.users import Actor
-from geoapp.domain.activities import KINDS, LABELS, kind_of
+from geoapp.domain.activities import DIALOGUE, KINDS, LABELS, kind_of
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import DATE_ALIASES, Layout
@@ -31,7 +31,8 @@ LAYOUT = Layout(
      **DATE_ALIASES,
      "duration": ("varaktighet", "duration", "duration min", "minuter", "minutes", "längd", "längd min",
                   "varaktighet min"),
-     "participants": ("deltagare", "participants", "antal deltagare", "number of participants")},
+     "participants": ("deltagare", "participants", "antal deltagare", "number of participants"),
+     "announced": ("annonserad", "utannonserad", "offentligt annonserad", "announced", "publicly announced")},
     (("place", N_("no place column (plats/place)")), ("kind", N_("no kind column (aktivitet/kind)"))),
     ("started_at", "date"), N_("no date column (datum/date/start)"), location=False,
 )
@@ -61,7 +62,9 @@ def check_activities(table: RawTable, filename: str, places: list[dict]) -> Chec
         return CheckedActivities(None, found.errors)
     cell = lambda name: table.cells[found.columns.fields[name]]  # noqa: E731
     frame = pd.DataFrame(index=table.cells.index)
-    frame["started_at"] = parse_when(table, found, LAYOUT.time_fields)
+    kinds = parse.as_text(cell("kind")).map(kind_of)
+    # An announced dialogue may be recorded ahead, for residents to come; nothing else is ever stored ahead.
+    frame["started_at"] = parse_when(table, found, LAYOUT.time_fields, _announced(table, found, kinds))
     ids = {p["name"].casefold(): p["id"] for p in places}
     known = ", ".join(p["name"] for p in places[:5])
     frame["place_id"], problems = parse.parse_choice(
@@ -81,6 +84,20 @@ def check_activities(table: RawTable, filename: str, places: list[dict]) -> Chec
     repeated = first.index != first.to_numpy()
     duplicates = [{"row": int(r), "message": _("same place, kind and start as row %(row)s", row=int(f))} for r, f in first[repeated].items()]
     return CheckedActivities(frame[~repeated], [], duplicates, found.columns.ignored)
+
+
+def _announced(table: RawTable, found: Findings, kinds: pd.Series) -> pd.Series:
+    """Return which rows are publicly announced dialogues; an announcement of anything else is a problem."""
+    if "announced" not in found.columns.fields:
+        return pd.Series(False, index=table.cells.index)
+    text = table.cells[found.columns.fields["announced"]]
+    values, problems = parse.parse_positive(text)
+    marked = values.map(lambda v: v is True).astype(bool)
+    wrong = marked & (kinds != DIALOGUE)
+    problems.update({row: _("only a citizen dialogue can be announced ahead; police presence never is")
+                     for row in wrong.index[wrong]})
+    found.add(problems, found.header("announced"), text)
+    return marked & ~wrong
 
 
 def _count(table: RawTable, found: Findings, name: str) -> pd.Series:
@@ -138,7 +155,7 @@ def _save(site, checked: CheckedActivities, name: str, digest: str, by: Actor) -
     return ImportReport(IMPORTED, name, rows=rows, duplicates=duplicates, ignored_columns=checked.ignored, kind=KIND)
 
 
-FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants")
+FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants", "announced")
 
 
 def record_activity(site, form: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:

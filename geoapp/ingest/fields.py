@@ -69,8 +69,11 @@ def parse_numbers(cells: pd.Series, what: str) -> tuple[pd.Series, Problems]:
     return values, problems
 
 
-def parse_times(cells: pd.Series) -> tuple[pd.Series, Problems]:
-    """Parse dates or datetimes; times without an offset are Swedish time (Europe/Stockholm)."""
+def parse_times(cells: pd.Series, ahead: pd.Series | None = None) -> tuple[pd.Series, Problems]:
+    """Parse dates or datetimes; times without an offset are Swedish time (Europe/Stockholm).
+
+    Rows marked True in `ahead` may lie up to a year in the future (an announced dialogue); no other row may.
+    """
     text = as_text(cells)
     swedish = text.str.contains(".", regex=False) | text.str.contains("kl", regex=False)
     if swedish.any():  # '18.30' and 'kl. 18.30' as Swedes write the time of day
@@ -82,7 +85,10 @@ def parse_times(cells: pd.Series) -> tuple[pd.Series, Problems]:
     values = pd.concat([with_offset, local]).reindex(text.index)
     problems: Problems = {}
     now = pd.Timestamp.now(tz="UTC")
-    for row in values.index[values.isna() | (values < EARLIEST) | (values > now + pd.Timedelta(days=1))]:
+    latest = pd.Series(now + pd.Timedelta(days=1), index=values.index)
+    if ahead is not None:
+        latest = latest.where(~ahead.reindex(values.index, fill_value=False).astype(bool), now + pd.Timedelta(days=366))
+    for row in values.index[values.isna() | (values < EARLIEST) | (values > latest)]:
         problems[row] = _time_problem(text[row], values[row], naive.get(row))
     return values, problems
 

@@ -98,8 +98,8 @@ def check_table(table: RawTable, filename: str, vocabulary: Vocabulary, areas, w
     return _finish(frame, found, areas, placed_rows, redactions)
 
 
-def parse_when(table: RawTable, found: Findings, names: tuple[str, ...]) -> pd.Series:
-    """Parse the time from a date and a time column, else from the first of `names` the file has."""
+def parse_when(table: RawTable, found: Findings, names: tuple[str, ...], ahead: pd.Series | None = None) -> pd.Series:
+    """Parse the time from a date and a time column, else from the first of `names` the file has (see parse_times)."""
     fields, cells = found.columns.fields, table.cells
     if "date" in fields and "time" in fields:
         text = parse.combine_date_time(cells[fields["date"]], cells[fields["time"]])
@@ -107,7 +107,7 @@ def parse_when(table: RawTable, found: Findings, names: tuple[str, ...]) -> pd.S
     else:
         name = next(n for n in names if n in fields)
         text, column = cells[fields[name]], found.header(name)
-    values, problems = parse.parse_times(text)
+    values, problems = parse.parse_times(text, ahead)
     found.add(problems, column, text)
     return values
 

@@ -8,17 +8,26 @@ no comment, walk name, person or time of an observation reaches the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
+from geoapp.domain.activities import DIALOGUE
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.domain.periods import Period
 from geoapp.i18n import _, language, ngettext, number
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.followup import build_followup
 from geoapp.mapview.numbers import published_view
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
+from geoapp.store import activities as stored
+from geoapp.store.places import list_places
 
 TERTIAL_MONTHS = 4
+INVITATIONS = 5  # the next announced dialogues shown
+ANNOUNCED_DAYS = 366  # as far ahead as a dialogue may be announced
 # How the areas are listed: the groups the promise names first, then the RegSO areas by name.
 KIND_ORDER = {"group": 0, "regso": 1}
 
@@ -48,6 +57,14 @@ class Efforts:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """A citizen dialogue announced to everyone: where, and when it starts."""
+
+    place: str
+    starts: datetime  # UTC
+
+
+@dataclass(frozen=True)
 class AreaPage:
     """Everything one area's residents' page and flyer show."""
 
@@ -57,6 +74,7 @@ class AreaPage:
     periods: tuple[Period, ...]  # the latest closed tertial first, then the one before
     findings: tuple[Findings, ...]
     efforts: tuple[Efforts, ...]
+    invitations: tuple[Invitation, ...]  # the next announced dialogues, soonest first
     published: Published  # the view the findings and the small map come from
     boundary: Any  # the area's outline in SWEREF 99 TM, public data
     delay_days: int
@@ -94,7 +112,8 @@ def area_page(site, area_id: str, now: datetime | None = None) -> AreaPage:
     return AreaPage(row["id"], row["name"], bool(row["approximation"]), periods,
                     tuple(findings(published, period) for period in periods),
                     tuple(efforts(site, row, period, now) for period in periods),
-                    published, row["geometry"], site.settings["ACTIVITY_DELAY_DAYS"], now.date())
+                    invitations(site, row["members"], now), published, row["geometry"],
+                    site.settings["ACTIVITY_DELAY_DAYS"], now.date())
 
 
 def findings(published: Published, period: Period) -> Findings:
@@ -116,6 +135,23 @@ def efforts(site, row: dict, period: Period, now: datetime) -> Efforts:
         return Efforts(period, 0, 0, 0, 0, 0.0)
     return Efforts(period, mine.dialogues, mine.dialogue_participants, mine.advice, mine.police_presence,
                    mine.police_presence_hours)
+
+
+def invitations(site, codes, now: datetime, most: int = INVITATIONS) -> tuple[Invitation, ...]:
+    """Return the next citizen dialogues announced at places of the areas `codes`, soonest first."""
+    # Only a dialogue marked as announced can be stored ahead (see ingest.activities); police presence never is,
+    # and is never looked for here.
+    with site.store.connect() as conn:
+        places = {p["id"]: p["name"] for p in list_places(conn, codes)}
+        rows = stored.activities_between(conn, list(places), now, now + timedelta(days=ANNOUNCED_DAYS))
+    return tuple(Invitation(places[r["place_id"]], r["started_at"]) for r in rows if r["kind"] == DIALOGUE)[:most]
+
+
+def invitation_words(invitation: Invitation) -> str:
+    """Say when and where an announced dialogue is, in the language shown now: 'tisdag 8 december 2026 kl. 18.00'."""
+    local = invitation.starts.astimezone(ZoneInfo(STOCKHOLM_TZ))
+    pattern = "EEEE d MMMM y 'kl.' HH.mm" if language() == "sv" else "EEEE d MMMM y, HH:mm"
+    return f"{format_datetime(local, pattern, locale=language())}: {invitation.place}"
 
 
 MONTHS = {
@@ -149,6 +185,8 @@ def page_json(page: AreaPage, labels: dict[str, str]) -> dict:
                             "police_presence": e.presence, "police_presence_hours": e.presence_hours}}
             for f, e in zip(page.findings, page.efforts)
         ],
+        "invitations": [{"place": i.place, "starts": i.starts.astimezone(ZoneInfo(STOCKHOLM_TZ)).isoformat()}
+                        for i in page.invitations],
     }
 
 
