@@ -13,6 +13,7 @@ from geoapp.store.places import list_places
 from geoapp.store.schema import audit
 
 from tests.activity_files import HEADERS, TORGET, stored_counts
+from tests.exporting import mapped  # noqa: F401
 from tests.observation_files import csv_bytes
 
 @pytest.fixture
@@ -127,3 +128,12 @@ def test_a_future_activity_is_never_shown_anywhere(app, as_role):
         assert TORGET not in viewer.get(f"/?area=tjarna-angar&period={period}").get_data(as_text=True)
         csv_text = viewer.get(f"/export/followup.csv?area=tjarna-angar&period={period}").get_data(as_text=True)
         assert all(line.split(",")[2:6] == ["0", "0", "0", "0.0"] for line in csv_text.splitlines()[1:])
+
+
+def test_without_a_period_the_page_and_its_activities_twin_show_the_latest_year_with_walks(mapped):
+    client = mapped.test_client()  # walks of May 2025 only, read in a later year
+    page = client.get("/?area=vastra-borlange").get_data(as_text=True)
+    twin = client.get("/api/v1/activities?area=vastra-borlange").get_json()
+    assert '<option value="2025" selected>' in page
+    assert twin["period"] == "2025"
+    assert client.get("/api/v1/summary?area=vastra-borlange").get_json()["period"] == "2025"

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoapp.domain.activities import Activity, choose_view, kind_of, publish_activities, visible
+from geoapp.domain.activities import Activity, kind_of, publish_activities, visible
+from geoapp.mapview.filters import area_and_period
 from geoapp.store.activities import insert_activities
 from geoapp.store.places import list_places
 
@@ -60,7 +61,7 @@ def test_publishing_applies_the_delay_at_the_boundary(app):
             {"place_id": place["id"], "kind": "advice", "started_at": NOW + timedelta(days=30),
              "duration_min": 60, "participants": 3},
         ], None, "tests")
-    area, period = choose_view(site.areas_by_id(), "tjarna-angar", "2026")
+    area, period = area_and_period(site, {"area": "tjarna-angar", "period": "2026"})
     published = publish_activities(site, area, period, now=NOW)
     assert [(p.name, p.counts, p.participants) for p in published.places] == [
         (TORGET, {"dialogue": 1, "police_presence": 0, "advice": 0}, 9)]

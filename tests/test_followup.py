@@ -109,11 +109,11 @@ def test_csv_neutralises_formulas():
 def test_csv_of_an_area_named_like_a_formula_is_neutralised(loaded):
     from dataclasses import replace
 
-    from geoapp.domain.activities import choose_view
+    from geoapp.mapview.filters import area_and_period
     from geoapp.mapview.followup import build_followup
 
     site = loaded.extensions["geoapp"]
-    area, period = choose_view(site.areas_by_id(), "tjarna-angar", "2025-T1")
+    area, period = area_and_period(site, {"area": "tjarna-angar", "period": "2025-T1"})
     followup = build_followup(site, area, period)
     hostile = replace(followup, rows=tuple(replace(r, area_name="=HYPERLINK(\"x\")") for r in followup.rows))
     assert "\r\n2025-T1,\"'=HYPERLINK(\"\"x\"\")\"," in followup_csv(hostile)

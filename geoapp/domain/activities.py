@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta, timezone
 
 from geoapp.domain.periods import Period
 from geoapp.i18n import N_, language
-from geoapp.mapview.filters import area_row, choose_period
 from geoapp.store import activities as stored
 from geoapp.store.places import list_places
 
@@ -87,16 +86,6 @@ class PublishedActivities:
     period: Period
     delay_days: int
     places: tuple[PlaceActivities, ...]
-
-
-def default_period(today: date | None = None) -> Period:
-    """Return the current calendar year, the period shown when none is asked for."""
-    return Period("year", (today or date.today()).year)
-
-
-def choose_view(areas: dict[str, dict], area_id: str | None, period_text: str | None) -> tuple[object, Period]:
-    """Return the area row (Tjärna Ängar by default) and period (this year by default), or raise QueryError."""
-    return area_row(areas, area_id), choose_period(period_text, default_period())
 
 
 def published_in(conn, codes, start: datetime, end: datetime, now: datetime, delay_days: int) -> list[tuple[dict, Activity]]:

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 import geopandas as gpd
 
 from geoapp.basemap.source import TileSource
-from geoapp.domain.activities import PublishedActivities, publish_for_periods
+from geoapp.domain.activities import PublishedActivities
 from geoapp.domain.areas import slugify
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.export.wording import LANGUAGES, words
 from geoapp.i18n import _
-from geoapp.mapview.colors import ColorClass, configured_scale
+from geoapp.mapview import map_view
+from geoapp.mapview.colors import ColorClass
 from geoapp.mapview.filters import QueryError
-from geoapp.mapview.geojson import display_areas
-from geoapp.mapview.numbers import published_view, view
+from geoapp.mapview.numbers import view
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 
 DEFAULT_DPI, DPI_RANGE = 150, (72, 300)
@@ -69,22 +69,22 @@ def parse_options(args: Mapping[str, str]) -> tuple[str, int]:
 def gather_briefing(site, args: Mapping[str, str]) -> Briefing:
     """Collect the published view of `args` and its comparison periods, or raise QueryError."""
     language, dpi = parse_options(args)
-    version = site.store.data_version()
-    published = published_view(site, args, version)
+    shown = map_view(site, args, language, periods=_compared)
+    published, version = shown.published, shown.version
     request = published.request
     previous, earlier = request.period.previous(), request.period.year_before()
     columns = [("period", published), ("previous", view(site, replace(request, period=previous, compare=False), version)),
                ("year_before", earlier and view(site, replace(request, period=earlier, compare=False), version))]
-    vocabulary = site.vocabulary()
-    settings = site.settings
-    activities = publish_for_periods(site, request.area, [p for p in (request.period, previous, earlier) if p])
     return Briefing(
-        published=published, columns=tuple(columns), areas=site.area_frame(version),
-        features=display_areas(site, version),
-        classes=configured_scale(settings, published.k), labels=vocabulary.labels(language),
-        basemap=site.basemap, tile_timeout=float(settings["EXPORT_TILE_TIMEOUT"]), language=language,
-        generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=activities,
+        published=published, columns=tuple(columns), areas=shown.areas, features=shown.features, classes=shown.classes,
+        labels=shown.labels, basemap=site.basemap, tile_timeout=float(site.settings["EXPORT_TILE_TIMEOUT"]),
+        language=language, generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=shown.activities,
     )
+
+
+def _compared(request) -> list:
+    """Return the periods an export's table compares: the view's, the previous one and the same a year earlier."""
+    return [p for p in (request.period, request.period.previous(), request.period.year_before()) if p]
 
 
 def export_filename(published: Published, extension: str) -> str:

@@ -75,3 +75,8 @@ def _local_year(moment) -> int:
     return moment.astimezone(ZoneInfo(STOCKHOLM_TZ)).year
 
 
+def area_and_period(site, args: Mapping[str, str], version: int | None = None) -> tuple[dict, Period]:
+    """Return the area row and the period of `args`, each with the map's default, or raise QueryError."""
+    version = site.store.data_version() if version is None else version
+    return area_row(site.areas_by_id(version), args.get("area")), choose_period(args.get("period"),
+                                                                              default_period(site, version))

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 import shapely
 from shapely.geometry import shape
 
-from geoapp.domain.activities import activities_geojson, choose_view, publish_activities
+from geoapp.domain.activities import activities_geojson, publish_activities
 from geoapp.domain.areas import areas_geojson
 from geoapp.domain.model import STOCKHOLM_TZ, WGS84
 from geoapp.domain.periods import parse_period
 from geoapp.i18n import N_, _
 from geoapp.mapview.filters import QueryError, data_years
+from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.geojson import cells_geojson
 from geoapp.mapview.numbers import published_view
 
@@ -76,7 +77,7 @@ def _area_features(site, filters: Mapping[str, str]) -> list[dict]:
 
 
 def _activity_features(site, filters: Mapping[str, str]) -> list[dict]:
-    area, period = choose_view(site.areas_by_id(), filters.get("area"), filters.get("period"))
+    area, period = area_and_period(site, filters)
     document = activities_geojson(publish_activities(site, area, period))
     return [_with_id(f, ".".join((f["properties"]["period"], f["properties"]["area_code"], f["properties"]["name"])))
             for f in document["features"]]

@@ -6,9 +6,10 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
-from geoapp.domain.activities import activities_geojson, choose_view, publish_activities
+from geoapp.domain.activities import activities_geojson, publish_activities
 from geoapp.domain.areas import areas_geojson
 from geoapp.mapview.filters import QueryError
+from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.followup import build_followup
 from geoapp.mapview.geojson import cells_geojson, summary
 from geoapp.mapview.numbers import published_view
@@ -52,7 +53,7 @@ def summary_json():
 
 def requested_view():
     """Return the area row and period of the request (a QueryError answers 400 naming the problem)."""
-    return choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
+    return area_and_period(current_site(), request.args)
 
 
 @bp.get("/activities")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from geoapp.domain.activities import choose_view
 from geoapp.mapview.filters import QueryError
+from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.followup import CSV_HEADER, build_followup, followup_csv
 from geoapp.promise.document import PromiseError
 from geoapp.promise.presentation import SYMBOLS, promise_page
@@ -18,7 +18,7 @@ bp = Blueprint("followup", __name__)
 def requested_followup():
     """Build the follow-up for the request's area and period, or answer 400 naming the problem."""
     try:
-        area, period = choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
+        area, period = area_and_period(current_site(), request.args)
         return build_followup(current_site(), area, period)
     except QueryError as exc:
         abort(400, description=str(exc))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from geoapp.domain.activities import choose_view
 from geoapp.i18n import language
 from geoapp.mapview.filters import QueryError
+from geoapp.mapview.filters import area_and_period
 from geoapp.promise.document import PromiseError
 from geoapp.promise.followup import follow_promise
 from geoapp.site import current_site
@@ -29,7 +29,7 @@ def bad_promise(exc: PromiseError):
 
 def requested_promise():
     """Follow the promise up for the request's area and period (QueryError: 400)."""
-    area, period = choose_view(current_site().areas_by_id(), request.args.get("area"), request.args.get("period"))
+    area, period = area_and_period(current_site(), request.args)
     return follow_promise(current_site(), area, period)
 
 
