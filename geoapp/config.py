@@ -127,8 +127,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EXPORT_TILE_TIMEOUT",
         3.0,
-        "Seconds a PNG or PDF export waits for basemap tiles from GEOAPP_TILES before it is made without "
-        "a basemap; 0 never draws one in these exports.",
+        "Seconds a PNG or PDF export waits for basemap tiles from a tile server (GEOAPP_TILES set to a URL or "
+        "openstreetmap) before it is made without a basemap; 0 never asks one. The stored archive is always drawn.",
         float,
     ),
     Setting(

@@ -11,6 +11,7 @@ from typing import Callable
 import folium
 import geopandas as gpd
 import shapely
+import shapely.ops
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
@@ -22,7 +23,7 @@ from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.domain.model import AREA_KIND_GROUP, WGS84
 from geoapp.i18n import N_, _, ngettext, number
 from geoapp.mapview.colors import ColorClass, color_of
-from geoapp.mapview.geojson import display_shapes
+from geoapp.mapview.geojson import COORD_DECIMALS, display_shapes
 from geoapp.privacy.published import require_published
 
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
@@ -35,6 +36,19 @@ STYLE_FOCUS = {"color": "#1e3a8a", "weight": 4, "fillColor": "#93c5fd", "fillOpa
 STYLE_CELL = {"color": "#7c2d12", "weight": 1, "fillOpacity": 0.7}
 # Places that feel safe: their own colour, outside the observation classes' orange-to-brown range.
 STYLE_SAFE = {"color": "#065f46", "weight": 2, "fillColor": "#10b981", "fillOpacity": 0.6, "dashArray": "4 3"}
+
+# Leaflet zooms no deeper than this; past an archive's deepest zoom it scales that zoom's tiles.
+MAX_MAP_ZOOM = 19
+# Fitting the chosen area in quarter zoom steps lets it fill the map rather than an eighth of it.
+ZOOM_SNAP = 0.25
+FIT_PADDING_PX = 8
+# A page that carries its tiles (the offline HTML) defines them in this script variable: {"z/x/y": data URL}.
+EMBEDDED_TILES = "geoappTiles"
+# Where an archive has no tile, a transparent pixel, so that Leaflet shows nothing rather than a broken image.
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+# Names of the neighbouring areas are placed in the part of each that lies this many times the chosen area's
+# size around it, so that they are on screen when the map opens.
+LABEL_REACH = 0.4
 
 # Asset URLs are resolved by the caller (the web app or an offline export).
 AssetUrl = Callable[[str, str], str]
@@ -146,22 +160,114 @@ def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _
     return _GeoJsonLayer(features, name, style, show)
 
 
+class _EmbeddedTiles(Layer):
+    """The basemap from the tiles the page itself carries, in the script variable EMBEDDED_TILES."""
+
+    def __init__(self, basemap: TileSource):
+        super().__init__(name="Basemap", overlay=False, control=False)
+        self._name = "EmbeddedTiles"
+        self.basemap = basemap
+
+    def render(self, **kwargs) -> None:
+        low, high = self.basemap.embedded_zooms
+        options = {"minNativeZoom": low, "maxNativeZoom": high, "maxZoom": MAX_MAP_ZOOM,
+                   "attribution": self.basemap.attribution, "errorTileUrl": BLANK_TILE}
+        name, parent = self.get_name(), self._parent.get_name()
+        script = (
+            f"var {name} = L.tileLayer('', {htmlsafe_json_dumps(options)});"
+            f" {name}.getTileUrl = function (c) {{ return {EMBEDDED_TILES}[this._getZoomForUrl() + '/' + c.x + '/' + c.y]"
+            f" || {htmlsafe_json_dumps(BLANK_TILE)}; }}; {name}.addTo({parent});"
+        )
+        self.get_root().script.add_child(_Script(script), name=name)
+
+
+def _add_basemap(fmap: folium.Map, basemap: TileSource) -> None:
+    """Add the basemap's tile layer: from its URL, or from the tiles the page carries."""
+    if basemap.embedded_zooms is not None:
+        _EmbeddedTiles(basemap).add_to(fmap)
+        return
+    if not basemap.url:
+        return
+    options = {}
+    if basemap.archive is not None:
+        # Leaflet asks only for the zooms and the extent the archive has, and scales its tiles beyond them.
+        west, south, east, north = basemap.archive.bounds
+        options = {"min_native_zoom": basemap.archive.min_zoom, "max_native_zoom": basemap.archive.max_zoom,
+                   "bounds": [[south, west], [north, east]], "error_tile_url": BLANK_TILE}
+    folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=MAX_MAP_ZOOM, control=False,
+                     **options).add_to(fmap)
+
+
+def label_point(shape, window):
+    """Return where to write an area's name: inside its part within `window` (a geometry), else inside it, or None."""
+    part = shape.intersection(window) if window is not None else shape
+    if part.is_empty or part.area == 0:
+        part = shape
+    if part.is_empty:
+        return None
+    polygons = getattr(part, "geoms", [part])
+    largest = max((g for g in polygons if g.geom_type == "Polygon"), key=lambda g: g.area, default=None)
+    if largest is None:
+        return None
+    # The pole of inaccessibility: the point farthest from the edge, where a name reads best.
+    return shapely.ops.polylabel(largest, tolerance=(largest.length or 1) / 200)
+
+
+def near_window(shape, reach: float = LABEL_REACH):
+    """Return the box around `shape` widened by `reach` times its larger side on every side."""
+    west, south, east, north = shape.bounds
+    margin = max(east - west, north - south) * reach
+    return shapely.box(west - margin, south - margin, east + margin, north + margin)
+
+
+class _AreaLabels(Layer):
+    """The names of the neighbouring areas written on the map, so that it reads without a basemap."""
+
+    def __init__(self, labels: list[tuple[float, float, str]], name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "AreaLabels"
+        self.labels = labels  # (lat, lon, escaped name)
+
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        script = (
+            f"var {name} = L.layerGroup({htmlsafe_json_dumps(self.labels)}.map(function (l) {{"
+            " return L.marker([l[0], l[1]], {icon: L.divIcon({className: 'area-label', html: l[2], iconSize: null}),"
+            f" interactive: false, keyboard: false}}); }})); {name}.addTo({parent});"
+        )
+        self.get_root().script.add_child(_Script(script), name=name)
+
+
+def _neighbour_labels(rows: list[dict], features: dict[str, dict], focus: str, context_ids: list[str]) -> _AreaLabels | None:
+    """Return the layer naming each neighbouring area near the chosen one, or None when there are none."""
+    if focus not in features or not context_ids:
+        return None
+    window = near_window(shapely.geometry.shape(features[focus]["geometry"]))
+    names = {r["id"]: r["name"] for r in rows}
+    labels = []
+    for area_id in context_ids:
+        point = label_point(shapely.geometry.shape(features[area_id]["geometry"]), window)
+        if point is not None:
+            # Leaflet writes a divIcon's html as HTML: the name is escaped here.
+            labels.append((round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS), html.escape(names[area_id])))
+    return _AreaLabels(labels, html.escape(_("Area names"))) if labels else None
+
+
 def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: TileSource,
               asset_url: AssetUrl) -> folium.Map:
     """Draw the context areas, the groups and the focus area, with scale and attributions."""
-    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_control=False)
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_control=False, zoom_snap=ZOOM_SNAP)
     fmap.legend_entries = []
     _localise(fmap, asset_url)
     _Controls().add_to(fmap)
-    if basemap.url:
-        folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=19, control=False).add_to(fmap)
+    _add_basemap(fmap, basemap)
     _Attribution(_(SCB_ATTRIBUTION)).add_to(fmap)
     rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
     shown = [r for r in rows if r["id"] == focus]
     inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
-    context = [features[r["id"]] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
-    if context:
-        _add(fmap, _layer(context, _("RegSO areas"), STYLE_CONTEXT), _("RegSO areas"), "context")
+    context_ids = [r["id"] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
+    if context_ids:
+        _add(fmap, _layer([features[i] for i in context_ids], _("RegSO areas"), STYLE_CONTEXT), _("RegSO areas"), "context")
     # Leaflet's layer control shows names as HTML, so they are escaped here.
     for row in rows:
         if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
@@ -171,6 +277,9 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     if shown:
         _add(fmap, _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS), shown[0]["name"], "focus",
              _("the chosen area"))
+    labels = _neighbour_labels(rows, features, focus, context_ids)
+    if labels is not None:
+        labels.add_to(fmap)
     return fmap
 
 
@@ -195,7 +304,7 @@ def _finish(fmap: folium.Map, features: dict[str, dict], focus: str) -> folium.M
     shapes = [shapely.geometry.shape(features[focus]["geometry"])] if focus in features else [
         shapely.geometry.shape(f["geometry"]) for f in features.values()]
     west, south, east, north = shapely.union_all(shapes).bounds
-    fmap.fit_bounds([[south, west], [north, east]])
+    fmap.fit_bounds([[south, west], [north, east]], padding=(FIT_PADDING_PX, FIT_PADDING_PX))
     return fmap
 
 

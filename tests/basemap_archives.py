@@ -11,15 +11,14 @@ from typing import Mapping
 
 import geopandas as gpd
 import mercantile
-import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import Image, ImageDraw
 from pmtiles.tile import Compression, TileType, zxy_to_tileid
 from pmtiles.writer import write as pmtiles_write
 
 from geoapp.basemap.checks import COVERAGE_ZOOM, MAX_ZOOM_AT_LEAST
-from geoapp.basemap.grid import Tile, covering_tiles, probe_tiles
+from geoapp.basemap.grid import Tile, covering_tiles, probe_tiles, tiles_for
 from tests.conftest import ROOT
 
 BOUNDARIES = ROOT / "data" / "areas" / "borlange_regso_2025.gpkg"
@@ -63,6 +62,22 @@ def borlange_tiles() -> dict[Tile, bytes]:
     shapes = list(boundaries().geometry)
     wanted = covering_tiles(shapes, COVERAGE_ZOOM) + probe_tiles(shapes, MAX_ZOOM_AT_LEAST)
     return {tile: render_tile(tile) for tile in dict.fromkeys(wanted)}
+
+
+def plain_tile(tile: Tile) -> bytes:
+    """Draw one tile quickly: a colour of its own and its address, for archives too deep to draw with matplotlib."""
+    image = Image.new("RGB", (256, 256), ((tile.x * 37) % 96 + 140, (tile.y * 53) % 96 + 140, 200))
+    ImageDraw.Draw(image).text((8, 8), f"{tile.z}/{tile.x}/{tile.y}", fill=(40, 40, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def tiles_around(codes: list[str], zooms: range, reach: float = 1.0, render=render_tile) -> dict[Tile, bytes]:
+    """Return the tiles at each zoom over the RegSO areas `codes`, widened by `reach` times their size on every side."""
+    west, south, east, north = boundaries()[boundaries()["code"].isin(codes)].total_bounds
+    dx, dy = (east - west) * reach, (north - south) * reach
+    return {t: render(t) for t in tiles_for((west - dx, south - dy, east + dx, north + dy), zooms)}
 
 
 def as_jpeg(tiles: Tiles) -> dict[Tile, bytes]:

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from pmtiles.reader import Reader as PMTilesReader
 from pmtiles.tile import TileType
 
+from geoapp.basemap.grid import TILE_PX
 from geoapp.i18n import _
 
 MBTILES, PMTILES, GEOPACKAGE = "mbtiles", "pmtiles", "gpkg"
@@ -23,7 +24,6 @@ TMS, XYZ = "tms", "xyz"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PMTILES_MAGIC = b"PMTiles"
 PMTILES_HEADER_BYTES = 127
-TILE_PX = 256
 # Zoom 30 is beyond any basemap; the limit keeps tile numbers within what PMTiles can address.
 MAX_ZOOM = 30
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geoapp.basemap.store import StoredBasemap
 
@@ -23,12 +23,21 @@ class TileSource:
     url: str | None
     attribution: str  # HTML, escaped where it came from a setting or an archive
     local: bool = False  # the archive stored in the instance folder, served by geoapp at /tiles/
+    # The stored archive the URL serves: its zoom range and bounds bound what a map asks for, the printed exports
+    # draw it and the offline ones carry its tiles.
+    archive: StoredBasemap | None = None
+    # Tiles carried inside the page (script variable maps.EMBEDDED_TILES), from this zoom to that one, instead of a URL.
+    embedded_zooms: tuple[int, int] | None = None
+
+    def embedded(self, zooms: tuple[int, int]) -> "TileSource":
+        """Return this source drawn from the tiles the page carries (zooms from..to) instead of its URL."""
+        return replace(self, url=None, embedded_zooms=zooms)
 
     @property
     def origin(self) -> str | None:
         """Return scheme://host of the tile server, for the Content-Security-Policy."""
-        if not self.url:
-            return None
+        if not self.url or "://" not in self.url:
+            return None  # geoapp's own /tiles/, which 'self' covers
         scheme, _, rest = self.url.partition("://")
         return f"{scheme}://{rest.split('/', 1)[0].replace('{s}.', '*.')}"
 
@@ -46,7 +55,7 @@ def tile_source(tiles: str | None, attribution: str, stored: StoredBasemap | Non
     if key.lower() == LOCAL:
         if stored is None:
             return TileSource(None, "")  # set to local before any archive was imported: no basemap yet
-        return TileSource(LOCAL_TEMPLATE % stored.identity, html.escape(stored.attribution), local=True)
+        return TileSource(LOCAL_TEMPLATE % stored.identity, html.escape(stored.attribution), local=True, archive=stored)
     if key.lower() in NO_TILES:
         return TileSource(None, "")
     if key.lower() in OPENSTREETMAP:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from functools import lru_cache
 
 import geopandas as gpd
+import shapely
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 from pyproj import Geod, Transformer
 
 from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
-from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
+from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE, label_point
 from geoapp.mapview.colors import color_of
 
 MARGIN = 0.06
@@ -19,6 +21,9 @@ SAFE_HATCH = "////"  # of the focus area's extent, on every side
 DIALOGUE_STYLE = {"marker": "o", "color": "#2563eb"}
 PRESENCE_STYLE = {"marker": "s", "color": "#111827"}
 _HALO = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+# A neighbouring area is named in the panel when at least this share of the panel shows it.
+LABEL_MIN_SHARE = 0.01
+LABEL_WRAP = 22  # characters per line of an area's name
 
 
 @lru_cache(maxsize=8)
@@ -52,6 +57,29 @@ def draw_areas(ax, areas, focus_id: str, crs: str) -> bool:
     _plot(ax, groups.geometry, crs, facecolor="none", edgecolor=STYLE_GROUP["color"], linewidth=1.2, linestyle="--", zorder=4)
     _plot(ax, [focus.geometry], crs, facecolor="none", edgecolor=STYLE_FOCUS["color"], linewidth=2.2, zorder=5)
     return not groups.empty
+
+
+def draw_area_names(ax, areas, focus_id: str, crs: str, extent) -> int:
+    """Write the name of each neighbouring RegSO area inside its part within the panel; return how many."""
+    focus = areas[areas["id"] == focus_id].iloc[0]
+    inside = set(focus["members"]) | {focus_id}
+    regso = areas[(areas["kind"] != AREA_KIND_GROUP) & ~areas["id"].isin(inside)]
+    if regso.empty:
+        return 0
+    west, east, south, north = extent
+    panel = shapely.box(west, south, east, north)
+    written = 0
+    for name, shape in zip(regso["name"], gpd.GeoSeries(list(regso.geometry), crs=SWEREF99TM).to_crs(crs)):
+        part = shape.intersection(panel)
+        if part.is_empty or part.area < LABEL_MIN_SHARE * panel.area:
+            continue
+        point = label_point(part, None)
+        if point is None:
+            continue
+        ax.text(point.x, point.y, textwrap.fill(str(name), LABEL_WRAP), ha="center", va="center", fontsize=7.5,
+                color="#1f2937", fontweight="bold", zorder=6, clip_on=True, bbox=_HALO)
+        written += 1
+    return written
 
 
 def draw_cells(ax, layer, classes, crs: str) -> None:

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from geoapp.domain.model import SWEREF99TM
 from geoapp.export import cartography as carto
-from geoapp.export.tiles import fetch_basemap
+from geoapp.export.tiles import print_basemap
 from geoapp.export.wording import class_label, panel_text, words
 from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE
 from geoapp.privacy.published import require_published
@@ -45,13 +45,13 @@ def _panel_boxes(count: int) -> list[tuple[float, float, float, float]]:
 
 
 def _choose_basemap(briefing, focus, box, size):
-    """Return the Web Mercator extent and tiles when a tile server answers in time, else the SWEREF 99 TM extent and None."""
+    """Return the Web Mercator extent and tiles of the stored archive or of a tile server that answers in time, else
+    the SWEREF 99 TM extent and None."""
     aspect = box[2] * size[0] / (box[3] * size[1])
-    if briefing.basemap.url and briefing.tile_timeout > 0:
+    if briefing.basemap.archive is not None or (briefing.basemap.url and briefing.tile_timeout > 0):
         extent = carto.panel_extent(focus, WEB_MERCATOR, aspect)
         width_px = int(box[2] * size[0] * max(briefing.dpi, 150))
-        image = fetch_basemap(briefing.basemap.url, briefing.basemap.attribution, (extent[0], extent[2], extent[1], extent[3]),
-                              width_px, briefing.tile_timeout)
+        image = print_basemap(briefing.basemap, (extent[0], extent[2], extent[1], extent[3]), width_px, briefing.tile_timeout)
         if image is not None:
             return WEB_MERCATOR, extent, image
     return SWEREF99TM, carto.panel_extent(focus, SWEREF99TM, aspect), None
@@ -108,6 +108,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         if basemap is not None:
             ax.imshow(basemap.pixels, extent=basemap.extent, interpolation="bilinear", zorder=0)
         group_drawn = carto.draw_areas(ax, areas, focus_id, crs)
+        carto.draw_area_names(ax, areas, focus_id, crs, extent)
         carto.draw_cells(ax, layer, briefing.classes, crs)
         activities_drawn |= carto.draw_activities(ax, briefing.activities_in(layer.period.code), crs)
         ax.set_xlim(extent[0], extent[1])
