@@ -198,9 +198,13 @@ def walk_sentences(found: Findings) -> list[str]:
     if found.walks:
         lines.append(ngettext("We made %(n)s safety walk.", "We made %(n)s safety walks.", found.walks,
                               n=number(found.walks)))
-    if found.problems:
+    if found.problems and found.categories:
         lines.append(ngettext("We noted %(n)s thing that can make a place feel unsafe:",
                               "We noted %(n)s things that can make a place feel unsafe:", found.problems,
+                              n=number(found.problems)))
+    elif found.problems:  # no category is large enough to show on its own
+        lines.append(ngettext("We noted %(n)s thing that can make a place feel unsafe.",
+                              "We noted %(n)s things that can make a place feel unsafe.", found.problems,
                               n=number(found.problems)))
     else:
         lines.append(_("The walks noted too few things to show here."))
