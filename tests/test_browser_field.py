@@ -97,7 +97,7 @@ def test_three_entries_one_online_two_offline_are_each_stored_once(phone, tmp_pa
     save(page, "trygg plats")
     assert waiting.inner_text() == "2 väntar på att skickas"
     assert result.inner_text().startswith("Sparad på telefonen")
-    assert page.evaluate("JSON.parse(localStorage.getItem('geoapp.ingest.field_form.queue')).length") == 2
+    assert page.evaluate("JSON.parse(localStorage.getItem('geoapp.field.queue')).length") == 2
     assert len(stored(tmp_path)) == 1
 
     context.set_offline(False)
@@ -129,3 +129,46 @@ def test_the_form_opens_offline_after_a_first_visit_and_sends_what_is_entered_th
     assert [(r["category"], r["kind"]) for r in stored(tmp_path)] == [("deserted", "field")]
     assert page.evaluate("window.__csp") == []
     assert urlsplit(page.url).netloc == urlsplit(base).netloc
+
+
+def test_the_form_says_why_there_is_no_position_and_answers_next_to_the_button(serve, browser):
+    added = serve.run("users", "add", "walker", "--role", "uploader", stdin=TEST_PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    base = serve()
+    context = browser.new_context(viewport=PHONE, locale="sv-SE")  # no permission for the position
+    page = context.new_page()
+    page.goto(base + "login")
+    page.get_by_label("Kontonamn").fill("walker")
+    page.get_by_label("Lösenord").fill(TEST_PASSWORD)
+    with page.expect_navigation(wait_until="networkidle"):
+        page.get_by_role("button", name="Logga in").click()
+    page.goto(base + "observations/field", wait_until="networkidle")
+    showing(page, "place-text", "Ingen GPS-position")
+    assert page.locator("#place-text").inner_text().startswith("Ingen GPS-position (sidan får inte använda positionen)")
+    # The map opens on western Borlänge, where the walks are, not on the whole municipality.
+    assert page.locator(".leaflet-control-scale-line").inner_text() in ("200 m", "300 m", "500 m", "1 km")
+    page.get_by_label("Vandring").fill("Kvällsvandring")
+    page.get_by_label("belysning", exact=True).check()
+    box = page.locator("#field-map").bounding_box()
+    page.locator("#field-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    button = page.get_by_role("button", name="Spara observation")
+    button.click()
+    showing(page, "result", "Skickad och lagrad")
+    result = page.locator("#result").bounding_box()
+    assert 0 <= result["y"] - button.bounding_box()["y"] < 150  # right under the button, not at the top of the page
+    page.get_by_label("Vandring").fill("")
+    button.click()
+    problem = page.locator("#form-problem")
+    assert problem.is_visible() and "Skriv vandringens namn" in problem.inner_text()
+    assert abs(problem.bounding_box()["y"] - button.bounding_box()["y"]) < 150
+    assert page.locator("#result").inner_text() == ""  # the earlier success no longer stands beside the problem
+    context.close()
+
+
+def test_a_fix_zooms_to_the_streets_around_it(phone):
+    page, _context, _base, errors = phone
+    showing(page, "place-text", "± 12 m")
+    page.wait_for_timeout(500)
+    assert page.locator(".leaflet-control-scale-line").inner_text() in ("20 m", "30 m", "50 m", "100 m")
+    assert "Observationens plats" in page.locator("#field-map-legend").inner_text()
+    assert errors == []

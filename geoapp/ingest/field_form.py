@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geoapp.domain.areas import SCB_ATTRIBUTION
-from geoapp.domain.model import AREA_KIND_REGSO, WGS84
+from geoapp.domain.model import AREA_KIND_GROUP, AREA_KIND_REGSO, WGS84
 from geoapp.i18n import _, language
 
 
@@ -16,15 +16,17 @@ class FieldForm:
     categories: list[tuple[str, str]]  # (key, label in the page's language), in the vocabulary's order
     tiles: str | None
     attribution: str  # HTML: the basemap's attribution (already escaped) and the boundaries'
-    bounds: list[list[float]]  # [[south, west], [north, east]] of the loaded areas, WGS84
+    bounds: list[list[float]]  # [[south, west], [north, east]] of the walk area, WGS84
 
 
 def field_form(site) -> FieldForm:
     """Return what the field form of this instance shows."""
     basemap = site.basemap
     areas = site.area_frame()
-    regso = areas[areas["kind"] == AREA_KIND_REGSO]
-    west, south, east, north = (regso if not regso.empty else areas).to_crs(WGS84).total_bounds
+    # The map opens on the area groups the walks are made for (western Borlänge), not the whole municipality.
+    groups, regso = areas[areas["kind"] == AREA_KIND_GROUP], areas[areas["kind"] == AREA_KIND_REGSO]
+    walk_area = next((frame for frame in (groups, regso) if not frame.empty), areas)
+    west, south, east, north = walk_area.to_crs(WGS84).total_bounds
     attribution = " | ".join(part for part in (basemap.attribution, _(SCB_ATTRIBUTION)) if part)
     categories = [(c.key, c.label(language())) for c in site.vocabulary().categories]
     return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]])

@@ -94,7 +94,9 @@
     if (circle) circle.remove();
     circle = chosen ? null : L.circle(at, { radius: gps.accuracy, color: "#1e3a8a", weight: 1, fillOpacity: 0.08, interactive: false }).addTo(map);
     if (!centred) {
-      map.setView(at, 17);
+      // Close enough to see the streets around the fix, never closer than its accuracy allows.
+      if (circle) map.fitBounds(circle.getBounds(), { maxZoom: 17, padding: [24, 24] });
+      else map.setView(at, Math.max(map.getZoom(), 16));
       centred = true;
     }
   }
@@ -115,8 +117,9 @@
       gps = { lat: c.latitude, lon: c.longitude, accuracy: c.accuracy };
       gpsProblem = null;
       showPlace();
-    }, () => {
-      gpsProblem = text("gps-failed");
+    }, (error) => {
+      const reasons = { 1: "gps-denied", 2: "gps-unavailable", 3: "gps-timeout" };
+      gpsProblem = text("gps-failed", { reason: text(reasons[error.code] || "gps-unavailable") });
       showPlace();
     }, { enableHighAccuracy: true, maximumAge: 5000, timeout: 60000 });
   }
@@ -257,6 +260,7 @@
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    say(""); // an earlier "sent and stored" must not stand next to this entry's problems
     const entry = readEntry();
     if (!entry) return;
     saveQueue(loadQueue().concat([entry]));
