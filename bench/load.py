@@ -156,7 +156,7 @@ def run(argv: list[str] | None = None) -> None:
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--uploaders", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between one viewer's requests (s)")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads (in each server process)")
+    parser.add_argument("--threads", type=int, default=8, help="threads (in each server process)")
     parser.add_argument("--workers", type=int, default=2, help="server processes (default: the 2 cores measured on)")
     options = parser.parse_args(argv or [])
     with tempfile.TemporaryDirectory() as tmp:

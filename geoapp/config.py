@@ -195,7 +195,8 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS",
         1,
         "Processes `geoapp serve` answers requests with, each with its own threads (from 1 to 64); more than one "
-        "uses more than one CPU core. `geoapp serve --workers N` overrides it.",
+        "uses more than one CPU core and is served by gunicorn (Linux and other Unix systems). "
+        "`geoapp serve --workers N` overrides it.",
         lambda text: _parse_between(text, WORKERS_RANGE[0], WORKERS_RANGE[1]),
     ),
     Setting(

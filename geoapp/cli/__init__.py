@@ -53,29 +53,27 @@ main.add_command(actions_commands.actions)
 @click.option("--demo", is_flag=True,
               help="Load the synthetic demo walks and activities, make the map public and (re)create demo accounts with new passwords.")
 def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -> None:
-    """Serve geoapp with the waitress production server."""
-    from waitress import create_server
-
+    """Serve geoapp: with waitress in one process, or with gunicorn's worker processes (Linux) for --workers 2 or more."""
     site = current_app.extensions["geoapp"]
     workers = workers or site.settings["WORKERS"]
     if demo:
         start_demo(site)
-    # waitress reads a whole request body before the app sees it; bodies far beyond the upload limit are
-    # refused at their headers, so nobody can fill the disk with them. Up to twice the limit, the app
-    # answers with its own explanation.
-    options = {"threads": threads, "max_request_body_size": 2 * current_app.config["MAX_CONTENT_LENGTH"]}
+    # Bodies far beyond the upload limit are refused at their headers, so nobody can fill the disk with them.
+    # Up to twice the limit, the app answers with its own explanation.
+    largest_body = 2 * current_app.config["MAX_CONTENT_LENGTH"]
     app = current_app._get_current_object()
     if workers == 1:
-        server = create_server(app, host=host, port=port, **options)
+        from waitress import create_server
+
+        server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=largest_body)
         announce(host, server.effective_port)
         server.run()
         return
-    from geoapp.workers import listen, serve_workers
+    from geoapp.prefork import serve_workers
 
-    sock = listen(host, port)
-    announce(host, sock.getsockname()[1])
-    # Each worker opens its own database connections; none may inherit one from the parent.
-    serve_workers(app, sock, workers, site.store.dispose, **options)
+    # Each worker opens its own database connections; none may inherit one from the master.
+    serve_workers(app, host, port, workers, threads, largest_body, around_fork=site.store.dispose,
+                  ready=lambda bound: announce(host, bound))
 
 
 def announce(host: str, port: int) -> None:
