@@ -207,7 +207,7 @@ def serve(tmp_path):
     yield start
     for process in processes:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)  # a graceful stop on a busy machine
         process.stdout.close()
 
 
