@@ -125,6 +125,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "EXPORT_CACHE_MB",
+        256,
+        "Room in MiB for drawn exports (PNG, PDF, offline HTML) kept in the instance folder's `exports` and shared "
+        "by the server processes, so a view is drawn once per options and data; 0 draws every request anew.",
+        lambda text: _parse_at_least(text, 0),
+    ),
+    Setting(
         "EXPORT_TILE_TIMEOUT",
         3.0,
         "Seconds a PNG or PDF export waits for basemap tiles from a tile server (GEOAPP_TILES set to a URL or "

@@ -16,6 +16,7 @@ from geoapp.basemap.source import TileSource, tile_source
 from geoapp.basemap.store import stored_basemap
 from geoapp.domain import areas as area_files
 from geoapp.domain.model import Vocabulary, load_vocabulary
+from geoapp.export.cache import ExportCache
 from geoapp.resources import data_dir
 from geoapp.store import AREAS_VERSION, Store, all_versions
 from geoapp.store.areas import count_areas, load_areas, save_areas
@@ -55,6 +56,19 @@ class Site:
         # GEOAPP_TILES unset or 'local' means the archive stored by `geoapp basemap import`, when there is one.
         stored = stored_basemap(self.instance_path) if self.instance_path else None
         return tile_source(self.settings["TILES"], self.settings["TILES_ATTRIBUTION"], stored)
+
+    @property
+    def exports(self) -> ExportCache | None:
+        """Return the cache of drawn exports in the instance folder, or None when there is none or it has no room."""
+        room = int(self.settings["EXPORT_CACHE_MB"]) * 2**20
+        if not room or self.instance_path is None:
+            return None
+        return self.cached("exports", None, lambda: ExportCache(Path(self.instance_path) / "exports", room))
+
+    def forget_exports(self, shows) -> None:
+        """Remove the drawn exports that show any of the (area code, year) pairs, after their observations changed."""
+        if self.exports is not None and shows:
+            self.exports.forget(shows)
 
     def vocabulary(self) -> Vocabulary:
         """Return the category vocabulary from the data folder."""

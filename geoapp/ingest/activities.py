@@ -21,8 +21,9 @@ from geoapp.store import activities as stored
 from geoapp.store import audit
 from geoapp.store.observations import add_upload, find_upload
 from geoapp.store.places import list_places
+from geoapp.store.uploads import ACTIVITY_UPLOADS
 
-KIND = "activities"
+KIND = ACTIVITY_UPLOADS
 LAYOUT = Layout(
     {"place": ("plats", "place", "platsnamn", "place name"),
      "kind": ("aktivitet", "typ", "kind", "type", "activity", "aktivitetstyp"),

@@ -157,11 +157,13 @@ def _save(site, checked: Checked, source: Source, by: Actor) -> ImportReport:
         ]
         redactions = sum(checked.redactions.values())
         upload_id = stored.add_upload(conn, source.kind, source.digest, name, by.name, sum(fresh), redactions)
-        rows = stored.insert_observations(conn, _rows(frame, walk_id, times, upload_id, fresh))
+        columns = _rows(frame, walk_id, times, upload_id, fresh)
+        rows = stored.insert_observations(conn, columns)
         bump_data_version(conn)
         walks = sorted(ids)
         audit.record(conn, "upload", actor=by.name, detail=f"{source.audit_name}: {rows} rows, {len(walks)} walk(s)",
                      address=by.address)
+    site.forget_exports({(code, stored.local_year(at)) for code, at in zip(columns["area_code"], columns["observed_at"])})
     return ImportReport(IMPORTED, name, rows=rows, walks=walks, redactions=dict(sorted(checked.redactions.items())),
                         duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored)
 

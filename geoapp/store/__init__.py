@@ -16,6 +16,7 @@ from geoapp.store import schema
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATA_VERSION = "data_version"  # every change of anything published
 AREAS_VERSION = "areas_version"  # changes of the stored boundaries only
+ACTIVITIES_VERSION = "activities_version"  # changes of activities and places, for caches of what shows them
 # One counter per RegSO area and local calendar year of observations: the unit every privacy decision is made on.
 OBSERVATIONS_VERSION = "observations:{area}:{year}"
 

@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 
 from sqlalchemy import Connection, select
 
-from geoapp.store import bump_data_version
+from geoapp.store import ACTIVITIES_VERSION, bump_data_version
 from geoapp.store.observations import as_utc
 from geoapp.store.schema import activities
 
@@ -46,4 +46,5 @@ def insert_activities(conn: Connection, rows: list[Mapping], upload_id: int | No
         conn.execute(activities.insert(), [{**{k: r[k] for k in ACTIVITY_FIELDS}, "upload_id": upload_id,
                                             "recorded_by": recorded_by} for r in rows])
         bump_data_version(conn)
+        bump_data_version(conn, ACTIVITIES_VERSION)
     return len(rows)

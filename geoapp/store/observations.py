@@ -136,15 +136,17 @@ def counts_per_bin(conn: Connection, codes: Iterable[str], edges: list[datetime]
     return [tuple(r) for r in conn.execute(query)]
 
 
-def bump_upload_versions(conn: Connection, upload_id: int) -> None:
-    """Bump the version of every area and local calendar year holding observations of the upload."""
+def bump_upload_versions(conn: Connection, upload_id: int) -> set[tuple[str, int]]:
+    """Bump the version of every area and local calendar year holding observations of the upload; return those pairs."""
     spans = conn.execute(
         select(observations.c.area_code, func.min(observations.c.observed_at), func.max(observations.c.observed_at))
         .where(observations.c.upload_id == upload_id).group_by(observations.c.area_code))
-    for area, first, last in spans:
-        for year in range(_local_year(first), _local_year(last) + 1):
-            bump_data_version(conn, OBSERVATIONS_VERSION.format(area=area, year=year))
+    touched = {(area, year) for area, first, last in spans for year in range(local_year(first), local_year(last) + 1)}
+    for area, year in touched:
+        bump_data_version(conn, OBSERVATIONS_VERSION.format(area=area, year=year))
+    return touched
 
 
-def _local_year(moment: datetime) -> int:
+def local_year(moment: datetime) -> int:
+    """Return the calendar year of `moment` in Swedish time, the year every privacy decision is made for."""
     return as_utc(moment).astimezone(ZoneInfo(STOCKHOLM_TZ)).year

@@ -6,7 +6,7 @@ from typing import Iterable, Mapping
 
 from sqlalchemy import Connection, func, select, update
 
-from geoapp.store import bump_data_version
+from geoapp.store import ACTIVITIES_VERSION, bump_data_version
 from geoapp.store.schema import places
 
 PLACE_FIELDS = ("name", "kind", "lon", "lat", "e", "n", "area_code")
@@ -26,6 +26,7 @@ def save_places(conn: Connection, rows: Iterable[Mapping]) -> tuple[int, int]:
             conn.execute(update(places).where(places.c.id == pid).values(**values))
             updated += 1
     bump_data_version(conn)
+    bump_data_version(conn, ACTIVITIES_VERSION)
     return added, updated
 
 

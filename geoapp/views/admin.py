@@ -28,9 +28,11 @@ def uploads():
 @require_role("admin")
 def delete_upload(upload_id: int):
     """Delete one whole upload and everything that came with it."""
-    deleted = administration.delete_upload(current_site().store, upload_id, current_actor())
+    site = current_site()
+    deleted = administration.delete_upload(site.store, upload_id, current_actor())
     if deleted is None:
         abort(404, description=_("There is no upload %(id)d.", id=upload_id))
+    site.forget_exports(deleted["shows"])
     flash(ngettext("Deleted upload %(id)d (%(file)s, %(num)d row).", "Deleted upload %(id)d (%(file)s, %(num)d rows).",
                    deleted["rows"], id=upload_id, file=deleted["filename"]))
     return redirect(url_for("admin.uploads"))
