@@ -168,7 +168,24 @@ SETTINGS: tuple[Setting, ...] = (
         "SITE_URL",
         None,
         "Address residents reach geoapp at, e.g. https://trygghet.example.se, for the QR code and the link on the "
-        "flyers; unset means the address the request for the flyer came to.",
+        "flyers and the addresses in the DCAT-AP-SE catalogue; unset means the address the request came to.",
+    ),
+    Setting(
+        "CATALOG_PUBLISHER",
+        "Borlänge kommun",
+        "Publisher of the open data, named in the DCAT-AP-SE catalogue (/catalog.jsonld) and as its contact point.",
+    ),
+    Setting(
+        "CATALOG_CONTACT",
+        "",
+        "E-mail address of the contact point of every dataset in the DCAT-AP-SE catalogue; dataportal.se asks for "
+        "one. Unset names the publisher only.",
+    ),
+    Setting(
+        "CATALOG_LICENSE",
+        "http://creativecommons.org/publicdomain/zero/1.0/",
+        "Licence of the published numbers, as a URI, stated for every distribution in the DCAT-AP-SE catalogue; "
+        "the default is CC0 1.0.",
     ),
     Setting(
         "SECRET_KEY",

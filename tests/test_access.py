@@ -67,6 +67,7 @@ RULES = {
     "ogc.feature": Rule("map", "/ogc/collections/areas/items/tjarna-angar"),
     "openapi.document": Rule("map", "/api/v1/openapi.json"),
     "openapi.page": Rule("map", "/docs/api"),
+    "catalog.document": Rule("map", "/catalog.jsonld"),
     "residents.areas": Rule("residents", "/omraden"),
     "residents.area": Rule("residents", "/omraden/tjarna-angar"),
     "residents.area_json": Rule("residents", "/api/v1/residents/tjarna-angar"),

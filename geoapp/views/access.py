@@ -13,8 +13,8 @@ from geoapp.i18n import _
 from geoapp.site import current_site
 from geoapp.views.security import SESSION_LIFETIME, bearer_token
 
-# Paths whose clients are programs: they get a JSON 401 rather than the login page.
-API_PREFIXES = ("/api/", "/export/")
+# Paths whose clients are programs (harvesters of the catalogue too): they get a JSON 401 rather than the login page.
+API_PREFIXES = ("/api/", "/export/", "/catalog.jsonld")
 
 
 def current_user() -> User | None:
