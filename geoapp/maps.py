@@ -18,12 +18,13 @@ from jinja2.utils import htmlsafe_json_dumps
 from folium.template import Template
 
 from geoapp.basemap.source import TileSource
-from geoapp.domain.activities import KINDS, LAYERS, kind_label, PlaceActivities, PublishedActivities
+from geoapp.domain.activities import KINDS, LAYERS, kind_label
 from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.domain.model import AREA_KIND_GROUP, WGS84
 from geoapp.i18n import N_, _, ngettext, number
 from geoapp.mapview.colors import ColorClass, color_of
 from geoapp.mapview.geojson import COORD_DECIMALS, display_shapes
+from geoapp.privacy.activities import PlaceActivities, PublishedActivities
 from geoapp.privacy.published import require_published
 
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
@@ -338,6 +339,7 @@ def _activity_tooltip_html(place: PlaceActivities, period: str) -> str:
 
 def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> None:
     """Add the toggleable activity layers (dialogues with advice; police presence): one symbol per place."""
+    published = require_published(published, PublishedActivities)
     for (name, kinds), style, kind in zip(LAYERS, ACTIVITY_STYLES, ("dialogue", "police")):
         places = [p for p in published.places if p.total(kinds)]
         # Only escaped labels and numbers go into the page's script: never a raw name.

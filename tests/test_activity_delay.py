@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geoapp.domain.activities import Activity, kind_of, publish_activities, visible
+from geoapp.domain.activities import Activity, kind_of
 from geoapp.mapview.filters import area_and_period
+from geoapp.privacy.activities import publish_activities, visible
 from geoapp.store.activities import insert_activities
 from geoapp.store.places import list_places
 

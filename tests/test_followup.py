@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from geoapp.mapview.followup import followup_csv, neutralise
+from geoapp.export.tables import followup_csv, neutralise
 
 from tests.activity_files import HEADERS, JAKOB, JAKOB_LATLON, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes

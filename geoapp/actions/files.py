@@ -15,6 +15,7 @@ import openpyxl
 from geoapp.accounts.users import Actor
 from geoapp.actions.domain import ActionError, change_status, creation, status_label
 from geoapp.actions.records import Context, _action, check_fields, sweref_point
+from geoapp.export.tables import neutralise
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
@@ -22,7 +23,6 @@ from geoapp.ingest.importer import receive
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import read_columns
 from geoapp.ingest.table import RawTable
-from geoapp.mapview.followup import neutralise
 from geoapp.store import actions as stored
 from geoapp.store import audit
 

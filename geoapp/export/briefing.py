@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import geopandas as gpd
 
 from geoapp.basemap.source import TileSource
-from geoapp.domain.activities import PublishedActivities
 from geoapp.domain.areas import slugify
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.export.wording import LANGUAGES, words
@@ -20,6 +19,7 @@ from geoapp.mapview import map_view
 from geoapp.mapview.colors import ColorClass
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.numbers import view
+from geoapp.privacy.activities import PublishedActivities
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 
 DEFAULT_DPI, DPI_RANGE = 150, (72, 300)

@@ -10,6 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
+from geoapp.privacy.seal import Shipment, receive, ship
+
 # Drawing a map takes a quarter of a second or more of CPU; at this niceness the scheduler gives the map pages,
 # which planners wait for, the cores first.
 NICENESS = 10
@@ -27,6 +29,10 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1)
     os._exit(0)
+
+
+def _draw(render: Callable, shipment: Shipment) -> bytes:
+    return render(receive(shipment))
 
 
 _SHARED: dict[tuple[int, int], "DrawingPool"] = {}
@@ -51,11 +57,12 @@ class DrawingPool:
         """Return `render(briefing)`, drawn by a pool process; a pool broken by a killed process is replaced once."""
         if self.size == 0:
             return render(briefing)
+        shipment = ship(briefing)  # published numbers travel sealed, opened by the privacy module in the drawing process
         try:
-            return self._pool().submit(render, briefing).result()
+            return self._pool().submit(_draw, render, shipment).result()
         except BrokenProcessPool:
             self._replace()
-            return self._pool().submit(render, briefing).result()
+            return self._pool().submit(_draw, render, shipment).result()
 
     def shutdown(self) -> None:
         """Stop the drawing processes."""

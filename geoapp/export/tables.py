@@ -7,6 +7,7 @@ import io
 import json
 
 from geoapp.export.wording import words
+from geoapp.i18n import N_, _
 from geoapp.mapview.geojson import cells_geojson
 from geoapp.privacy.published import SAFE_PLACE, require_published
 
@@ -14,10 +15,14 @@ from geoapp.privacy.published import SAFE_PLACE, require_published
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralise(value: object) -> object:
+    """Return a cell a spreadsheet shows as it is, never evaluates: text like a formula gets an apostrophe in front."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def neutralised(value) -> str:
     """Return a CSV field as text a spreadsheet shows as it is, never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def geojson_document(briefing) -> bytes:
@@ -42,3 +47,20 @@ def csv_document(briefing) -> bytes:
                 row = [layer.period.code, name, cell.cell, cell.area_code, names.get(cell.area_code, ""), cell.count]
                 writer.writerow([neutralised(v) for v in row + [shown.get(c, "") for c in categories]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+CSV_HEADER = [N_("Tertial"), N_("Area"), N_("Dialogues held"), N_("Participants in dialogues"),
+              N_("Police presence occasions"), N_("Police presence hours"), N_("Advice sessions"),
+              N_("Safety-walk observations")]
+
+
+def followup_csv(followup) -> str:
+    """Return the follow-up table as CSV text with a BOM, so that Excel reads it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_(title) for title in CSV_HEADER])
+    for r in followup.rows:
+        observations = r.observations if r.observations is not None else r.observations_note
+        writer.writerow([neutralise(v) for v in (r.tertial, r.area_name, r.dialogues, r.dialogue_participants,
+                                                  r.police_presence, r.police_presence_hours, r.advice, observations)])
+    return "\ufeff" + out.getvalue()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from geoapp.domain.activities import PublishedActivities, publish_for_periods
 from geoapp.domain.periods import choices
 from geoapp.i18n import language as page_language
 from geoapp.mapview.colors import ColorClass, configured_scale
 from geoapp.mapview.filters import data_years
 from geoapp.mapview.geojson import display_areas
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.activities import PublishedActivities, publish_for_periods
 from geoapp.privacy.published import Published
 
 

@@ -5,18 +5,16 @@ The promise is followed up per tertial by the municipality's committee and the p
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 
-from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE, published_in
+from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE
 from geoapp.domain.periods import Period, periods_of_year
-from geoapp.i18n import N_, _
+from geoapp.i18n import _
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.activities import published_in
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -93,25 +91,3 @@ def _row(tertial: Period, area_id: str, name: str, found: list, value: int | Non
     return FollowupRow(tertial.code, area_id, name, len(dialogues), sum(a.participants or 0 for a in dialogues),
                        len(presence), round(sum(a.duration_min or 0 for a in presence) / 60, 1),
                        sum(a.kind == ADVICE for a in found), value, note)
-
-
-CSV_HEADER = [N_("Tertial"), N_("Area"), N_("Dialogues held"), N_("Participants in dialogues"),
-              N_("Police presence occasions"), N_("Police presence hours"), N_("Advice sessions"),
-              N_("Safety-walk observations")]
-
-
-def neutralise(value: object) -> object:
-    """Keep a spreadsheet from reading a text cell as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def followup_csv(followup: Followup) -> str:
-    """Return the follow-up table as CSV text with a BOM, so that Excel reads it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_(title) for title in CSV_HEADER])
-    for r in followup.rows:
-        observations = r.observations if r.observations is not None else r.observations_note
-        writer.writerow([neutralise(v) for v in (r.tertial, r.area_name, r.dialogues, r.dialogue_participants,
-                                                  r.police_presence, r.police_presence_hours, r.advice, observations)])
-    return "\ufeff" + out.getvalue()

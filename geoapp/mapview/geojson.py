@@ -13,6 +13,7 @@ from pyproj import Transformer
 
 from geoapp.domain.model import SWEREF99TM, WGS84
 from geoapp.i18n import _, language, number
+from geoapp.privacy.activities import PublishedActivities
 from geoapp.privacy.published import ALL, Published, require_published
 
 # Cells are drawn slightly simplified; a metre is below what the map can show at street level.
@@ -119,3 +120,18 @@ def display_areas(site, version: int | None = None) -> dict[str, dict]:
     # Tooltips are in the page's language, so each language has its own copy.
     return site.cached(("display_areas", language()), site.areas_version(version),
                        lambda: display_area_features(site.area_frame(version)))
+
+
+def activities_geojson(published: PublishedActivities) -> dict:
+    """Return the published activities as a GeoJSON FeatureCollection of places (WGS84)."""
+    published = require_published(published, PublishedActivities)
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+         "properties": {"name": p.name, "place_kind": p.place_kind, "area_code": p.area_code, "period": published.period.code,
+                        **p.counts, "activities": p.total(), "participants": p.participants,
+                        "police_presence_hours": p.presence_hours}}
+        for p in published.places
+    ]
+    return {"type": "FeatureCollection", "features": features,
+            "area": published.area_id, "period": published.period.code, "delay_days": published.delay_days}

@@ -21,7 +21,7 @@ import shapely
 
 from geoapp.domain.grid import Cell
 from geoapp.domain.periods import Period
-from geoapp.privacy.published import (ALL, SAFE_PLACE, SEAL, Published, PublishedCell, PublishedLayer, TableRow,
+from geoapp.privacy.published import (ALL, SAFE_PLACE, Published, PublishedCell, PublishedLayer, TableRow,
                                       ViewRequest, WalkRow)
 from geoapp.privacy.rules import MIN_WALKS, AreaYear, AtomCount, decide_area_year, noise_bound
 
@@ -46,7 +46,7 @@ def publish(request: ViewRequest, decisions: Mapping[str, Mapping[int, AreaYear]
                                      _total(decisions, members, period, category)))
             walks = _walks(decisions, members, period, group_walks.get(period.code))
             walk_rows.append(WalkRow(area_id, name, period.code, walks))
-    return Published(request, k, MIN_WALKS, noise, grid_size, layers, tuple(rows), tuple(walk_rows), SEAL)
+    return Published(request, k, MIN_WALKS, noise, grid_size, layers, tuple(rows), tuple(walk_rows))
 
 
 def _table_areas(request: ViewRequest, names: Mapping[str, str]) -> list[tuple[str, str, tuple[str, ...]]]:

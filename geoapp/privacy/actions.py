@@ -26,8 +26,8 @@ from geoapp.domain.grid import cell_at
 from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84
 from geoapp.ingest.location import transformer
 from geoapp.ingest.redact import redact
-from geoapp.privacy.published import SEAL, _Seal
 from geoapp.privacy.rules import MIN_WALKS
+from geoapp.privacy.seal import Sealed
 
 PUBLISHED_CELL_M = 250
 COORD_DECIMALS = 5
@@ -54,15 +54,10 @@ class PublishedAction:
 
 
 @dataclass(frozen=True)
-class PublishedActions:
+class PublishedActions(Sealed):
     """The decided actions of some RegSO areas, with their counts per area and status, as the privacy rules allow."""
 
     actions: tuple[PublishedAction, ...]
-    seal: _Seal = field(repr=False)
-
-    def __post_init__(self) -> None:
-        if self.seal is not SEAL:
-            raise TypeError("Published actions are made by geoapp.privacy only")
 
     def counts(self, area_codes: Iterable[str] | None = None) -> dict[str, int]:
         """Return the number of published actions per status (and 'overdue'), in the given areas or all."""
@@ -74,7 +69,7 @@ class PublishedActions:
     def in_areas(self, area_codes: Iterable[str]) -> "PublishedActions":
         """Return only the actions in these RegSO areas."""
         wanted = set(area_codes)
-        return PublishedActions(tuple(a for a in self.actions if a.area_code in wanted), SEAL)
+        return PublishedActions(tuple(a for a in self.actions if a.area_code in wanted))
 
 
 def require_published_actions(value: object) -> PublishedActions:
@@ -114,7 +109,7 @@ def publish_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[Hi
             row["status"], row["responsible"], row["due"], row["area_code"],
             row.get("place_name") if row.get("place_id") is not None else None, lon, lat,
             is_overdue(row["status"], row["due"], today), _local_day(done_at(histories.get(row["id"], ())))))
-    return PublishedActions(tuple(published), SEAL)
+    return PublishedActions(tuple(published))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What a view asks for, and the frozen published numbers that renderers and the API accept.
 
-Only `geoapp.privacy` can create a `Published`: it passes a seal that the constructor checks, so
-raw counts cannot reach a map, a table or an API response by accident.
+Only `geoapp.privacy` can create a `Published` (see privacy/seal.py), so raw counts cannot reach a
+map, a table or an API response by accident.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from geoapp.domain.areas import AreaGroup
 from geoapp.domain.periods import Period
+from geoapp.privacy.seal import Sealed
 
 ALL = "all"  # every category except places that feel safe
 SAFE_PLACE = "safe_place"
@@ -79,19 +80,8 @@ class WalkRow:
     walks: int | None  # None: withheld (one walk, or it would date one)
 
 
-class _Seal:
-    """Held only by geoapp.privacy."""
-
-    def __reduce__(self) -> str:
-        # Pickled by name, so a drawing process receives published numbers as published, sealed by its own SEAL.
-        return "SEAL"
-
-
-SEAL = _Seal()
-
-
 @dataclass(frozen=True)
-class Published:
+class Published(Sealed):
     """Everything one view may show, decided by the privacy rules."""
 
     request: ViewRequest
@@ -102,11 +92,6 @@ class Published:
     layers: tuple[PublishedLayer, ...]
     rows: tuple[TableRow, ...]
     walks: tuple[WalkRow, ...]
-    seal: _Seal
-
-    def __post_init__(self) -> None:
-        if self.seal is not SEAL:
-            raise TypeError("Published numbers are made by geoapp.privacy only")
 
     @property
     def period_codes(self) -> list[str]:
@@ -127,8 +112,9 @@ class Published:
         return {r.area_id: r.count for r in self.rows if r.period == period and r.category == category}
 
 
-def require_published(value: object) -> "Published":
-    """Return `value` when it came from the privacy rules, else raise TypeError."""
-    if not isinstance(value, Published):
-        raise TypeError(f"renderers accept only Published numbers, not {type(value).__name__}")
+def require_published(value: object, kind: type = None) -> "Published":
+    """Return `value` when it is sealed output of the privacy rules (a `kind`, Published by default), else raise TypeError."""
+    kind = kind or Published
+    if not isinstance(value, kind):
+        raise TypeError(f"renderers accept only {kind.__name__} numbers, not {type(value).__name__}")
     return value

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from geoapp.privacy.published import SEAL, _Seal
+from geoapp.privacy.seal import Sealed
 
 
 @dataclass(frozen=True)
-class PublishedTrend:
+class PublishedTrend(Sealed):
     """One trend: its values per area, series and period (None where nothing may be shown)."""
 
     key: str
@@ -26,11 +26,6 @@ class PublishedTrend:
     areas: tuple[tuple[str, str], ...]  # (id, name)
     series: tuple[tuple[str, str], ...]  # (key, label)
     values: dict  # (area id, series key, period code) -> number or None
-    seal: _Seal
-
-    def __post_init__(self) -> None:
-        if self.seal is not SEAL:
-            raise TypeError("Published trends are made by geoapp.privacy only")
 
     def value(self, area_id: str, series: str, period: str) -> float | None:
         return self.values[(area_id, series, period)]
@@ -59,7 +54,7 @@ def publish_trend(key: str, title: str, unit: str, periods: Sequence[str], areas
                 if value is not None and (not isinstance(value, (int, float)) or not math.isfinite(value)):
                     raise ValueError(f"trend {key}: {value!r} is not a published number")
                 values[(area, s, period)] = value
-    return PublishedTrend(key, title, unit, tuple(periods), tuple(areas), tuple(series), values, SEAL)
+    return PublishedTrend(key, title, unit, tuple(periods), tuple(areas), tuple(series), values)
 
 
 def require_trend(value: object) -> PublishedTrend:

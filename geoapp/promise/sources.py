@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from geoapp.domain.activities import Activity, published_in
+from geoapp.domain.activities import Activity
 from geoapp.domain.periods import Period
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.activities import published_in
 from geoapp.privacy.published import ALL, Published
 
 

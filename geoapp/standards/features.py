@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 import shapely
 from shapely.geometry import shape
 
-from geoapp.domain.activities import activities_geojson, publish_activities
 from geoapp.domain.areas import areas_geojson
 from geoapp.domain.model import STOCKHOLM_TZ, WGS84
 from geoapp.domain.periods import parse_period
 from geoapp.i18n import N_, _
 from geoapp.mapview.filters import QueryError, data_years
 from geoapp.mapview.filters import area_and_period
+from geoapp.mapview.geojson import activities_geojson
 from geoapp.mapview.geojson import cells_geojson
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.activities import publish_activities
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"

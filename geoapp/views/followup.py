@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from geoapp.export.tables import CSV_HEADER, followup_csv
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.filters import area_and_period
-from geoapp.mapview.followup import CSV_HEADER, build_followup, followup_csv
+from geoapp.mapview.followup import build_followup
 from geoapp.promise.document import PromiseError
 from geoapp.promise.presentation import SYMBOLS, promise_page
 from geoapp.site import current_site
