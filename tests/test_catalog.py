@@ -10,6 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 SITE = "https://trygghet.example.se"
+CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_the_catalogue_describes_each_dataset_as_dcat_ap_se_asks(catalogued):
         assert str(graph.value(dataset, DCTERMS.accrualPeriodicity)).endswith("/frequency/IRREG")
         assert str(graph.value(dataset, DCAT.theme)).startswith("http://publications.europa.eu/resource/authority/")
         for distribution in graph.objects(dataset, DCAT.distribution):
-            assert str(graph.value(distribution, DCTERMS.license)) == "http://creativecommons.org/publicdomain/zero/1.0/"
+            assert str(graph.value(distribution, DCTERMS.license)) == CC0
             assert graph.value(distribution, DCAT.accessURL) is not None
             assert graph.value(distribution, DCTERMS.format) is not None
 

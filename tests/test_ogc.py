@@ -113,7 +113,8 @@ def test_one_feature_is_the_one_listed(client):
     assert alone.status_code == 200 and alone.mimetype == "application/geo+json"
     body = alone.get_json()
     assert {k: body[k] for k in listed} == listed
-    activity = client.get("/ogc/collections/activities/items?area=vastra-borlange&period=2025").get_json()["features"][0]
+    activities = client.get("/ogc/collections/activities/items?area=vastra-borlange&period=2025").get_json()
+    activity = activities["features"][0]
     found = client.get(f"/ogc/collections/activities/items/{quote(activity['id'])}").get_json()
     assert found["properties"] == activity["properties"]
     assert client.get("/ogc/collections/areas/items/tjarna-angar").get_json()["properties"]["name"] == "Tjärna Ängar"
@@ -196,6 +197,7 @@ def test_gdal_lists_the_collections_and_reads_the_published_cells(served_demo):
             assert (row.layer, row.period, row.cell, row.area, row.count) == (
                 properties["layer"], properties["period"], properties["cell"], properties["area"], properties["count"])
             # GDAL reads the nested counts as a JSON field, which pyogrio hands over parsed.
-            read_categories = getattr(row, "categories", None) if isinstance(getattr(row, "categories", None), dict) else None
+            read_categories = getattr(row, "categories", None)
+            read_categories = read_categories if isinstance(read_categories, dict) else None
             assert read_categories == properties.get("categories")
             assert row.geometry.equals_exact(shape(feature["geometry"]), 1e-9)

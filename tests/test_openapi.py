@@ -20,8 +20,8 @@ def test_every_api_and_ogc_route_is_described_and_nothing_else(app):
     routes = set()
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:path:)?feature_id>", "{featureId}", rule.rule).rstrip("/") or "/"
-        path = re.sub(r"<(?:\w+:)?(\w+_id)>", lambda m: m.group(0) if m.group(1) == "collection_id" else f"{{{m.group(1)}}}",
-                      path)
+        path = re.sub(r"<(?:\w+:)?(\w+_id)>",
+                      lambda m: m.group(0) if m.group(1) == "collection_id" else f"{{{m.group(1)}}}", path)
         if not path.startswith(("/api/", "/ogc")):
             continue
         if "<collection_id>" in path:
@@ -35,7 +35,8 @@ def test_the_document_and_its_page_are_served_with_every_asset_from_the_app(make
     client = make_app(PUBLIC_MAP=True).test_client()
     served = client.get("/api/v1/openapi.json")
     assert served.status_code == 200 and served.mimetype == "application/vnd.oai.openapi+json"
-    assert served.get_json()["openapi"].startswith("3.0") and served.get_json()["servers"] == [{"url": "http://localhost"}]
+    body = served.get_json()
+    assert body["openapi"].startswith("3.0") and body["servers"] == [{"url": "http://localhost"}]
     page = client.get("/docs/api").get_data(as_text=True)
     assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', page)
     assert any("swagger-ui-bundle.js" in a for a in assets) and any("swagger-ui.css" in a for a in assets)
