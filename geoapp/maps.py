@@ -320,8 +320,10 @@ def _cell_features(cells, classes, labels: dict[str, str], noun: Callable[[int],
     return features
 
 
-ACTIVITY_STYLES = ({"color": "#047857", "fillColor": "#10b981", "weight": 2, "fillOpacity": 0.55},
-                   {"color": "#4c1d95", "fillColor": "#8b5cf6", "weight": 2, "fillOpacity": 0.45, "dashArray": "4 3"})
+# Dialogues: filled purple circles, far from the green of places that feel safe. Police presence: an orange ring
+# with no fill, so a dialogue circle at the same place still shows through it.
+ACTIVITY_STYLES = ({"color": "#4c1d95", "fillColor": "#8b5cf6", "weight": 2, "fillOpacity": 0.6},
+                   {"color": "#c2410c", "fillColor": "#c2410c", "weight": 4, "fillOpacity": 0, "opacity": 0.95})
 
 
 def activity_radius(count: int) -> float:
@@ -355,7 +357,9 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
                 style_function=lambda feature, s=style: {**s, "radius": feature["properties"]["radius"]},
                 tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
             ).add_to(group)
-        _add(fmap, group, title, kind, _("activities in the period, a circle per place sized by their number"))
+        meaning = (_("a filled circle per place, larger the more activities in the period") if kind == "dialogue"
+                   else _("a ring per place, larger the more occasions in the period"))
+        _add(fmap, group, title, kind, meaning)
 
 
 def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: TileSource,

@@ -68,7 +68,7 @@ def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
     page.get_by_label("Lösenord").fill(TEST_PASSWORD)
     with page.expect_navigation(wait_until="networkidle"):
         page.get_by_role("button", name="Logga in").click()
-    dialogues, presence = 'path[stroke="#047857"]', 'path[stroke="#4c1d95"]'
+    dialogues, presence = 'path[stroke="#4c1d95"]', 'path[stroke="#c2410c"]'
     page.wait_for_function(f"document.querySelectorAll('{dialogues}').length > 0")
     # The demo walks give Västra Borlänge published 250 m cells in 2025, drawn in the cells' outline colour,
     # as many as /api/v1/cells publishes for the same view.
@@ -78,6 +78,12 @@ def test_activity_layers_are_drawn_and_toggle_under_the_csp(serve, browser):
     # The 11 synthetic places all had dialogues or advice, and police presence, in 2025.
     assert page.locator(dialogues).count() == 11
     assert page.locator(presence).count() == 11
+    # Dialogues are filled purple, never the green of places that feel safe; police presence is an unfilled ring,
+    # so a dialogue at the same place shows through it; the legend under the map names both.
+    assert page.locator(dialogues).first.get_attribute("fill") == "#8b5cf6"
+    assert page.locator(presence).first.get_attribute("fill-opacity") == "0"
+    legend = page.locator("#map-legend-1").inner_text()
+    assert "Medborgardialog och rådgivning" in legend and "Polisnärvaro" in legend and "en ring per plats" in legend
     radii = page.eval_on_selector_all(dialogues, "ps => ps.map(p => p.getBBox().width)")
     assert len(set(round(r) for r in radii)) > 1  # sized by the number of activities
     page.locator(presence).first.hover(force=True)

@@ -94,14 +94,16 @@ def test_published_activities_are_drawn_listed_and_counted(mapped):
     ))
     briefing = replace(gather_briefing(mapped.extensions["geoapp"], ARGS), activities=(activities,))
     first, second = pdf_pages(FORMATS["pdf"].render(briefing))
-    assert "Medborgardialog eller rådgivning" in first and "Polisnärvaro" in first
+    assert "Medborgardialog eller rådgivning (talet: antal under perioden)" in first
+    assert "Polisnärvaro (talet: antal tillfällen under perioden)" in first
     lines = second.splitlines()
     assert "Aktiviteter (visas med fördröjning)" in second
     # The chosen period's activities; none were given for the comparison periods.
     assert "Medborgardialoger 2" in lines and "Polisnärvaro 7" in lines and "Rådgivning 1" in lines
     png = FORMATS["png"].render(briefing)
     plain = FORMATS["png"].render(replace(briefing, activities=()))
-    assert pixels_near(png, (37, 99, 235), 10) > pixels_near(plain, (37, 99, 235), 10) + 50
+    purple = (124, 58, 237)  # the dialogue circles, never the green of places that feel safe
+    assert pixels_near(png, purple, 10) > pixels_near(plain, purple, 10) + 50
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import random
 from dataclasses import replace
 from datetime import date
@@ -55,6 +56,8 @@ def test_png_is_a_16_by_9_slide_in_the_web_map_colours(mapped):
     image = Image.open(io.BytesIO(sharp.data))
     assert image.size == (3600, 2025)
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    # Its own name, so downloading both keeps both.
+    assert sharp.headers["Content-Disposition"] == 'attachment; filename="geoapp_vastra-borlange_2025-05_300dpi.png"'
 
 
 @pytest.mark.parametrize("query, message", [
@@ -166,4 +169,4 @@ def test_the_map_page_offers_every_export_with_its_filters(mapped):
     for link in {urlsplit(link).path: link for link in links}.values():
         response = client.get(link)
         assert response.status_code == 200, link
-        assert "geoapp_vastra-borlange_2025-05_lighting_compare." in response.headers["Content-Disposition"]
+        assert re.search(r"geoapp_vastra-borlange_2025-05_lighting_compare(_300dpi)?\.", response.headers["Content-Disposition"])

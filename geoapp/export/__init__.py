@@ -60,7 +60,7 @@ def export_view(site, fmt: str, args: Mapping[str, str], drawing: DrawingPool | 
         content = render()
     else:
         content = cache.get_or_draw(*cache_key(site, fmt, briefing, versions), render)
-    return ExportFile(content, chosen.media_type, export_filename(briefing.published, chosen.extension))
+    return ExportFile(content, chosen.media_type, export_filename(briefing.published, chosen.extension, briefing.dpi))
 
 
 def cache_key(site, fmt: str, briefing: Briefing, versions: Mapping[str, int]) -> tuple[str, list[tuple[str, int]]]:

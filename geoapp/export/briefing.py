@@ -87,7 +87,7 @@ def _compared(request) -> list:
     return [p for p in (request.period, request.period.previous(), request.period.year_before()) if p]
 
 
-def export_filename(published: Published, extension: str) -> str:
+def export_filename(published: Published, extension: str, dpi: int = DEFAULT_DPI) -> str:
     """Return an ASCII file name saying area and period, e.g. geoapp_vastra-borlange_2025-05.pdf."""
     request = require_published(published).request
     parts = ["geoapp", slugify(request.area.id) or "area", request.period.code]
@@ -95,6 +95,8 @@ def export_filename(published: Published, extension: str) -> str:
         parts.append(slugify(request.category))
     if request.compare:
         parts.append("compare")
+    if extension == "png" and dpi != DEFAULT_DPI:
+        parts.append(f"{dpi}dpi")  # so the print PNG does not overwrite the slide PNG in the downloads folder
     return "_".join(parts) + "." + extension
 
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 import shapely
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import offset_copy
 from pyproj import Geod, Transformer
 
 from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
@@ -18,7 +19,7 @@ from geoapp.mapview.colors import color_of
 
 MARGIN = 0.06
 SAFE_HATCH = "////"  # of the focus area's extent, on every side
-DIALOGUE_STYLE = {"marker": "o", "color": "#2563eb"}
+DIALOGUE_STYLE = {"marker": "o", "color": "#7c3aed"}
 PRESENCE_STYLE = {"marker": "s", "color": "#111827"}
 _HALO = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
 # A neighbouring area is named in the panel when at least this share of the panel shows it.
@@ -102,8 +103,11 @@ def draw_activities(ax, activities, crs: str) -> bool:
         for style, n, dx in ((DIALOGUE_STYLE, counts.get("dialogue", 0) + counts.get("advice", 0), -1),
                              (PRESENCE_STYLE, counts.get("police_presence", 0), 1)):
             if n:
-                ax.scatter([x], [y], s=60, edgecolors="white", linewidths=1, zorder=7, c=style["color"], marker=style["marker"])
-                ax.annotate(str(n), (x, y), xytext=(9 * dx, 6), textcoords="offset points", fontsize=7, zorder=8,
+                # Side by side, the circle left of the place and the square right of it, so neither hides the other.
+                beside = offset_copy(ax.transData, fig=ax.figure, x=5 * dx, y=0, units="points")
+                ax.scatter([x], [y], s=60, edgecolors="white", linewidths=1, zorder=7, c=style["color"],
+                           marker=style["marker"], transform=beside)
+                ax.annotate(str(n), (x, y), xytext=(13 * dx, 6), textcoords="offset points", fontsize=7, zorder=8,
                             ha="left" if dx > 0 else "right", bbox=_HALO)
                 drawn = True
     return drawn
