@@ -248,6 +248,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "SURVEY_MIN_N",
+        30,
+        "Smallest number of respondents (n) an imported survey result may come from; rows with a smaller n are "
+        "refused, and results stored before it was raised are no longer shown. Refused below GEOAPP_K_MIN.",
+        lambda text: _parse_at_least(text, 1),
+    ),
+    Setting(
         "K_MIN",
         5,
         "Smallest number of observations ever published for a cell, area or table row "
@@ -312,6 +319,9 @@ def check(values: Mapping[str, Any]) -> None:
             f"{ENV_PREFIX}K_MIN is {values['K_MIN']}: below {K_MIN_FLOOR} single observations could be singled out; "
             f"use {K_MIN_FLOOR} or more (default 5)"
         )
+    if type(values["SURVEY_MIN_N"]) is not int or values["SURVEY_MIN_N"] < int(values["K_MIN"]):
+        raise ConfigError(f"{ENV_PREFIX}SURVEY_MIN_N is {values['SURVEY_MIN_N']!r}: use a whole number no smaller than "
+                          f"GEOAPP_K_MIN ({values['K_MIN']}), so that no result stands for fewer persons than a map number")
     if values["NOISE"] is not None and not (int(values["K_MIN"]) - 1) / 4 <= int(values["NOISE"]) < int(values["K_MIN"]):
         raise ConfigError(
             f"{ENV_PREFIX}NOISE is {values['NOISE']}: with k = {values['K_MIN']} use at least "

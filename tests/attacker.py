@@ -580,12 +580,39 @@ class Published:
     walks: list[tuple[str, str, int]]  # (area id, period, published walk count)
     noise: int
     k: int
+    # The promise's trend numbers (/api/v1/promise): (trend, area id, series, period, value), value not None.
+    trends: list[tuple[str, str, str, str, float]] = field(default_factory=list)
+
+
+def underived(published: Published, members: dict[str, tuple[str, ...]], periods: Sequence[str]) -> list[tuple]:
+    """Return the trend numbers that are not worked out from numbers the attacker already solves, exactly as shown.
+
+    Walks must be the published walk counts; observations per walk the published count of all categories divided
+    by the published walks, to one decimal. Anything else would be a new number for the attacker to solve.
+    """
+    counts = {(f.unit.areas, f.period, f.category): f.value for f in published.facts if f.unit.piece is None}
+    walks = {(area, period): n for area, period, n in published.walks}
+    odd = []
+    for trend, area, series, period, value in published.trends:
+        if period not in periods:
+            continue  # a year the attacker does not read, nor solve
+        if trend == "walks":
+            ok = walks.get((area, period)) == value
+        elif trend == "observations_per_walk" and series == ALL:
+            count, n = counts.get((members[area], period, ALL)), walks.get((area, period))
+            ok = count is not None and bool(n) and round(count / n, 1) == value
+        else:
+            ok = trend in ("dialogues", "dialogue_participants", "police_presence_hours")  # activities, no observation
+        if not ok:
+            odd.append((trend, area, series, period, value))
+    return odd
 
 
 def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str], categories: Sequence[str],
             residents: bool = True) -> Published:
-    """Read every filter combination of /api/v1/summary, /api/v1/cells and /api/v1/followup, and the residents' pages."""
-    facts, empty, walks = set(), set(), set()
+    """Read every filter combination of /api/v1/summary, /api/v1/cells, /api/v1/followup and /api/v1/promise, and the
+    residents' pages."""
+    facts, empty, walks, trends = set(), set(), set(), set()
     for area in members if residents else ():
         facts.update(residents_facts(client, area, members, periods))
     noise, k = 0, None
@@ -620,7 +647,12 @@ def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str],
             for row in followup.get_json()["rows"]:
                 if row["observations"] is not None:
                     facts.add(Fact(Unit(members[row["area_id"]]), row["tertial"], ALL, row["observations"]))
-    return Published(sorted(facts, key=repr), empty, sorted(walks), noise, k)
+        for year in sorted({p[:4] for p in periods}):
+            promise = client.get(f"/api/v1/promise?area={area}&period={year}")
+            assert promise.status_code == 200
+            trends.update((t["key"], v["area"], v["series"], v["period"], v["value"])
+                          for t in promise.get_json()["trends"] for v in t["values"] if v["value"] is not None)
+    return Published(sorted(facts, key=repr), empty, sorted(walks), noise, k, sorted(trends))
 
 
 def residents_facts(client, area: str, members: dict[str, tuple[str, ...]], periods: Sequence[str]) -> set[Fact]:

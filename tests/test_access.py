@@ -57,6 +57,8 @@ RULES = {
     "api.activities": Rule("map", "/api/v1/activities"),
     "api.followup": Rule("map", "/api/v1/followup"),
     "promise.promise_json": Rule("map", "/api/v1/promise"),
+    "promise.report": Rule("map", "/export/report.html"),
+    "promise.upload_surveys": Rule("uploader", "/surveys/upload", "POST"),
     "language.choose": Rule("public", "/language/en"),
     "tiles.tile": Rule("map", "/tiles/12/2223/1178.png"),
     "ogc.landing": Rule("map", "/ogc"),

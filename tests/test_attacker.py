@@ -25,8 +25,7 @@ from geoapp.accounts.administration import delete_upload
 from geoapp.accounts.users import Actor
 from geoapp.mapview.residents import closed_tertials
 from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect, period_days,
-                            residents_facts,
-                            walk_attacker)
+                            residents_facts, underived, walk_attacker)
 from tests.observations import Obs, random_points, store_observations
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -183,6 +182,7 @@ def test_the_attacker_finds_nothing_in_what_geoapp_publishes_of_the_known_attack
     state, published = published_state(app, ["base"])
     assert published.noise == 2
     assert findings(universe, [state], truth(rows), published.noise, ["base"]) == []
+    assert published.trends and underived(published, MEMBERS, PERIODS) == []
 
 
 def test_the_ogc_cells_are_exactly_the_cells_the_attacker_reads(world):
@@ -223,6 +223,8 @@ def test_the_attacker_finds_nothing_over_random_datasets(world, rows):
     try:
         state, published = published_state(app, ["base"])
         assert findings(universe, [state], truth(rows), published.noise, ["base"]) == []
+        # The promise's trends publish nothing the attacker has not solved already.
+        assert underived(published, MEMBERS, PERIODS) == []
     finally:
         for upload in uploads.values():
             delete_upload(app.extensions["geoapp"].store, upload, Actor("tests"))

@@ -131,6 +131,9 @@ IMPORT_PATHS = {
     "activities-upload-page": upload_page("/activities/upload"),
     "activities-command": command("activities"),
     "places-command": command("places"),
+    "surveys-upload-json": upload_json("/surveys/upload"),
+    "surveys-upload-page": upload_page("/surveys/upload"),
+    "surveys-command": command("surveys"),
 }
 
 

@@ -11,7 +11,7 @@ from geoapp.store.audit import recent, record
 AUDIT_PAGE_SIZE = 500
 # What each stored kind of upload is called on the uploads page (the stored keys never change).
 UPLOAD_KINDS = {"observations": N_("observations file"), "activities": N_("activities file"),
-                "field": N_("field form entry")}
+                "field": N_("field form entry"), "surveys": N_("survey results file")}
 
 
 def list_uploads(store: Store) -> list[dict]:

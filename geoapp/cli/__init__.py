@@ -164,6 +164,48 @@ def activities_import(file: Path, sheet: str | None) -> None:
 
 
 @main.group()
+def surveys() -> None:
+    """Survey results (trygghetsmätningar): aggregates per area, year and indicator."""
+
+
+@surveys.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Sheet (XLSX) to read; the first one by default.")
+def surveys_import(file: Path, sheet: str | None) -> None:
+    """Import survey results from CSV or XLSX (all or nothing; a result of the same area, year and indicator is replaced)."""
+    from geoapp.ingest.surveys import KIND, import_surveys
+
+    instance = current_app.extensions["geoapp"]
+    echo_report(within_limit(instance, file, KIND) or import_surveys(instance, file.read_bytes(), file.name, sheet=sheet))
+
+
+@main.command("report")
+@click.option("--area", help="Area or group id (see /api/v1/areas); tjarna-angar by default.")
+@click.option("--period", help="A year (2025) or tertial (2025-T2); this year by default.")
+@click.option("--lang", type=click.Choice(("sv", "en")), default="sv", show_default=True, help="Language of the report.")
+@click.option("--format", "fmt", type=click.Choice(("pdf", "html")), help="PDF or offline HTML; from the file name by default.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+def report(area, period, lang, fmt, output: Path) -> None:
+    """Write the committee's report: the promise's follow-up, trends, the map, actions and activities."""
+    from geoapp.cli.export import write_atomically
+    from geoapp.promise.report import FORMATS, gather_report, report_filename
+    from geoapp.mapview.filters import QueryError
+
+    if not output.parent.is_dir():
+        raise click.UsageError(f"folder {str(output.parent)!r} does not exist")
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    instance = current_app.extensions["geoapp"]
+    try:
+        with current_app.test_request_context("/"):
+            made = gather_report(instance, {k: v for k, v in (("area", area), ("period", period), ("lang", lang)) if v})
+            content = FORMATS[fmt][1](made)
+    except QueryError as exc:
+        reject(str(exc))
+    write_atomically(output, content)
+    click.echo(f"{output} ({report_filename(made, fmt)}, {len(content)} bytes)")
+
+
+@main.group()
 def places() -> None:
     """The register of named public places."""
 

@@ -26,7 +26,7 @@ KIND = "observations"
 ALL_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MAX_FILENAME = 120
 KIND_WORDS = {"observations": N_("observations"), "activities": N_("activities"), "places": N_("places"),
-              "actions": N_("actions")}
+              "actions": N_("actions"), "surveys": N_("survey results")}
 
 
 def clean_filename(filename: str | None) -> str:

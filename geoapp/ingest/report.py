@@ -76,6 +76,8 @@ class ImportReport:
         if self.status == IMPORTED and self.kind != "observations":
             if self.kind == "activities":
                 return ngettext("imported: %(num)d activity", "imported: %(num)d activities", self.rows)
+            if self.kind == "surveys":
+                return ngettext("imported: %(num)d survey result", "imported: %(num)d survey results", self.rows)
             if self.kind == "actions":
                 return ngettext("imported: %(num)d action added or changed", "imported: %(num)d actions added or changed",
                                 self.rows)

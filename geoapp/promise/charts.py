@@ -27,12 +27,13 @@ def _period_label(code: str) -> str:
     return code.replace("-", "\n", 1) if "-T" in code else code
 
 
-def trend_figure(trend: PublishedTrend, no_value: str) -> Figure:
-    """Draw one panel per area of `trend` on a shared scale; hold `drawing()` while calling."""
+def trend_figure(trend: PublishedTrend, no_value: str, into=None) -> Figure:
+    """Draw one panel per area of `trend` on a shared scale, into a new figure or a subfigure; hold `drawing()`."""
     trend = require_trend(trend)
     count = len(trend.areas)
-    fig = Figure(figsize=(PANEL_INCHES[0] * count + 0.4, PANEL_INCHES[1] + (0.35 if len(trend.series) > 1 else 0)),
-                 facecolor="white")
+    fig = into if into is not None else Figure(
+        figsize=(PANEL_INCHES[0] * count + 0.4, PANEL_INCHES[1] + (0.35 if len(trend.series) > 1 else 0)),
+        facecolor="white")
     axes = fig.subplots(1, count, sharey=True, squeeze=False)[0]
     known = [v for v in trend.values.values() if v is not None]
     top = max(known) if known else 1

@@ -15,6 +15,8 @@ from geoapp.domain.periods import Period
 from geoapp.mapview.numbers import published_view
 from geoapp.privacy.activities import published_in
 from geoapp.privacy.published import ALL, Published
+from geoapp.privacy.surveys import PublishedSurveys, publish_surveys
+from geoapp.store.surveys import results_of
 
 
 class Sources:
@@ -77,8 +79,15 @@ class Sources:
         """Return the published survey result of the area and year, or None."""
         if period.kind != "year":
             return None
-        return self.surveys().get((area_id, period.year, name))
+        codes = self.codes(area_id)
+        same = codes[0] if len(codes) == 1 else area_id  # a group of one area is that area
+        return self.surveys().get((same, period.year, name))
 
-    def surveys(self) -> dict:
-        """Return the published survey results by (area id, year, indicator)."""
-        return self.once("surveys", dict)
+    def surveys(self) -> PublishedSurveys:
+        """Return the published survey results of the area and its members, by (area id, year, indicator)."""
+        def build() -> PublishedSurveys:
+            with self.instance.store.connect() as conn:
+                rows = results_of(conn, [self.area["id"], *self.members])
+            return publish_surveys(rows, int(self.instance.settings["SURVEY_MIN_N"]))
+
+        return self.once("surveys", build)

@@ -105,7 +105,7 @@ def build_trends(site, sources: Sources, period: Period, today: date) -> tuple[P
 
 def survey_trends(sources: Sources, areas, period: Period, first_year: int) -> list[PublishedTrend]:
     """Return one yearly trend per survey indicator entered for these areas, over the trend's years."""
-    ids = {a for a, _n in areas}
+    ids = {a for a, _n in areas} | {c for a, _n in areas for c in sources.codes(a) if len(sources.codes(a)) == 1}
     entered = [year for (area, year, _name) in sources.surveys() if area in ids]
     years = [str(y) for y in trend_years(period, min([first_year, *entered]))]
     names = sorted({name for (area, _year, name) in sources.surveys() if area in ids})

@@ -155,6 +155,22 @@ activities = Table(
     UniqueConstraint("place_id", "kind", "started_at", name="uq_activities_row"),
 )
 
+survey_results = Table(
+    "survey_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, ForeignKey("uploads.id", ondelete="CASCADE"), nullable=False, index=True),
+    # An area id of /api/v1/areas (a RegSO code or a group): results are entered per area, never combined.
+    Column("area_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("indicator", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("n", Integer),  # respondents, when the survey gives it
+    Column("low", Float),
+    Column("high", Float),
+    UniqueConstraint("area_id", "year", "indicator", name="uq_survey_results_row"),
+)
+
 actions = Table(
     "actions",
     metadata,

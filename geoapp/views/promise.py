@@ -1,16 +1,19 @@
-"""The promise's follow-up as JSON: each commitment's status against its target, and the trends."""
+"""The promise's follow-up as JSON, the committee's report, and the upload of survey results."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
-from geoapp.i18n import language
-from geoapp.mapview.filters import QueryError
-from geoapp.mapview.filters import area_and_period
+from geoapp.i18n import _, language
+from geoapp.ingest.report import RowError, rejected
+from geoapp.ingest.surveys import KIND, import_surveys
+from geoapp.mapview.filters import QueryError, area_and_period
 from geoapp.promise.document import PromiseError
 from geoapp.promise.followup import follow_promise
+from geoapp.promise.report import FORMATS, gather_report, report_filename
 from geoapp.site import current_site
-from geoapp.views.access import require_role
+from geoapp.views.access import current_actor, require_role
+from geoapp.views.observations import reply, too_large_reply
 
 bp = Blueprint("promise", __name__)
 
@@ -38,3 +41,34 @@ def requested_promise():
 def promise_json():
     """Return the promise in force, each commitment's readings and status, and the trends, as JSON."""
     return jsonify(requested_promise().to_json(language()))
+
+
+@bp.get("/export/report.<fmt>")
+@require_role("viewer")
+def report(fmt: str):
+    """Send the committee's report (PDF or offline HTML) of the request's area and period."""
+    if fmt not in FORMATS:
+        abort(404)
+    media_type, render = FORMATS[fmt]
+    made = gather_report(current_site(), request.args)
+    return Response(render(made), mimetype=media_type.split(";")[0],
+                    headers={"Content-Disposition": f'attachment; filename="{report_filename(made, fmt)}"'})
+
+
+@bp.post("/surveys/upload")
+@require_role("uploader")
+def upload_surveys():
+    """Import a file of survey results (field `file`, optional `sheet`) and report the outcome."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
+        return reply(rejected("(no file)", message, KIND), 400)
+    sheet = request.form.get("sheet", "").strip() or None
+    actor = current_actor()
+    return reply(import_surveys(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """Explain the size limit of a survey file instead of a bare 413."""
+    return too_large_reply(KIND)
