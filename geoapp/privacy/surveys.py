@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from geoapp.privacy.published import SEAL, _Seal
+from geoapp.privacy.seal import Sealed
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,11 @@ class SurveyResult:
 
 
 @dataclass(frozen=True)
-class PublishedSurveys:
+class PublishedSurveys(Sealed):
     """The survey results that may be shown, by (area id, year, indicator)."""
 
     results: dict
     min_n: int
-    seal: _Seal
-
-    def __post_init__(self) -> None:
-        if self.seal is not SEAL:
-            raise TypeError("Published survey results are made by geoapp.privacy only")
 
     def get(self, key, default=None):
         return self.results.get(key, default)
@@ -50,4 +45,4 @@ def publish_surveys(rows: Sequence[Mapping], min_n: int) -> PublishedSurveys:
     """Return the stored results (rows of store.surveys.results_of) that may be shown."""
     results = {(r["area_id"], r["year"], r["indicator"]): SurveyResult(**{k: r[k] for k in SurveyResult.__annotations__})
                for r in rows if r["n"] is None or r["n"] >= min_n}
-    return PublishedSurveys(results, min_n, SEAL)
+    return PublishedSurveys(results, min_n)

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from geoapp.export.briefing import Briefing, gather_briefing, parse_options
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure, map_png
 from geoapp.export.wording import words
-from geoapp.mapview.followup import CSV_HEADER, Followup, build_followup
+from geoapp.export.tables import CSV_HEADER
+from geoapp.mapview.followup import Followup, build_followup
 from geoapp.i18n import _
 from geoapp.maps import SCB_ATTRIBUTION
 from geoapp.domain.model import STOCKHOLM_TZ
