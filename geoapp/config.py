@@ -139,6 +139,20 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "EXPORT_HTML_TILES_MB",
+        8,
+        "Most MiB of the stored basemap's tiles an offline HTML export carries inside the file; the deeper zooms "
+        "are left out past it, and the file says so. 0 carries none.",
+        lambda text: _parse_at_least(text, 0),
+    ),
+    Setting(
+        "FIELD_TILES_MB",
+        16,
+        "Most MiB of the stored basemap's tiles the field form keeps on the phone for the area of the walk, for "
+        "use without a network; the deeper zooms are left out past it. 0 keeps none.",
+        lambda text: _parse_at_least(text, 0),
+    ),
+    Setting(
         "LANGUAGE",
         "sv",
         "Language of pages, messages, exports and the command line when a visitor has chosen none: sv or en.",

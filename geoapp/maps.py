@@ -40,6 +40,9 @@ STYLE_SAFE = {"color": "#065f46", "weight": 2, "fillColor": "#10b981", "fillOpac
 
 # Leaflet zooms no deeper than this; past an archive's deepest zoom it scales that zoom's tiles.
 MAX_MAP_ZOOM = 19
+# Leaflet scales an archive's shallowest tiles down this many zooms, and shows no basemap further out: scaled further,
+# it would lay out millions of tiles and hang the page (Leaflet issue 6504).
+SCALED_DOWN_ZOOMS = 2
 # Fitting the chosen area in quarter zoom steps lets it fill the map rather than an eighth of it.
 ZOOM_SNAP = 0.25
 FIT_PADDING_PX = 8
@@ -171,7 +174,7 @@ class _EmbeddedTiles(Layer):
 
     def render(self, **kwargs) -> None:
         low, high = self.basemap.embedded_zooms
-        options = {"minNativeZoom": low, "maxNativeZoom": high, "maxZoom": MAX_MAP_ZOOM,
+        options = {"minNativeZoom": low, "maxNativeZoom": high, "minZoom": max(0, low - SCALED_DOWN_ZOOMS), "maxZoom": MAX_MAP_ZOOM,
                    "attribution": self.basemap.attribution, "errorTileUrl": BLANK_TILE}
         name, parent = self.get_name(), self._parent.get_name()
         script = (
@@ -194,6 +197,7 @@ def _add_basemap(fmap: folium.Map, basemap: TileSource) -> None:
         # Leaflet asks only for the zooms and the extent the archive has, and scales its tiles beyond them.
         west, south, east, north = basemap.archive.bounds
         options = {"min_native_zoom": basemap.archive.min_zoom, "max_native_zoom": basemap.archive.max_zoom,
+                   "min_zoom": max(0, basemap.archive.min_zoom - SCALED_DOWN_ZOOMS),
                    "bounds": [[south, west], [north, east]], "error_tile_url": BLANK_TILE}
     folium.TileLayer(basemap.url, attr=basemap.attribution, name="Basemap", max_zoom=MAX_MAP_ZOOM, control=False,
                      **options).add_to(fmap)

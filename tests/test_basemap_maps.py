@@ -107,3 +107,22 @@ def test_without_a_basemap_the_maps_name_the_neighbouring_areas_and_fit_the_chos
     assert "zoomSnap" in page and re.search(r"fitBounds\(\s*\[\[60\.4", page)
     printed = pdf_pages(_export(mapped, "pdf"))[0]
     assert all(name in printed for name in NEIGHBOURS)
+
+
+def _carried(page: str) -> dict:
+    found = re.search(r"var geoappTiles = (\{.*?\});</script>", page)
+    return json.loads(found.group(1)) if found else {}
+
+
+def test_the_offline_html_carries_the_tiles_of_its_view_within_the_cap_and_says_when_capped(basemapped):
+    page = _export(basemapped, "html").decode("utf-8")
+    tiles = _carried(page)
+    zooms = sorted({int(key.split("/")[0]) for key in tiles})
+    assert zooms == list(range(zooms[0], zooms[-1] + 1)) and zooms[0] <= 13 <= zooms[-1]
+    assert all(url.startswith("data:image/png;base64,") for url in tiles.values())
+    assert f'"maxNativeZoom": {zooms[-1]}' in page and "/tiles/" not in page and "tiles-note" not in page
+    assert sum(map(len, tiles.values())) <= 8 * 2**20
+    basemapped.extensions["geoapp"].settings.update(EXPORT_HTML_TILES_MB=0)
+    capped = _export(basemapped, "html").decode("utf-8")
+    assert _carried(capped) == {} and "L.tileLayer" not in capped
+    assert "Bakgrundskartan finns inte i filen" in re.search(r'<p class="note tiles-note"[^>]*>([^<]*)', capped).group(1)

@@ -41,6 +41,7 @@ class Briefing:
     labels: dict[str, str]
     basemap: TileSource
     tile_timeout: float
+    offline_tiles_bytes: int = 0  # how much of the stored basemap an offline HTML export may carry
     language: str = "sv"
     generated: date = date(2000, 1, 1)
     dpi: int = DEFAULT_DPI
@@ -78,6 +79,7 @@ def gather_briefing(site, args: Mapping[str, str]) -> Briefing:
     return Briefing(
         published=published, columns=tuple(columns), areas=shown.areas, features=shown.features, classes=shown.classes,
         labels=shown.labels, basemap=site.basemap, tile_timeout=float(site.settings["EXPORT_TILE_TIMEOUT"]),
+        offline_tiles_bytes=int(site.settings["EXPORT_HTML_TILES_MB"]) * 2**20,
         language=language, generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=shown.activities,
     )
 

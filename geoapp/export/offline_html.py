@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
+import shapely
+from jinja2.utils import htmlsafe_json_dumps
 from flask_babel import force_locale
 from xstatic.pkg import leaflet
 
+from geoapp.basemap.offline import OfflineTiles, as_data_url, offline_tiles, wanted_zooms
+from geoapp.basemap.store import current_basemap
 from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.export.briefing import summary_rows
 from geoapp.export.wording import class_label, panel_text, words
-from geoapp.maps import build_view_maps, render_parts
+from geoapp.maps import EMBEDDED_TILES, build_view_maps, near_window, render_parts
 from geoapp.privacy.published import require_published
 from geoapp.resources import PACKAGE_DIR, bundled_dir
 
@@ -21,6 +26,8 @@ ASSET_SCHEME = "geoapp-asset:"
 _SCRIPT = re.compile(r'<script src="geoapp-asset:([\w.-]+)/([\w.-]+)"></script>')
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="geoapp-asset:([\w.-]+)/([\w.-]+)"\s*/?>')
 _CSS_IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
+# The file carries the basemap over the chosen area and this many times its size on every side.
+OFFLINE_REACH = 1.0
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 
@@ -59,11 +66,42 @@ def _panels(briefing, maps) -> list[dict]:
              "script": parts.script} for parts, layer in zip(maps, published.layers)]
 
 
+def _carried_tiles(briefing) -> tuple[object, dict[str, str], OfflineTiles | None]:
+    """Return the basemap the file draws, its tiles ("z/x/y": data URL) and what was chosen, from the stored archive."""
+    basemap = briefing.basemap
+    if basemap.archive is None:
+        return basemap, {}, None  # a tile server's URL, or no basemap: the file refers to it as the web map does
+    local = current_basemap(basemap.archive.folder.parent)
+    focus = briefing.features.get(briefing.published.request.area.id)
+    if local is None or focus is None:
+        return replace(basemap, url=None), {}, None
+    # The chosen area and around it, as far as the map shows when it opens on a wide screen.
+    window = near_window(shapely.geometry.shape(focus["geometry"]), OFFLINE_REACH).bounds
+    stored = local.stored
+    chosen = offline_tiles(local, window, wanted_zooms(window, stored.min_zoom, stored.max_zoom),
+                           briefing.offline_tiles_bytes, data_url=True)
+    if chosen.zooms is None:
+        return replace(basemap, url=None), {}, chosen
+    tiles = {f"{t.z}/{t.x}/{t.y}": as_data_url(data) for t, data in chosen.tiles}
+    return basemap.embedded(chosen.zooms), tiles, chosen
+
+
+def _tiles_note(chosen: OfflineTiles | None, briefing, w: dict) -> str | None:
+    """Return the sentence saying that the cap left zooms of the basemap out, or None."""
+    if chosen is None or not chosen.capped:
+        return None
+    mib = f"{briefing.offline_tiles_bytes / 2**20:g}"
+    if chosen.zooms is None:
+        return w["tiles_none"].format(mib=mib)
+    return w["tiles_capped"].format(zoom=chosen.zooms[1], wanted=chosen.wanted[1], mib=mib)
+
+
 def map_html(briefing) -> bytes:
     """Return the view's interactive map, legend, notes and summary table as one offline HTML document."""
     published = require_published(briefing.published)
+    basemap, tiles, chosen = _carried_tiles(briefing)
     with force_locale(briefing.language):  # the map's own words (layers, zoom, attribution) in the export's language
-        maps = build_view_maps(published, briefing.areas, briefing.features, briefing.basemap, _asset_token,
+        maps = build_view_maps(published, briefing.areas, briefing.features, basemap, _asset_token,
                                briefing.classes, briefing.labels)
         parts = [render_parts(m) for m in maps]
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(bundled_dir("templates")), autoescape=True)
@@ -77,6 +115,8 @@ def map_html(briefing) -> bytes:
         classes=[(c.color, class_label(c, briefing.language)) for c in briefing.classes],
         category=briefing.labels.get(request.category, request.category) if request.category else None,
         headings=headings, rows=rows, attribution=w["attribution"],
+        tiles_script=f"var {EMBEDDED_TILES} = {htmlsafe_json_dumps(tiles)};" if tiles else "",
+        tiles_note=_tiles_note(chosen, briefing, w),
     )
     if ASSET_SCHEME in page:
         raise ValueError("an asset of the offline map was not inlined")

@@ -27,6 +27,10 @@ _TEXTS = {
         "approximation": "{area} har ingen officiell gräns: området visas som en union av RegSO-områden "
                          "(statistisk approximation).",
         "hidden_count": "färre än {k}",
+        "tiles_capped": "Bakgrundskartan finns i filen till zoomnivå {zoom}, inte till {wanted}: djupare nivåer skulle "
+                        "ta mer än {mib} MiB (GEOAPP_EXPORT_HTML_TILES_MB). Närmare än så förstoras kartan.",
+        "tiles_none": "Bakgrundskartan finns inte i filen: redan dess grundaste nivå här tar mer än {mib} MiB "
+                      "(GEOAPP_EXPORT_HTML_TILES_MB).",
         "table_title": "Sammanfattning: {area}, {period}",
         "table_heading": "Observationer per kategori",
         "column_category": "Kategori",
@@ -69,6 +73,10 @@ _TEXTS = {
         "approximation": "{area} has no official boundary: it is shown as a union of RegSO areas "
                          "(a statistical approximation).",
         "hidden_count": "fewer than {k}",
+        "tiles_capped": "The basemap is in the file down to zoom level {zoom}, not {wanted}: deeper levels would take "
+                        "more than {mib} MiB (GEOAPP_EXPORT_HTML_TILES_MB). Closer in, the map is enlarged.",
+        "tiles_none": "The basemap is not in the file: even its shallowest level here takes more than {mib} MiB "
+                      "(GEOAPP_EXPORT_HTML_TILES_MB).",
         "table_title": "Summary: {area}, {period}",
         "table_heading": "Observations per category",
         "column_category": "Category",

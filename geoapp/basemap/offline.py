@@ -1,0 +1,71 @@
+"""The stored archive's tiles over an extent for a map used offline, coarse zooms first, within a size cap."""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from geoapp.basemap.archive import media_type
+from geoapp.basemap.grid import TILE_PX, Tile, tiles_for
+from geoapp.basemap.store import LocalBasemap
+
+# An offline map shows its area from a phone (about 320 px wide) to a wide screen (about 1400 px), and one zoom
+# closer than that.
+NARROWEST_PX, WIDEST_PX, CLOSER = 320, 1400, 1
+
+
+@dataclass(frozen=True)
+class OfflineTiles:
+    """The tiles chosen for offline use: whole zooms from the shallowest wanted, as far as the cap allows."""
+
+    tiles: tuple[tuple[Tile, bytes], ...]
+    wanted: tuple[int, int]  # the zooms the map needs
+    zooms: tuple[int, int] | None  # the zooms carried (each whole), None when not even the first fits
+    size: int  # bytes as they are counted against the cap
+
+    @property
+    def capped(self) -> bool:
+        """Return whether zooms the map needs were left out for the cap."""
+        return self.zooms != self.wanted
+
+
+def wanted_zooms(bounds_wgs84: Sequence[float], low: int, high: int) -> tuple[int, int]:
+    """Return the zooms (from, to) within the archive's `low`..`high` that show `bounds_wgs84` on a phone up to a wide
+    screen, and one closer."""
+    west, _south, east, _north = bounds_wgs84
+    degrees = max(east - west, 1e-6)
+
+    def fitting(px: int) -> int:
+        return int(math.floor(math.log2(px * 360 / (TILE_PX * degrees))))
+
+    first, last = fitting(NARROWEST_PX), fitting(WIDEST_PX) + CLOSER
+    first, last = max(low, min(high, first)), max(low, min(high, last))
+    return first, last
+
+
+def offline_tiles(basemap: LocalBasemap, bounds_wgs84: Sequence[float], zooms: tuple[int, int], max_bytes: int,
+                  data_url: bool = False) -> OfflineTiles:
+    """Return the archive's tiles over `bounds_wgs84` at each zoom of `zooms` (from, to), a whole zoom at a time while
+    they stay within `max_bytes` (counted as data URLs when `data_url`)."""
+    chosen: list[tuple[Tile, bytes]] = []
+    size, last = 0, None
+    for zoom in range(zooms[0], zooms[1] + 1):
+        level = [(t, data) for t in tiles_for(bounds_wgs84, [zoom]) if (data := basemap.tile(t.z, t.x, t.y)) is not None]
+        level_size = sum(_counted(data, data_url) for _, data in level)
+        if size + level_size > max_bytes:
+            break
+        chosen += level
+        size += level_size
+        last = zoom
+    return OfflineTiles(tuple(chosen), zooms, (zooms[0], last) if last is not None else None, size)
+
+
+def _counted(data: bytes, data_url: bool) -> int:
+    return len(as_data_url(data)) if data_url else len(data)
+
+
+def as_data_url(data: bytes) -> str:
+    """Return a tile as a data: URL of its own media type."""
+    return f"data:{media_type(data) or 'image/png'};base64,{base64.b64encode(data).decode('ascii')}"
