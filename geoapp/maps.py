@@ -23,7 +23,7 @@ from geoapp.domain.areas import SCB_ATTRIBUTION
 from geoapp.domain.model import AREA_KIND_GROUP, WGS84
 from geoapp.i18n import N_, _, ngettext, number
 from geoapp.mapview.colors import ColorClass, color_of
-from geoapp.mapview.geojson import COORD_DECIMALS, display_shapes
+from geoapp.mapview.geojson import CONTEXT_GEOMETRY, COORD_DECIMALS, display_shapes
 from geoapp.privacy.activities import PlaceActivities, PublishedActivities
 from geoapp.privacy.published import require_published
 
@@ -32,6 +32,8 @@ _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.
 _VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>\s*", re.IGNORECASE)
 
 STYLE_CONTEXT = {"color": "#6b7280", "weight": 1, "fillColor": "#9ca3af", "fillOpacity": 0.05}
+# Context areas closer than this (degrees, about 10 to 20 m here) to the focus border it and keep its detail.
+BORDER_DEGREES = 0.0002
 STYLE_GROUP = {"color": "#1d4ed8", "weight": 3, "dashArray": "8 6", "fillOpacity": 0}
 STYLE_FOCUS = {"color": "#1e3a8a", "weight": 4, "fillColor": "#93c5fd", "fillOpacity": 0.08}
 STYLE_CELL = {"color": "#7c2d12", "weight": 1, "fillOpacity": 0.7}
@@ -144,13 +146,16 @@ class _GeoJsonLayer(Layer):
     def __init__(self, features: list[dict], name: str, style: dict, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoJsonLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
+        # Only what Leaflet reads goes into the page.
+        self.data = {"type": "FeatureCollection",
+                     "features": [{"type": "Feature", "geometry": f["geometry"], "properties": f["properties"]}
+                                  for f in features]}
         self.style = style
 
     def render(self, **kwargs) -> None:
         name, parent = self.get_name(), self._parent.get_name()
         script = (
-            f"var {name} = L.geoJson({htmlsafe_json_dumps(self.data)}, {{"
+            f"var {name} = L.geoJson({htmlsafe_json_dumps(self.data, separators=(',', ':'))}, {{"
             f"style: function (f) {{ return Object.assign({{}}, {htmlsafe_json_dumps(self.style)},"
             " f.properties.fill ? {fillColor: f.properties.fill} : {}); },"
             " onEachFeature: function (f, layer) { if (f.properties.label) {"
@@ -258,6 +263,18 @@ def _neighbour_labels(rows: list[dict], features: dict[str, dict], focus: str, c
     return _AreaLabels(labels, html.escape(_("Area names"))) if labels else None
 
 
+def _context_features(features: dict[str, dict], focus: str, context_ids: list[str]) -> list[dict]:
+    """Return the context areas: those bordering the focus as drawn, so shared borders meet; the others coarser."""
+    near = shapely.geometry.shape(features[focus]["geometry"]).buffer(BORDER_DEGREES) if focus in features else None
+    shown = []
+    for area_id in context_ids:
+        feature = features[area_id]
+        if CONTEXT_GEOMETRY in feature and (near is None or not near.intersects(shapely.geometry.shape(feature["geometry"]))):
+            feature = {**feature, "geometry": feature[CONTEXT_GEOMETRY]}
+        shown.append(feature)
+    return shown
+
+
 def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: TileSource,
               asset_url: AssetUrl) -> folium.Map:
     """Draw the context areas, the groups and the focus area, with scale and attributions."""
@@ -272,7 +289,8 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
     context_ids = [r["id"] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
     if context_ids:
-        _add(fmap, _layer([features[i] for i in context_ids], _("RegSO areas"), STYLE_CONTEXT), _("RegSO areas"), "context")
+        _add(fmap, _layer(_context_features(features, focus, context_ids), _("RegSO areas"), STYLE_CONTEXT),
+             _("RegSO areas"), "context")
     # Leaflet's layer control shows names as HTML, so they are escaped here.
     for row in rows:
         if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:

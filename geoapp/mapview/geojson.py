@@ -21,6 +21,10 @@ DISPLAY_TOLERANCE_M = 1.0
 COORD_DECIMALS = 5
 # Boundaries are drawn simplified (metres, in SWEREF 99 TM); stored ones stay exact.
 AREA_TOLERANCE_M = 5.0
+# An area that does not border the chosen one is only context, seen whole at zoom 12 or less (about 20 m a pixel),
+# so it is drawn coarser, to about 10 m (4 decimals): its detail was half of a page's bytes.
+CONTEXT_TOLERANCE_M, CONTEXT_DECIMALS = 20.0, 4
+CONTEXT_GEOMETRY = "context_geometry"  # the key of a display feature's coarser shape; never sent as it is
 
 
 @lru_cache(maxsize=1)
@@ -78,18 +82,18 @@ def summary(published: Published) -> dict:
     }
 
 
-def display_geojson(frame: gpd.GeoDataFrame, properties: list[str]) -> dict:
+def display_geojson(frame: gpd.GeoDataFrame, properties: list[str], tolerance: float = AREA_TOLERANCE_M) -> dict:
     """Return `frame` simplified for display, in WGS84, with only the named properties."""
-    simplified = frame.set_geometry(frame.geometry.simplify(AREA_TOLERANCE_M, preserve_topology=True))
+    simplified = frame.set_geometry(frame.geometry.simplify(tolerance, preserve_topology=True))
     return json.loads(simplified[properties + ["geometry"]].to_crs(WGS84).to_json(drop_id=True, to_wgs84=False))
 
 
-def _rounded(geojson: dict) -> dict:
-    """Round coordinates to about a metre, which keeps the page small."""
+def _rounded(geojson: dict, decimals: int = COORD_DECIMALS) -> dict:
+    """Round coordinates to about a metre (5 decimals), which keeps the page small."""
 
     def walk(value):
         if isinstance(value, float):
-            return round(value, COORD_DECIMALS)
+            return round(value, decimals)
         if isinstance(value, list):
             return [walk(v) for v in value]
         return value
@@ -108,10 +112,12 @@ def _area_tooltip_html(row) -> str:
 
 
 def display_area_features(frame: gpd.GeoDataFrame) -> dict[str, dict]:
-    """Return each area's display feature (simplified, WGS84, rounded, with its escaped tooltip) by id."""
+    """Return each area's display feature (simplified, WGS84, rounded, with its escaped tooltip and coarser context shape) by id."""
     labelled = frame.assign(label=[_area_tooltip_html(r) for r in frame.itertuples()])
-    data = _rounded(display_geojson(labelled, ["id", "label"]))
-    return {f["properties"]["id"]: f for f in data["features"]}
+    features = {f["properties"]["id"]: f for f in _rounded(display_geojson(labelled, ["id", "label"]))["features"]}
+    for coarse in _rounded(display_geojson(labelled, ["id"], CONTEXT_TOLERANCE_M), CONTEXT_DECIMALS)["features"]:
+        features[coarse["properties"]["id"]][CONTEXT_GEOMETRY] = coarse["geometry"]
+    return features
 
 
 def display_areas(site, version: int | None = None) -> dict[str, dict]:
