@@ -10,8 +10,8 @@ import tempfile
 
 from bench.harness import median_seconds, report
 from geoapp import create_app
-from geoapp.ingest.demo import load_demo
 from geoapp.export import export_view
+from geoapp.ingest.demo import load_demo
 from geoapp.promise.report import gather_report, report_html, report_pdf
 
 VIEW = {"area": "vastra-borlange", "period": "2025-T2"}
@@ -22,13 +22,13 @@ def run() -> None:
     """Print the median time of the report (PDF and HTML) and of the map PDF, and their ratio."""
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"INSTANCE_PATH": tmp, "TILES": "none", "PUBLIC_MAP": True})
-        instance = app.extensions["geoapp"]
-        load_demo(instance)
+        site = app.extensions["geoapp"]
+        load_demo(site)
         with app.test_request_context("/"):
-            map_pdf = median_seconds(lambda: export_view(instance, "pdf", {**VIEW, "compare": "1"}))
-            pdf = median_seconds(lambda: report_pdf(gather_report(instance, VIEW)))
-            html = median_seconds(lambda: report_html(gather_report(instance, VIEW)))
-        instance.store.dispose()
+            map_pdf = median_seconds(lambda: export_view(site, "pdf", {**VIEW, "compare": "1"}))
+            pdf = median_seconds(lambda: report_pdf(gather_report(site, VIEW)))
+            html = median_seconds(lambda: report_html(gather_report(site, VIEW)))
+        site.store.dispose()
     report("the committee's report, demo data, Västra Borlänge 2025-T2", {
         "map PDF, period beside the previous one (s)": f"{map_pdf:.3f}",
         "report PDF (s)": f"{pdf:.3f}",

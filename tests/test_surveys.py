@@ -85,11 +85,11 @@ def test_results_stored_before_the_smallest_n_was_raised_are_withheld(make_app, 
     from geoapp.promise.sources import Sources
 
     app = make_app()
-    instance = app.extensions["geoapp"]
-    assert import_surveys(instance, write(tmp_path, GOOD).read_bytes(), "enkat.csv").status == "imported"
-    instance.settings["SURVEY_MIN_N"] = 400
+    site = app.extensions["geoapp"]
+    assert import_surveys(site, write(tmp_path, GOOD).read_bytes(), "enkat.csv").status == "imported"
+    site.settings["SURVEY_MIN_N"] = 400
     with app.app_context():
-        shown = Sources(instance, instance.areas_by_id()["vastra-borlange"]).surveys()
+        shown = Sources(site, site.areas_by_id()["vastra-borlange"]).surveys()
     # 412 respondents, and the one without n, are shown; 398 and 120 are not.
     assert sorted(shown) == [("2081R004", 2025, "andel_otrygga"), ("vastra-borlange", 2024, "trygghetsindex")]
 

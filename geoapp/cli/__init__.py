@@ -175,8 +175,8 @@ def surveys_import(file: Path, sheet: str | None) -> None:
     """Import survey results from CSV or XLSX (all or nothing; a result of the same area, year and indicator is replaced)."""
     from geoapp.ingest.surveys import KIND, import_surveys
 
-    instance = current_app.extensions["geoapp"]
-    echo_report(within_limit(instance, file, KIND) or import_surveys(instance, file.read_bytes(), file.name, sheet=sheet))
+    site = current_app.extensions["geoapp"]
+    echo_report(within_limit(site, file, KIND) or import_surveys(site, file.read_bytes(), file.name, sheet=sheet))
 
 
 @main.command("report")
@@ -188,16 +188,16 @@ def surveys_import(file: Path, sheet: str | None) -> None:
 def report(area, period, lang, fmt, output: Path) -> None:
     """Write the committee's report: the promise's follow-up, trends, the map, actions and activities."""
     from geoapp.cli.export import write_atomically
-    from geoapp.promise.report import FORMATS, gather_report, report_filename
     from geoapp.mapview.filters import QueryError
+    from geoapp.promise.report import FORMATS, gather_report, report_filename
 
     if not output.parent.is_dir():
         raise click.UsageError(f"folder {str(output.parent)!r} does not exist")
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
-    instance = current_app.extensions["geoapp"]
+    site = current_app.extensions["geoapp"]
     try:
         with current_app.test_request_context("/"):
-            made = gather_report(instance, {k: v for k, v in (("area", area), ("period", period), ("lang", lang)) if v})
+            made = gather_report(site, {k: v for k, v in (("area", area), ("period", period), ("lang", lang)) if v})
             content = FORMATS[fmt][1](made)
     except QueryError as exc:
         reject(str(exc))

@@ -9,18 +9,18 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
+from geoapp.accounts.users import Actor
+from geoapp.domain.periods import FIRST_YEAR
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import Layout
 from geoapp.ingest.importer import already, receive
-from geoapp.ingest.readers import RawTable
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, read_columns
-from geoapp.domain.periods import FIRST_YEAR
+from geoapp.ingest.table import RawTable
 from geoapp.store import audit
 from geoapp.store import surveys as stored
 from geoapp.store.observations import add_upload, find_upload
-from geoapp.accounts.users import Actor
 
 KIND = "surveys"
 LAYOUT = Layout(
@@ -140,31 +140,31 @@ def _interval(found: Findings, frame: pd.DataFrame, cell, fields) -> None:
                       column, None)
 
 
-def import_surveys(instance, data: bytes, filename: str | None, uploaded_by: str | None = None,
+def import_surveys(site, data: bytes, filename: str | None, uploaded_by: str | None = None,
                    sheet: str | None = None, address: str | None = None, today: date | None = None) -> ImportReport:
     """Import a file of survey results (CSV or XLSX); the same function serves the upload page and the command line."""
-    received = receive(instance, data, filename, KIND, sheet, formats=("csv", "xlsx"))
+    received = receive(site, data, filename, KIND, sheet, formats=("csv", "xlsx"))
     if isinstance(received, ImportReport):
         return received
     name, digest, table = received
     this_year = (today or date.today()).year
-    checked = check_surveys(table, name, instance.areas_by_id(), int(instance.settings["SURVEY_MIN_N"]), this_year)
+    checked = check_surveys(table, name, site.areas_by_id(), int(site.settings["SURVEY_MIN_N"]), this_year)
     if checked.errors:
         return rejected(name, checked.errors, KIND)
     by = Actor(uploaded_by, address)
     try:
-        return _save(instance, checked, name, digest, by)
+        return _save(site, checked, name, digest, by)
     except IntegrityError:
-        with instance.store.connect() as conn:
+        with site.store.connect() as conn:
             earlier = find_upload(conn, KIND, digest)
-        return already(name, earlier, KIND) if earlier else _save(instance, checked, name, digest, by)
+        return already(name, earlier, KIND) if earlier else _save(site, checked, name, digest, by)
 
 
-def _save(instance, checked: CheckedSurveys, name: str, digest: str, by: Actor) -> ImportReport:
+def _save(site, checked: CheckedSurveys, name: str, digest: str, by: Actor) -> ImportReport:
     """Store the upload and its results in one transaction, replacing earlier results of the same keys."""
     rows = [{k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()}
             for r in checked.results.to_dict("records")]
-    with instance.store.begin() as conn:
+    with site.store.begin() as conn:
         upload_id = add_upload(conn, KIND, digest, name, by.name, len(rows), 0)
         new, replaced = stored.replace_results(conn, rows, upload_id)
         audit.record(conn, "upload", actor=by.name, detail=f"survey file {name}: {new} new, {replaced} replaced",

@@ -14,17 +14,17 @@ from flask_babel import force_locale
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from geoapp.domain.areas import SCB_ATTRIBUTION
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.export.briefing import Briefing, gather_briefing, parse_options
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure, map_png
-from geoapp.export.wording import words
 from geoapp.export.tables import CSV_HEADER
-from geoapp.mapview.followup import Followup, build_followup
+from geoapp.export.wording import words
 from geoapp.i18n import _
-from geoapp.maps import SCB_ATTRIBUTION
-from geoapp.domain.model import STOCKHOLM_TZ
+from geoapp.mapview.filters import QueryError, area_and_period
+from geoapp.mapview.followup import Followup, build_followup
 from geoapp.promise.charts import trend_figure
 from geoapp.promise.presentation import SYMBOLS, NO_VALUE, PromisePage, promise_page
-from geoapp.mapview.filters import QueryError, area_and_period
 
 WIDTH, HEIGHT = A4_LANDSCAPE_INCHES
 ROWS_PER_PAGE = 16
@@ -48,26 +48,26 @@ class Report:
         return _("Follow-up of the citizen promise: %(area)s, %(period)s", area=self.area["name"], period=self.period.code)
 
 
-def gather_report(instance, args) -> Report:
+def gather_report(site, args) -> Report:
     """Collect the report of `args` (area, period: a year or tertial, lang), or raise QueryError."""
     language, _dpi = parse_options({"lang": args.get("lang")})
-    area, period = area_and_period(instance, args)
+    area, period = area_and_period(site, args)
     if period.kind not in ("year", "tertial"):
         raise QueryError(_("the follow-up is per tertial: choose a year (%(year)s) or a tertial (%(year)s-T1)", year=period.year))
     with force_locale(language):
-        page = promise_page(instance, area["id"], period)
-        briefing = gather_briefing(instance, {"area": area["id"], "period": period.code, "compare": "1", "lang": language})
-        activities = build_followup(instance, area, period)
-        return Report(language, area, period, page, briefing, activities, _action_counts(instance, area),
+        page = promise_page(site, area["id"], period)
+        briefing = gather_briefing(site, {"area": area["id"], "period": period.code, "compare": "1", "lang": language})
+        activities = build_followup(site, area, period)
+        return Report(language, area, period, page, briefing, activities, _action_counts(site, area),
                       datetime.now(ZoneInfo(STOCKHOLM_TZ)).date())
 
 
-def _action_counts(instance, area) -> dict | None:
+def _action_counts(site, area) -> dict | None:
     """Return the published actions of the area per status, or None when it has none."""
     from geoapp.privacy.actions import publish_actions
     from geoapp.store.actions import histories, list_actions
 
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         rows = list_actions(conn, area_codes=area["members"])
         history = histories(conn, [r["id"] for r in rows])
     counts = publish_actions(rows, history, date.today()).counts()
