@@ -25,6 +25,7 @@ from geoapp.i18n import N_, _, ngettext, number
 from geoapp.mapview.colors import ColorClass, color_of
 from geoapp.mapview.geojson import CONTEXT_GEOMETRY, COORD_DECIMALS, display_shapes
 from geoapp.privacy.activities import PlaceActivities, PublishedActivities
+from geoapp.i18n import date as format_day
 from geoapp.privacy.published import require_published
 
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
@@ -386,7 +387,8 @@ def add_activity_layers(fmap: folium.Map, published: PublishedActivities) -> Non
 
 def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict], basemap: TileSource,
                     asset_url: AssetUrl, classes: tuple[ColorClass, ...], labels: dict[str, str],
-                    activities: tuple[PublishedActivities, ...] = ()) -> list[folium.Map]:
+                    activities: tuple[PublishedActivities, ...] = (), actions=None,
+                    action_words: tuple[dict, dict] = ({}, {})) -> list[folium.Map]:
     """Draw one map per published period (the view, then the previous period) on the same colour classes."""
     published = require_published(published)
     focus = published.request.area.id
@@ -405,6 +407,8 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
             _add(fmap, _layer(safe, name, STYLE_SAFE), name, "safe", _("trygg plats, counted the same way"))
         if index < len(activities):
             add_activity_layers(fmap, activities[index])
+        if actions is not None and index == 0:
+            add_action_layer(fmap, actions, *action_words)
         maps.append(_finish(fmap, features, focus))
     return maps
 
@@ -421,3 +425,99 @@ def render_parts(fmap: folium.Map, nonce: str | None = None) -> MapParts:
     header = _VIEWPORT_TAG.sub("", root.header.render())
     return MapParts(header=with_nonce(header, nonce) if nonce else header, body=root.html.render(),
                     script=root.script.render(), legend=tuple(getattr(fmap, "legend_entries", ())))
+
+
+# Decided actions on the map: a symbol and a colour per status, so that neither alone carries the meaning.
+ACTION_SYMBOLS = {"decided": "●", "in_progress": "◐", "done": "✓", "wont_do": "✕"}
+ACTION_COLOURS = {"decided": "#1d4ed8", "in_progress": "#b45309", "done": "#15803d", "wont_do": "#4b5563"}
+
+
+def _action_tooltip_html(action, status_name: str, responsible: str) -> str:
+    """Build the escaped tooltip of one published action: title, status, responsible, due date, place."""
+    lines = [f"<strong>{html.escape(action.title)}</strong>", html.escape(status_name)]
+    if action.overdue:
+        lines[-1] += " · " + html.escape(_("overdue"))
+    lines.append(html.escape(responsible))
+    if action.due:
+        lines.append(html.escape(_("Due %(date)s", date=format_day(action.due))))
+    if action.place_name:
+        lines.append(html.escape(action.place_name))
+    return "<br>".join(lines)
+
+
+def add_action_layer(fmap: folium.Map, published, status_names: dict[str, str], responsible: dict[str, str]) -> None:
+    """Add the toggleable layer of decided actions (geoapp.privacy.actions output): one symbol per action."""
+    title = _("Actions: %(n)s", n=number(len(published.actions)))
+    group = folium.FeatureGroup(name=html.escape(title))
+    for action in published.actions:
+        # Only escaped text and the published point go into the page's script.
+        icon = folium.DivIcon(html=f'<span class="action-symbol action-{action.status}" aria-hidden="true">'
+                                   f'{ACTION_SYMBOLS[action.status]}</span>', icon_size=(22, 22), icon_anchor=(11, 11),
+                              class_name="action-icon")
+        folium.Marker([action.lat, action.lon], icon=icon,
+                      tooltip=folium.Tooltip(_action_tooltip_html(action, status_names[action.status],
+                                                                  responsible.get(action.responsible, action.responsible)),
+                                             sticky=True)).add_to(group)
+    _add(fmap, group, title, "actions", _("decided actions, a symbol and colour per status"))
+
+
+class _PickPoint(MacroElement):
+    """Write the point clicked on the map into the form's latitude and longitude fields, and toggle a square's box."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+          var marker = null;
+          map.on('click', function (e) {
+            var lat = document.getElementById('lat'), lon = document.getElementById('lon');
+            var place = document.getElementById('place');
+            if (!lat || !lon) { return; }
+            lat.value = e.latlng.lat.toFixed(6); lon.value = e.latlng.lng.toFixed(6);
+            if (place) { place.value = ''; }
+            if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
+            var shown = document.getElementById('picked-point');
+            if (shown) { shown.textContent = lat.value + ', ' + lon.value; }
+          });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
+class _WalkSquares(Layer):
+    """A walk's squares, each clickable: a click ticks the square's boxes in the form (internal, for uploaders)."""
+
+    def __init__(self, features: list[dict], name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "WalkSquares"
+        self.data = {"type": "FeatureCollection", "features": features}
+
+    def render(self, **kwargs) -> None:
+        name, parent = self.get_name(), self._parent.get_name()
+        script = (
+            f"var {name} = L.geoJson({htmlsafe_json_dumps(self.data)}, {{"
+            "style: function () { return {color: '#7c2d12', weight: 2, fillColor: '#fdba74', fillOpacity: 0.45}; },"
+            " onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label, {sticky: true});"
+            " layer.on('click', function (e) { var boxes = document.querySelectorAll("
+            "'input[data-cell=\"' + f.properties.cell + '\"]'); var on = !Array.prototype.some.call(boxes,"
+            " function (b) { return b.checked; }); Array.prototype.forEach.call(boxes, function (b) { b.checked = on; });"
+            " }); } });"
+            f" {name}.addTo({parent});"
+        )
+        self.get_root().script.add_child(_Script(script), name=name)
+
+
+def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
+                     asset_url: AssetUrl, squares: list[dict], labels: dict[str, str]) -> folium.Map:
+    """Draw the map of the action form: the area, a walk's squares to tick, and a click to set the point."""
+    from geoapp.domain.grid import parse_cell_id
+
+    fmap = _base_map(areas, features, focus, basemap, asset_url)
+    if squares:
+        shapes = display_shapes([parse_cell_id(s["cell"]).polygon() for s in squares])
+        found = [{"type": "Feature", "geometry": shape,
+                  "properties": {"cell": s["cell"], "label": html.escape(f"{i}: " + ", ".join(labels.get(c, c) for c in s["categories"]))}}
+                 for i, (s, shape) in enumerate(zip(squares, shapes), start=1)]
+        name = _("Squares of the walk")
+        _add(fmap, _WalkSquares(found, html.escape(name)), name, "cells", _("click one to tick its categories"))
+    _PickPoint().add_to(fmap)
+    return _finish(fmap, features, focus)

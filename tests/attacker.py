@@ -671,3 +671,26 @@ def residents_facts(client, area: str, members: dict[str, tuple[str, ...]], peri
             for cell in entry[layer]:
                 found.add(Fact(Unit((cell["area"],), _cell_square(cell["cell"])), period, category, cell["count"]))
     return found
+
+
+def collect_actions(client, members: dict[str, tuple[str, ...]], years: Sequence[int]) -> str:
+    """Read everything the action layer publishes: /api/v1/actions per area and status, and the follow-up's actions.
+
+    Returns it as one canonical text, so that two states can be compared: what the action layer says must not
+    change when only the observations behind it do.
+    """
+    read = {}
+    for area in (None, *members):
+        for status in (None, "decided", "in_progress", "done", "wont_do"):
+            query = "&".join(f"{k}={v}" for k, v in (("area", area), ("status", status)) if v)
+            response = client.get(f"/api/v1/actions?{query}")
+            assert response.status_code == 200
+            read[f"actions?{query}"] = response.get_json()
+    for area in members:
+        for year in years:
+            rows = client.get(f"/api/v1/followup?area={area}&period={year}").get_json()["rows"]
+            read[f"followup {area} {year}"] = [{k: v for k, v in r.items() if k.startswith(("actions", "median"))}
+                                               for r in rows]
+    page = client.get("/actions").get_data(as_text=True)
+    read["list"] = page[page.index("<main>"):]
+    return repr(sorted(read.items()))

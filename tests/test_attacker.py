@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from geoapp.accounts.administration import delete_upload
 from geoapp.accounts.users import Actor
 from geoapp.mapview.residents import closed_tertials
-from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect, period_days,
-                            residents_facts, underived, walk_attacker)
+from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect,
+                            collect_actions, period_days, residents_facts, underived, walk_attacker)
 from tests.observations import Obs, random_points, store_observations
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -357,3 +357,80 @@ def test_the_residents_pages_publish_nothing_the_attacker_can_use(world):
     state = State(published.facts, ("base",), published.empty)
     attacker = Attacker(universe, [state], truth(rows), K, published.noise, floor=True)
     assert attack(attacker, ["base"], MEMBERS, years) == []
+
+
+def _point_in(places, square: int) -> tuple[str, str]:
+    """Return (lat, lon) text of a point inside one of SQUARES, as the form takes it."""
+    from geoapp.ingest.location import transformer
+
+    point = places[SQUARES[square]].representative_point()
+    lon, lat = transformer("EPSG:3006", "EPSG:4326").transform(point.x, point.y)
+    return f"{lat:.6f}", f"{lon:.6f}"
+
+
+def _actions_for_walks(app, places, walks: list[str]) -> None:
+    """Give each walk two actions answering its squares: one done, one decided, at places and picked points."""
+    from geoapp.actions.records import add_action, move_action
+    from geoapp.store.actions import set_links, walk_names
+
+    geoapp = app.extensions["geoapp"]
+    with geoapp.store.connect() as conn:
+        ids = {w["name"]: w["id"] for w in walk_names(conn)}
+    with app.test_request_context():
+        for i, walk in enumerate(walks):
+            for status in ("decided", "done"):
+                action_id, errors = add_action(geoapp, {
+                    "title": f"Åtgärd {i} {status}", "responsible": "tunabyggen", "status": "decided",
+                    **dict(zip(("lat", "lon"), _point_in(places, i))), "walk": walk, "due": "2025-06-30"}, Actor("t"))
+                assert errors == {}, errors
+                if status == "done":
+                    assert move_action(geoapp, action_id, "done", Actor("t")) == {}
+                with geoapp.store.begin() as conn:
+                    set_links(conn, action_id, [(f"250m:E{SQUARES[i % len(SQUARES)][1] * SIZE}N"
+                                                 f"{SQUARES[i % len(SQUARES)][2] * SIZE}", "lighting")])
+        assert set(ids) >= set(walks)
+
+
+def test_the_action_layer_tells_nothing_of_the_observations_behind_it(world):
+    """Actions answering walks, read whole, say the same whatever those walks found; the observations stay protected."""
+    app, universe, places = world
+    first = [(w, date(2025, 5, 6), "lighting", s) for w in ("a", "b") for s in (0, 1) for _ in range(4)]
+    second = [(w, date(2025, 5, 6), c, s) for w in ("a", "b") for s, c in ((3, "litter"), (2, "graffiti"))
+              for _ in range(2)] + [("a", date(2025, 5, 6), "lighting", 4)]
+    uploads = store(app, places, first, random.Random(8))
+    _actions_for_walks(app, places, ["a", "b"])
+    client = app.test_client()
+    before = collect_actions(client, MEMBERS, YEARS)
+    state, published = published_state(app, ["base"])
+    assert findings(universe, [state], truth(first), published.noise, ["base"]) == []
+    for upload in uploads.values():
+        delete_upload(app.extensions["geoapp"].store, upload, Actor("tests"))
+    store(app, places, second, random.Random(9))  # other squares, categories and counts, the same walks on the same day
+    assert collect_actions(client, MEMBERS, YEARS) == before
+    assert "Åtgärd 0 done" in before and "250m:" not in before and '"a"' not in before
+
+
+def test_the_median_days_to_done_needs_k_done_actions_from_two_walks(world):
+    from geoapp.actions.records import add_action, move_action
+
+    app, _, places = world
+    store(app, places, [(w, date(2025, 5, 6), "lighting", 0) for w in ("a", "b") for _ in range(5)], random.Random(3))
+    geoapp = app.extensions["geoapp"]
+
+    def median() -> object:
+        year = datetime.now(STOCKHOLM).year
+        rows = app.test_client().get(f"/api/v1/followup?area={TJARNA}&period={year}").get_json()["rows"]
+        [done] = [r for r in rows if r["actions_done"]]
+        return done["median_days_to_done"]
+
+    with app.test_request_context():
+        for n in range(K):
+            action_id, _ = add_action(geoapp, {"title": f"Åtgärd {n}", "responsible": "polisen", "status": "decided",
+                                               **dict(zip(("lat", "lon"), _point_in(places, 0))), "walk": "a"}, Actor("t"))
+            move_action(geoapp, action_id, "done", Actor("t"))
+    assert median() is None  # k done, but all from one walk: withheld
+    with app.test_request_context():
+        action_id, _ = add_action(geoapp, {"title": "Åtgärd b", "responsible": "polisen", "status": "decided",
+                                           **dict(zip(("lat", "lon"), _point_in(places, 1))), "walk": "b"}, Actor("t"))
+        move_action(geoapp, action_id, "done", Actor("t"))
+    assert median() == (datetime.now(STOCKHOLM).date() - date(2025, 5, 6)).days

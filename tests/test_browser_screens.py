@@ -27,9 +27,9 @@ VIEWER_PASSWORD = "viewer password for the screens"
 # The pages each role adds to those of the roles before it.
 PAGES = {
     "anonymous": ["login", "", "?compare=1", "followup", "ogc", "ogc/collections",
-                  "ogc/collections/cells/items?area=vastra-borlange&period=2025&f=html", "docs/api"],
+                  "ogc/collections/cells/items?area=vastra-borlange&period=2025&f=html", "docs/api", "actions"],
     "viewer": ["account"],
-    "uploader": ["observations/upload", "observations/field", "activities/new"],
+    "uploader": ["observations/upload", "observations/field", "activities/new", "actions", "actions/new?walk=1"],
     "admin": ["admin/uploads", "admin/accounts", "admin/audit"],
 }
 ROLES = list(PAGES)

@@ -28,7 +28,8 @@ from geoapp.cli import main as cli_main
 from geoapp.ingest.importer import clean_filename
 from geoapp.ingest.places import register
 from geoapp.store import Store
-from geoapp.store.schema import places
+from geoapp.store.actions import list_actions
+from geoapp.store.schema import actions, places
 from tests.conftest import BACKENDS
 from tests.corpus import IMPORTS, Case, load_cases, multipart, unescaped_markup
 from tests.corpus.app import open_corpus
@@ -134,6 +135,9 @@ IMPORT_PATHS = {
     "surveys-upload-json": upload_json("/surveys/upload"),
     "surveys-upload-page": upload_page("/surveys/upload"),
     "surveys-command": command("surveys"),
+    "actions-upload-json": upload_json("/actions/upload"),
+    "actions-upload-page": upload_page("/actions/upload"),
+    "actions-command": command("actions"),
 }
 
 
@@ -176,14 +180,18 @@ def stored(corpus, imports: str) -> dict[int, str]:
     """Return what an import of `imports` adds, by id: uploads with their kept file name, or places by name."""
     if imports == "places":
         return {p["id"]: p["name"] for p in register(corpus.app.extensions["geoapp"])}
+    if imports == "actions":  # an action list keeps no upload record: each row is an action of its own
+        with corpus.store.connect() as conn:
+            return {a["id"]: a["title"] for a in list_actions(conn)}
     return {u["id"]: u["filename"] for u in list_uploads(corpus.store)}
 
 
 def remove(corpus, imports: str, added: dict[int, str]) -> None:
     """Take away what one import added, so that the next path can import the same file again."""
-    if imports == "places":
+    if imports in ("places", "actions"):
+        table = places if imports == "places" else actions
         with corpus.store.begin() as conn:
-            conn.execute(delete(places).where(places.c.id.in_(list(added))))
+            conn.execute(delete(table).where(table.c.id.in_(list(added))))
         return
     for upload_id in added:
         delete_upload(corpus.store, upload_id, Actor("tests"))
@@ -201,6 +209,8 @@ def test_file_with_payloads_imports_as_plain_text(corpus, case, path):
         assert list(unescaped_markup(answer.page)) == []
         if way.imports == "places":  # the activity form lists every place of the register
             page = corpus.uploader.get("/activities/new").get_data(as_text=True)
+        elif way.imports == "actions":  # the action list shows every action, with its title
+            page = corpus.uploader.get("/actions").get_data(as_text=True)
         else:
             [name] = added.values()
             assert not any(c in name for c in "/\\\x00") and not name.startswith("..")

@@ -93,7 +93,7 @@ def test_published_activities_are_drawn_listed_and_counted(mapped):
         Place("Gångtunneln", 15.398, 60.486, {"dialogue": 0, "police_presence": 4, "advice": 0}),
     ))
     briefing = replace(gather_briefing(mapped.extensions["geoapp"], ARGS), activities=(activities,))
-    first, second = pdf_pages(FORMATS["pdf"].render(briefing))
+    first, second, _actions = pdf_pages(FORMATS["pdf"].render(briefing))
     assert "Medborgardialog eller rådgivning (talet: antal under perioden)" in first
     assert "Polisnärvaro (talet: antal tillfällen under perioden)" in first
     lines = second.splitlines()
@@ -134,7 +134,7 @@ def test_an_area_name_is_shown_as_written_in_every_export(mapped, runner, tmp_pa
         done = {fmt: export_view(site, fmt, args).content for fmt in FORMATS}
     rows = list(csv.reader(io.StringIO(done["csv"].decode("utf-8-sig")), delimiter=";"))
     assert {row[4] for row in rows[1:]} == {"'" + HOSTILE}
-    first, second = pdf_pages(done["pdf"])
+    first, second, _actions = pdf_pages(done["pdf"])
     assert f"Trygghetsvandringar: {HOSTILE}, 2025-05" in first and f"Sammanfattning: {HOSTILE}" in second
     page = done["html"].decode()
     assert "<b>Tjärna</b>" not in page and "&lt;b&gt;Tjärna&lt;/b&gt;" in page
@@ -207,7 +207,7 @@ def test_stored_activities_reach_the_pdf_with_their_delay(mapped):
 
     assert mapped.test_cli_runner().invoke(main, ["demo"]).exit_code == 0
     site = mapped.extensions["geoapp"]
-    _, second = pdf_pages(export_view(site, "pdf", {"area": "vastra-borlange", "period": "2025"}).content)
+    _, second, _actions = pdf_pages(export_view(site, "pdf", {"area": "vastra-borlange", "period": "2025"}).content)
     lines = second.splitlines()
     assert "Aktiviteter (visas med fördröjning)" in second
     shown = [line for line in lines if line.startswith(("Medborgardialoger ", "Polisnärvaro "))]

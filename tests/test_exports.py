@@ -89,10 +89,11 @@ def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename="geoapp_tjarna-angar_2025-05_lighting.pdf"' in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3
     assert all(sorted(map(round, (p.mediabox.width, p.mediabox.height))) == [595, 842] and p.mediabox.width > p.mediabox.height
                for p in reader.pages)
-    first, second = pdf_pages(response.data)
+    first, second, third = pdf_pages(response.data)
+    assert "Åtgärder: Tjärna Ängar, 2025-05" in third and "Åtgärdade under perioden: 0" in third
     for text in ("Trygghetsvandringar: Tjärna Ängar, 2025-05", "kategori: belysning", "Teckenförklaring",
                  "5–9 observationer per ruta", "40 eller fler observationer per ruta", "Trygg plats",
                  "Tal under 5 observationer visas inte", "Bygger på SCB RegSO 2025 (CC0)",
@@ -116,7 +117,8 @@ def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
 
 def test_pdf_and_png_can_be_in_english(mapped):
     client = mapped.test_client()
-    first, second = pdf_pages(client.get(f"/export/map.pdf?{VIEW}&lang=en").data)
+    first, second, third = pdf_pages(client.get(f"/export/map.pdf?{VIEW}&lang=en").data)
+    assert "Actions: Västra Borlänge, 2025-05" in third and "Overdue (past the due date): 0" in third
     assert "Safety walks: Västra Borlänge, 2025-05" in first and "40 or more observations in a square" in first
     assert "Numbers below 5 observations are not shown" in first
     assert "Observations per category" in second and "Same period a year earlier" in second

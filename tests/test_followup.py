@@ -56,7 +56,7 @@ def loaded(app, runner, tmp_path):
     return app
 
 
-EXPECTED = [  # tertial, area, dialogues, participants, presence, hours, advice, observations
+EXPECTED = [  # tertial, area, dialogues, participants, presence, hours, advice, observations (no actions: 0, 0, 0, -)
     ["2025-T1", "Västra Borlänge", 2, 12, 2, 3.0, 1, "fewer than 5 or protected"],
     ["2025-T1", "Tjärna Ängar", 2, 12, 1, 2.0, 0, 6],
     ["2025-T1", "Jakobsgårdarna-Paradiset-Nygårdsdalen", 0, 0, 1, 1.0, 1, "fewer than 5 or protected"],
@@ -98,7 +98,7 @@ def test_followup_page_and_csv(loaded, as_role):
     assert raw.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][:3] == ["Tertial", "Area", "Dialogues held"]
-    assert table[1:] == [[str(v) for v in row] for row in EXPECTED]
+    assert table[1:] == [[str(v) for v in row] + ["0", "0", "0", "fewer than 5 or protected"] for row in EXPECTED]
 
 
 def test_csv_neutralises_formulas():

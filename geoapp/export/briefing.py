@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Mapping
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ import geopandas as gpd
 from geoapp.basemap.source import TileSource
 from geoapp.domain.areas import slugify
 from geoapp.domain.model import STOCKHOLM_TZ
+from geoapp.actions.publishing import period_actions
 from geoapp.export.wording import LANGUAGES, words
 from geoapp.i18n import _
 from geoapp.mapview import map_view
@@ -48,6 +49,12 @@ class Briefing:
     # Published activities, one per period shown (the view's, the previous and a year earlier).
     activities: tuple[PublishedActivities, ...] = ()
 
+    # The published actions of the view's area (drawn on the map), those of its period (the PDF's page) and the
+    # names of the organisations responsible, in the export's language.
+    actions: object = None
+    period_actions: object = None
+    responsible_names: dict = field(default_factory=dict)
+
     def activities_in(self, period_code: str):
         """Return the published activities of one period, or None."""
         return next((a for a in self.activities if a.period.code == period_code), None)
@@ -81,6 +88,8 @@ def gather_briefing(site, args: Mapping[str, str]) -> Briefing:
         labels=shown.labels, basemap=site.basemap, tile_timeout=float(site.settings["EXPORT_TILE_TIMEOUT"]),
         offline_tiles_bytes=int(site.settings["EXPORT_HTML_TILES_MB"]) * 2**20,
         language=language, generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=shown.activities,
+        actions=shown.actions, period_actions=period_actions(site, request.area.members, request.period),
+        responsible_names=shown.action_words[1],
     )
 
 

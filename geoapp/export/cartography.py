@@ -9,13 +9,16 @@ from functools import lru_cache
 import geopandas as gpd
 import shapely
 from matplotlib.colors import to_rgba
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 from pyproj import Geod, Transformer
 
 from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
-from geoapp.maps import STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE, label_point
+from geoapp.maps import ACTION_COLOURS, ACTION_SYMBOLS, STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE, label_point
 from geoapp.mapview.colors import color_of
+from geoapp.actions.domain import status_label
+from geoapp.export.wording import words
+from geoapp.privacy.actions import require_published_actions
 
 MARGIN = 0.06
 SAFE_HATCH = "////"  # of the focus area's extent, on every side
@@ -111,6 +114,26 @@ def draw_activities(ax, activities, crs: str) -> bool:
                             ha="left" if dx > 0 else "right", bbox=_HALO)
                 drawn = True
     return drawn
+
+
+def draw_actions(ax, published, crs: str) -> bool:
+    """Mark each published action with its status's symbol and colour; return whether any was drawn."""
+    if published is None:
+        return False
+    for action in require_published_actions(published).actions:
+        x, y = _transformer(WGS84, crs).transform(action.lon, action.lat)
+        colour = ACTION_COLOURS[action.status]
+        ax.text(x, y, ACTION_SYMBOLS[action.status], color=colour, fontsize=9, fontweight="bold", ha="center",
+                va="center", zorder=9, bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": colour})
+    return bool(published.actions)
+
+
+def legend_handles(language: str) -> list[Patch]:
+    """Return the legend entries of the action symbols."""
+    w = words(language)
+    return [Patch(facecolor="white", edgecolor=ACTION_COLOURS[s],
+                  label=f"{symbol} " + w["action_symbol"].format(status=status_label(s, language)))
+            for s, symbol in ACTION_SYMBOLS.items()]
 
 
 def _metres_per_unit(crs: str, x: float, y: float) -> float:

@@ -57,7 +57,7 @@ def _choose_basemap(briefing, focus, box, size):
     return SWEREF99TM, carto.panel_extent(focus, SWEREF99TM, aspect), None
 
 
-def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict) -> None:
+def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict, actions_drawn: bool = False) -> None:
     language, area = briefing.language, briefing.published.request.area
     handles = [Patch(facecolor=to_rgba(c.color, STYLE_CELL["fillOpacity"]), edgecolor=STYLE_CELL["color"],
                      label=w["class"].format(label=class_label(c, language))) for c in briefing.classes]
@@ -70,6 +70,8 @@ def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict) -
     if activities_drawn:
         for style, key in ((carto.DIALOGUE_STYLE, "dialogue_symbol"), (carto.PRESENCE_STYLE, "presence_symbol")):
             handles.append(Line2D([], [], linestyle="", marker=style["marker"], markersize=8, color=style["color"], label=w[key]))
+    if actions_drawn:
+        handles += carto.legend_handles(briefing.language)
     box = fig.add_axes(LEGEND_BOX)
     box.axis("off")
     box.legend(handles=handles, loc="upper left", frameon=False, title=w["legend"], fontsize=8.5, title_fontsize=11,
@@ -101,7 +103,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
     focus_id = published.request.area.id
     boxes = _panel_boxes(len(published.layers))
     crs, extent, basemap = _choose_basemap(briefing, areas[areas["id"] == focus_id].geometry.iloc[0], boxes[0], size)
-    group_drawn = activities_drawn = False
+    group_drawn = activities_drawn = actions_drawn = False
     for layer, box in zip(published.layers, boxes):
         ax = fig.add_axes(box)
         ax.set_axis_off()
@@ -111,6 +113,8 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         carto.draw_area_names(ax, areas, focus_id, crs, extent)
         carto.draw_cells(ax, layer, briefing.classes, crs)
         activities_drawn |= carto.draw_activities(ax, briefing.activities_in(layer.period.code), crs)
+        if layer is published.layers[0]:
+            actions_drawn = carto.draw_actions(ax, briefing.actions, crs)
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
         ax.set_aspect("equal", adjustable="box")
@@ -119,7 +123,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left")
         ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9ca3af", linewidth=0.8,
                                zorder=10))
-    _legend(fig, briefing, group_drawn, activities_drawn, w)
+    _legend(fig, briefing, group_drawn, activities_drawn, w, actions_drawn)
     _texts(fig, briefing, basemap.attribution if basemap is not None else None, w)
     return fig
 

@@ -1,4 +1,4 @@
-"""The briefing PDF: A4 landscape, the map on page 1 and the summary table on page 2."""
+"""The briefing PDF: A4 landscape, the map on page 1, the summary table on page 2, the area's actions on page 3."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geoapp.domain.areas import SCB_ATTRIBUTION
+from geoapp.export.actions_pages import period_actions_figure
 from geoapp.export.briefing import summary_rows
 from geoapp.export.figure import A4_LANDSCAPE_INCHES, drawing, map_figure
 from geoapp.export.wording import words
@@ -41,11 +42,13 @@ def table_figure(briefing, size: tuple[float, float]) -> Figure:
 
 
 def briefing_pdf(briefing) -> bytes:
-    """Return the two-page A4 landscape PDF of the view."""
+    """Return the A4 landscape PDF of the view: the map, the summary table and the area's actions of the period."""
     request = require_published(briefing.published).request
     title = words(briefing.language)["title"].format(area=request.area.name, period=request.period.code)
     buffer = io.BytesIO()
     with drawing(), PdfPages(buffer, metadata={"Title": title, "Creator": "geoapp"}) as pages:
         pages.savefig(map_figure(briefing, A4_LANDSCAPE_INCHES))
         pages.savefig(table_figure(briefing, A4_LANDSCAPE_INCHES))
+        if briefing.period_actions is not None:
+            pages.savefig(period_actions_figure(briefing, A4_LANDSCAPE_INCHES))
     return buffer.getvalue()

@@ -51,7 +51,8 @@ def csv_document(briefing) -> bytes:
 
 CSV_HEADER = [N_("Tertial"), N_("Area"), N_("Dialogues held"), N_("Participants in dialogues"),
               N_("Police presence occasions"), N_("Police presence hours"), N_("Advice sessions"),
-              N_("Safety-walk observations")]
+              N_("Safety-walk observations"), N_("Actions decided"), N_("Actions done"), N_("Actions overdue"),
+              N_("Median days from walk to done")]
 
 
 def followup_csv(followup) -> str:
@@ -61,6 +62,9 @@ def followup_csv(followup) -> str:
     writer.writerow([_(title) for title in CSV_HEADER])
     for r in followup.rows:
         observations = r.observations if r.observations is not None else r.observations_note
+        median = r.median_days_to_done if r.median_days_to_done is not None else _("fewer than %(k)s or protected",
+                                                                                        k=followup.k)
         writer.writerow([neutralise(v) for v in (r.tertial, r.area_name, r.dialogues, r.dialogue_participants,
-                                                  r.police_presence, r.police_presence_hours, r.advice, observations)])
+                                                  r.police_presence, r.police_presence_hours, r.advice, observations,
+                                                  r.actions_decided, r.actions_done, r.actions_overdue, median)])
     return "\ufeff" + out.getvalue()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from geoapp.actions.domain import STATUSES, status_label
+from geoapp.actions.listing import published_list
 from geoapp.domain.periods import choices
 from geoapp.i18n import language as page_language
 from geoapp.mapview.colors import ColorClass, configured_scale
 from geoapp.mapview.filters import data_years
 from geoapp.mapview.geojson import display_areas
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.actions import PublishedActions
 from geoapp.privacy.activities import PublishedActivities, publish_for_periods
 from geoapp.privacy.published import Published
 
@@ -27,6 +30,8 @@ class MapView:
     activities: tuple[PublishedActivities, ...]  # one per period shown
     period_groups: list
     version: int  # the data version everything above was read at
+    actions: PublishedActions | None = None  # the decided actions of the view's area
+    action_words: tuple[dict, dict] = ({}, {})  # status names and responsible organisations in the view's language
 
 
 def map_view(site, args: Mapping[str, str], language: str | None = None, periods=None) -> MapView:
@@ -40,4 +45,11 @@ def map_view(site, args: Mapping[str, str], language: str | None = None, periods
         labels=site.vocabulary().labels(language or page_language()),
         activities=publish_for_periods(site, request.area, request.periods if periods is None else periods(request)),
         period_groups=choices(data_years(site, version)), version=version,
+        actions=published_list(site, request.area.members), action_words=action_words(site, language or page_language()),
     )
+
+
+def action_words(site, language: str) -> tuple[dict, dict]:
+    """Return the names of the action statuses and of the responsible organisations in `language`."""
+    return ({s: status_label(s, language) for s in STATUSES},
+            {c.key: c.label(language) for c in site.responsible().categories})

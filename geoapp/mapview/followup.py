@@ -5,7 +5,7 @@ The promise is followed up per tertial by the municipality's committee and the p
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timezone
 
 from geoapp.domain.activities import ADVICE, DIALOGUE, POLICE_PRESENCE
@@ -13,6 +13,8 @@ from geoapp.domain.periods import Period, periods_of_year
 from geoapp.i18n import _
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.numbers import published_view
+from geoapp.actions.listing import action_rows
+from geoapp.privacy.actions import follow_up_actions
 from geoapp.privacy.activities import published_in
 
 
@@ -31,6 +33,10 @@ class FollowupRow:
     advice: int
     observations: int | None
     observations_note: str | None
+    actions_decided: int = 0
+    actions_done: int = 0
+    actions_overdue: int = 0
+    median_days_to_done: float | None = None  # None: fewer than k done actions from two walks
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ def build_followup(site, area, period: Period, now: datetime | None = None) -> F
         rows_for += [(code, names.get(code, code), [code]) for code in members]
     with site.store.connect() as conn:
         activities = {t: published_in(conn, members, *t.bounds_utc(), now, delay) for t in tertials(period, now.date())}
+        actions = action_rows(conn, members)
     rows = []
     for tertial, found in activities.items():
         shown = published_observations(site, area["id"], tertial)
@@ -81,7 +88,11 @@ def build_followup(site, area, period: Period, now: datetime | None = None) -> F
             here = [a for place, a in found if place["area_code"] in codes]
             value = shown.get(area_id)
             note = None if value is not None else _("fewer than %(k)s or protected", k=k)
-            rows.append(_row(tertial, area_id, name, here, value, note))
+            counted = follow_up_actions([r for r in actions.rows if r["area_code"] in codes], actions.histories,
+                                        actions.walks, *tertial.bounds_utc(), now, k)
+            rows.append(replace(_row(tertial, area_id, name, here, value, note), actions_decided=counted.decided,
+                                actions_done=counted.done, actions_overdue=counted.overdue,
+                                median_days_to_done=counted.median_days))
     return Followup(area["id"], area["name"], period, delay, k, tuple(rows))
 
 

@@ -17,11 +17,11 @@ def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
     from werkzeug.exceptions import HTTPException
 
-    from geoapp.views import (access, account, activities, admin, api, assets, catalog, errors, export, field, followup,
-                              health, language, login, observations, ogc, openapi, pages, promise, tiles)
+    from geoapp.views import (access, account, actions, activities, admin, api, assets, catalog, errors, export, field,
+                              followup, health, language, login, observations, ogc, openapi, pages, promise, tiles)
 
-    for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, followup,
-                   language, tiles, ogc, openapi, promise, catalog):
+    for module in (assets, health, api, pages, export, login, account, admin, observations, field, activities, actions,
+                   followup, language, tiles, ogc, openapi, promise, catalog):
         app.register_blueprint(module.bp)
     from geoapp.views import residents
 

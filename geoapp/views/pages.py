@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from geoapp.domain.periods import KIND_NAMES
 from geoapp.i18n import _
-from geoapp.maps import build_view_maps, render_parts
+from geoapp.maps import ACTION_SYMBOLS, build_view_maps, render_parts
 from geoapp.mapview import map_view
 from geoapp.mapview.filters import QueryError
 from geoapp.site import current_site
@@ -31,12 +31,13 @@ def index():
     except QueryError as exc:
         abort(400, description=str(exc))
     maps = build_view_maps(shown.published, shown.areas, shown.features, site.basemap, asset_url, shown.classes,
-                           shown.labels, shown.activities)
+                           shown.labels, shown.activities, shown.actions, shown.action_words)
     return render_template(
         "map.html", published=shown.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps],
         classes=shown.classes, labels=shown.labels,
         areas=shown.areas[["id", "name", "kind", "approximation"]].to_dict("records"),
         categories=site.vocabulary().categories, period_groups=shown.period_groups,
         period_kinds={kind: _(name) for kind, name in KIND_NAMES.items()},
-        delay=site.settings["ACTIVITY_DELAY_DAYS"],
+        delay=site.settings["ACTIVITY_DELAY_DAYS"], actions=shown.actions, action_names=shown.action_words,
+        action_symbols=ACTION_SYMBOLS,
     )

@@ -17,7 +17,7 @@ BOUNDARY = "----geoappCorpusBoundary7MA4YWxkTrZu0gW"
 UNESCAPED = ("<script>alert", "<img src=x", "<svg onload", "</script><script>")
 
 
-IMPORTS = ("observations", "activities", "places", "surveys")
+IMPORTS = ("observations", "activities", "places", "surveys", "actions")
 
 
 @dataclass(frozen=True)
