@@ -15,10 +15,13 @@ from geoapp.actions.domain import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES, a
 from geoapp.i18n import _
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.privacy.actions import PublishedActions, publish_actions
-from geoapp.mapview.filters import QueryError
 from geoapp.store import actions as stored
 
 OPEN, ALL = "open", "all"
+
+
+class FilterError(ValueError):
+    """A filter of the action list that is not accepted; the message says which and what is."""
 
 
 def today_here() -> date:
@@ -43,23 +46,23 @@ class ListFilters:
 
 
 def parse_filters(args: Mapping[str, str], areas: Mapping[str, dict], responsible, walks_allowed: bool) -> ListFilters:
-    """Read the list's filters, or raise QueryError naming the one not accepted."""
+    """Read the list's filters, or raise FilterError naming the one not accepted."""
     area = (args.get("area") or "").strip() or None
     if area is not None and area not in areas:
-        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area))
+        raise FilterError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area))
     status = (args.get("status") or ALL).strip()
     if status not in (ALL, OPEN, *STATUSES):
-        raise QueryError(_("status must be all, open or one of %(statuses)s", statuses=", ".join(STATUSES)))
+        raise FilterError(_("status must be all, open or one of %(statuses)s", statuses=", ".join(STATUSES)))
     who = (args.get("responsible") or "").strip() or None
     if who is not None and who not in responsible.keys:
-        raise QueryError(_("unknown responsible %(key)r; use one of %(keys)s", key=who, keys=", ".join(responsible.keys)))
+        raise FilterError(_("unknown responsible %(key)r; use one of %(keys)s", key=who, keys=", ".join(responsible.keys)))
     overdue = (args.get("overdue") or "").strip() in ("1", "true", "on")
     walk_text = (args.get("walk") or "").strip()
     walk = None
     if walk_text:
         # The link to a walk is internal: only those who keep the list may filter by it.
         if not walks_allowed or not walk_text.isdigit():
-            raise QueryError(_("walk must be the number of a walk, for uploaders and admins only"))
+            raise FilterError(_("walk must be the number of a walk, for uploaders and admins only"))
         walk = int(walk_text)
     return ListFilters(area, status, who, overdue, walk)
 

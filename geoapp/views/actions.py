@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 
 from geoapp.actions.domain import LABELS, STATUSES, status_label
 from geoapp.actions.files import KIND, actions_csv, actions_xlsx, export_rows, import_actions
-from geoapp.actions.listing import action_list, parse_filters, walk_map_cells
+from geoapp.actions.listing import FilterError, action_list, parse_filters, walk_map_cells
 from geoapp.actions.records import FORM_FIELDS, action_form_values, add_action, edit_action, move_action
 from geoapp.i18n import _, language
 from geoapp.ingest.report import RowError, rejected
@@ -46,7 +46,7 @@ def list_page():
     geoapp = current_site()
     try:
         filters = parse_filters(request.args, geoapp.areas_by_id(), geoapp.responsible(), keeper())
-    except QueryError as exc:
+    except FilterError as exc:
         abort(400, description=str(exc))
     rows, counts = action_list(geoapp, filters, keeper())
     with geoapp.store.connect() as conn:
