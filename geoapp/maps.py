@@ -520,4 +520,8 @@ def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: 
         name = _("Squares of the walk")
         _add(fmap, _WalkSquares(found, html.escape(name)), name, "cells", _("click one to tick its categories"))
     _PickPoint().add_to(fmap)
-    return _finish(fmap, features, focus)
+    fmap = _finish(fmap, features, focus)
+    if squares:  # the walk's squares, rather than the whole area, are what the user picks from
+        west, south, east, north = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in found]).bounds
+        fmap.fit_bounds([[south, west], [north, east]], padding=(30, 30))
+    return fmap
