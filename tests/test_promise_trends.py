@@ -13,7 +13,7 @@ from geoapp.domain.periods import Period
 from geoapp.promise.trends import trend_tertials
 from tests.test_promise_followup import loaded, promise_data  # noqa: F401  (fixtures)
 
-IMAGE = re.compile(r'<div class="trend" id="trend-([^"]+)">\s*<figure>\s*<img src="data:image/svg\+xml;base64,([^"]+)"')
+IMAGE = re.compile(r'<div class="trend" id="trend-([^"]+)">\s*<figure[^>]*>\s*<img src="data:image/svg\+xml;base64,([^"]+)"')
 ROW = re.compile(r'<tr data-area="([^"]+)" data-series="([^"]+)">(.*?)</tr>', re.S)
 POINT = re.compile(r'<g id="point\|([^|]+)\|([^|]+)\|([^|]+)\|([^"]+)">')
 
