@@ -50,7 +50,11 @@ def entity_bomb_xlsx() -> bytes:
 
 CASES = [
     # (name, file bytes or builder, filename, expected row, expected text)
-    ("unknown category", lambda: with_cell("category", "gäng"), "a.csv", 4, "use one of: lighting, vegetation"),
+    ("unknown category", lambda: with_cell("category", "gäng"), "a.csv", 4, "use one of: belysning, skymmande vegetation"),
+    ("mistyped Swedish category", lambda: with_cell("category", "belysnig"), "a.csv", 4,
+     "did you mean 'belysning'? Use one of: belysning, skymmande vegetation"),
+    ("mistyped English category", lambda: with_cell("category", "litterr"), "a.csv", 4,
+     "did you mean 'litter'? Use one of: lighting, vegetation blocking view"),
     ("category missing", lambda: with_cell("category", ""), "a.csv", 4, "no category"),
     ("swapped lat/lon", lambda: with_cell("lat", "15.399") if False else swapped(), "a.csv", 4, "look swapped"),
     ("outside Sweden", lambda: with_cell("lat", "48.85"), "a.csv", 4, "outside Sweden"),

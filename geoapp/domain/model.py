@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,17 @@ class Vocabulary:
             if wanted in {" ".join(label.split()).casefold() for label in labels}:
                 return c.key
         return None
+
+    def nearest(self, text: str) -> tuple[str, str] | None:
+        """Return the known label closest to a mistyped one, and its language ('sv' or 'en'), or None."""
+        wanted = " ".join(text.split()).casefold()
+        choices = {}
+        for c in self.categories:
+            for language, label in (("en", c.key), ("en", c.en), ("sv", c.sv), *((("sv", a) for a in _alternatives(c.sv))),
+                                    *((("en", a) for a in _alternatives(c.en)))):
+                choices.setdefault(label.casefold(), (c.label(language), language))
+        close = difflib.get_close_matches(wanted, list(choices), n=1, cutoff=0.6)
+        return choices[close[0]] if close else None
 
     def labels(self, language: str = "sv") -> dict[str, str]:
         """Return every category's label in `language`, by key."""

@@ -148,10 +148,19 @@ def parse_choice(cells: pd.Series, lookup: Callable[[str], object], problem: Cal
 
 def parse_categories(cells: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Series, Problems]:
     """Map keys or Swedish/English labels (case ignored) to vocabulary keys."""
-    accepted = ", ".join(vocabulary.keys)
-    return parse_choice(cells, vocabulary.lookup,
-                        lambda t: _("no category") if not t else _("unknown category; use one of: %(keys)s", keys=accepted),
-                        optional=False)
+
+    def problem(text: str) -> str:
+        if not text:
+            return _("no category")
+        # Named as the file names them: in the language of the closest label (Swedish unless it looks English).
+        near = vocabulary.nearest(text)
+        language = near[1] if near else "sv"
+        accepted = ", ".join(vocabulary.labels(language).values())
+        if near:
+            return _("unknown category; did you mean %(label)r? Use one of: %(labels)s", label=near[0], labels=accepted)
+        return _("unknown category; use one of: %(labels)s", labels=accepted)
+
+    return parse_choice(cells, vocabulary.lookup, problem, optional=False)
 
 
 def parse_severity(cells: pd.Series) -> tuple[pd.Series, Problems]:
