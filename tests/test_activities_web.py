@@ -137,3 +137,10 @@ def test_without_a_period_the_page_and_its_activities_twin_show_the_latest_year_
     assert '<option value="2025" selected>' in page
     assert twin["period"] == "2025"
     assert client.get("/api/v1/summary?area=vastra-borlange").get_json()["period"] == "2025"
+
+
+def test_the_places_are_listed_with_their_area_names_and_kind_once(app, as_role):
+    page = as_role("uploader").get("/activities/new").get_data(as_text=True)
+    table = page[page.index('<table class="listing">'):]
+    assert "<td>Tjärna Ängar</td>" in table and "<td>2081R" not in table  # names, not RegSO codes
+    assert ") (" not in page  # "Lekplatsen (exempel) – lekplats", never "(exempel) (lekplats)"

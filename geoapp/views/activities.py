@@ -18,8 +18,11 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 def _page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     kinds = [(k, LABELS[k][0], LABELS[k][1]) for k in KINDS]
-    return render_template("activities.html", places=register(current_site()), kinds=kinds, errors=errors or {},
-                           values=values or {}, delay=current_site().settings["ACTIVITY_DELAY_DAYS"]), status
+    site = current_site()
+    areas = site.area_frame()
+    area_names = dict(zip(areas["id"], areas["name"]))
+    return render_template("activities.html", places=register(site), kinds=kinds, errors=errors or {},
+                           values=values or {}, delay=site.settings["ACTIVITY_DELAY_DAYS"], area_names=area_names), status
 
 
 @bp.get("/new")
