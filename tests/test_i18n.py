@@ -132,7 +132,7 @@ def test_upload_report_is_swedish(as_role):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "avvisad: 1 problem i walk.csv; inget sparades" in page
-    assert "okänd kategori; använd någon av:" in page and "<th scope=\"col\">Problem</th>" in page
+    assert "okänd kategori; menade du &#39;belysning&#39;? Använd någon av: belysning, skymmande vegetation" in page and "<th scope=\"col\">Problem</th>" in page
 
 
 def test_numbers_and_dates_are_written_the_swedish_way(app):
