@@ -11,8 +11,8 @@ WORKERS_RANGE = (1, 64)
 TRUSTED_PROXIES_RANGE = (0, 10)
 
 
-def _parse_bool(text: str) -> bool:
-    """Read a yes/no value the way people write it in an environment file."""
+def parse_bool(text: str) -> bool:
+    """Read a yes/no value the way people write it (in an environment file or a query), or raise ValueError."""
     value = text.strip().lower()
     if value in {"1", "true", "yes", "on"}:
         return True
@@ -91,13 +91,13 @@ SETTINGS: tuple[Setting, ...] = (
         "LOAD_DEFAULT_AREAS",
         True,
         "Load the boundaries shipped in the data folder when the database has none.",
-        _parse_bool,
+        parse_bool,
     ),
     Setting(
         "LOAD_DEFAULT_PLACES",
         True,
         "Load the places shipped in places/ of the data folder when the database has none.",
-        _parse_bool,
+        parse_bool,
     ),
     Setting(
         "TILES",
@@ -163,14 +163,14 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Let anonymous visitors see the anonymised map, table, API and exports; "
         "upload and admin pages always need a login.",
-        _parse_bool,
+        parse_bool,
     ),
     Setting(
         "RESIDENTS_PAGE",
         False,
         "Let anonymous visitors see the residents' pages (/omraden: what walks found in each area, what was done, "
         "how to take part) and their flyers; independent of GEOAPP_PUBLIC_MAP. Off, they need a login.",
-        _parse_bool,
+        parse_bool,
     ),
     Setting(
         "RESIDENTS_CONTACT",
@@ -212,7 +212,7 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Mark the session cookie Secure and send Strict-Transport-Security; turn on when "
         "served over HTTPS.",
-        _parse_bool,
+        parse_bool,
     ),
     Setting(
         "TRUSTED_PROXIES",

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from geoapp.config import parse_bool
 from geoapp.domain.model import STOCKHOLM_TZ, Vocabulary
 from geoapp.domain.periods import Period, PeriodError, parse_period
 from geoapp.i18n import _
@@ -13,7 +14,6 @@ from geoapp.privacy.published import ALL, ViewArea, ViewRequest
 from geoapp.store.aggregates import time_span
 
 DEFAULT_AREA = "tjarna-angar"
-_TRUE, _FALSE = {"1", "true", "on", "yes"}, {"", "0", "false", "off", "no"}
 
 
 class QueryError(ValueError):
@@ -29,10 +29,12 @@ def parse_request(args: Mapping[str, str], areas: Mapping[str, dict], vocabulary
     if category != ALL and category not in vocabulary.keys:
         raise QueryError(_("Unknown category %(category)r; use 'all' or one of: %(keys)s.", category=category,
                            keys=", ".join(vocabulary.keys)))
-    compare = (args.get("compare") or "").strip().lower()
-    if compare not in _TRUE | _FALSE:
-        raise QueryError(_("compare must be 1 or 0, not %(value)r.", value=compare))
-    return ViewRequest(area, period, None if category == ALL else category, compare in _TRUE)
+    written = args.get("compare") or ""
+    try:
+        compare = parse_bool(written)
+    except ValueError:
+        raise QueryError(_("compare must be 1 or 0, not %(value)r.", value=written.strip().lower())) from None
+    return ViewRequest(area, period, None if category == ALL else category, compare)
 
 
 def area_row(areas: Mapping[str, dict], area_id: str | None) -> dict:
