@@ -12,8 +12,8 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from geoapp.actions.domain import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES, allowed_moves, is_overdue
-from geoapp.i18n import _
 from geoapp.domain.model import STOCKHOLM_TZ
+from geoapp.i18n import _
 from geoapp.privacy.actions import PublishedActions, publish_actions
 from geoapp.store import actions as stored
 
@@ -71,32 +71,32 @@ def _wanted(status: str, chosen: str) -> bool:
     return chosen == ALL or status == chosen or (chosen == OPEN and status in OPEN_STATUSES)
 
 
-def published_list(instance, codes=None) -> PublishedActions:
+def published_list(site, codes=None) -> PublishedActions:
     """Return the published actions (decided or later) of the RegSO areas `codes`, or of all areas."""
-    with instance.store.connect() as conn:
+    with site.store.connect() as conn:
         rows = stored.list_actions(conn, PUBLISHED_STATUSES, codes)
         histories = stored.histories(conn, [r["id"] for r in rows])
     return publish_actions(rows, histories, today_here())
 
 
-def action_list(instance, filters: ListFilters, keeper: bool) -> tuple[list[dict], dict[str, int]]:
+def action_list(site, filters: ListFilters, keeper: bool) -> tuple[list[dict], dict[str, int]]:
     """Return the rows the list shows under `filters` and the count per status of those in its area.
 
     A keeper (uploader or admin) sees every action, with its walk and the moves it allows; others see
     the published ones only.
     """
-    areas = instance.areas_by_id()
+    areas = site.areas_by_id()
     codes = tuple(areas[filters.area]["members"]) if filters.area else None
     today = today_here()
     if keeper:
-        with instance.store.connect() as conn:
+        with site.store.connect() as conn:
             rows = stored.list_actions(conn, None, codes)
         for row in rows:
             row["overdue"] = is_overdue(row["status"], row["due"], today)
             row["moves"] = allowed_moves(row["status"])
     else:
         rows = [dict(a.__dict__, place_name=a.place_name, walk_id=None, moves=())
-                for a in published_list(instance, codes).actions]
+                for a in published_list(site, codes).actions]
     counts = {s: sum(r["status"] == s for r in rows) for s in (STATUSES if keeper else PUBLISHED_STATUSES)}
     counts["overdue"] = sum(r["overdue"] for r in rows)
     shown = [r for r in rows if _wanted(r["status"], filters.status)
@@ -108,12 +108,12 @@ def action_list(instance, filters: ListFilters, keeper: bool) -> tuple[list[dict
     return shown, counts
 
 
-def walk_map_cells(instance, walk_id: int) -> list[dict]:
+def walk_map_cells(site, walk_id: int) -> list[dict]:
     """Return the squares a walk found something in, each with its categories: for an uploader placing an action."""
     from geoapp.domain.grid import cell_at
 
-    size = int(instance.settings["GRID_SIZE"])
-    with instance.store.connect() as conn:
+    size = int(site.settings["GRID_SIZE"])
+    with site.store.connect() as conn:
         found = stored.walk_observations(conn, walk_id)
     cells: dict[str, set] = {}
     for e, n, category in found:

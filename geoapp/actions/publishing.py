@@ -40,9 +40,9 @@ class PeriodActions:
     overdue: tuple[PublishedAction, ...]
 
 
-def period_actions(instance, members, period: Period) -> PeriodActions:
+def period_actions(site, members, period: Period) -> PeriodActions:
     """Return the published actions of the RegSO areas `members` for the PDF's page on `period`."""
-    published = published_list(instance, members)
+    published = published_list(site, members)
     done = tuple(a for a in published.actions if a.status == DONE and a.done_on
                  and period.first_day <= a.done_on < period.end_day)
     ongoing = tuple(a for a in published.actions if a.status in (DECIDED, IN_PROGRESS) and not a.overdue)
