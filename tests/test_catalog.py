@@ -33,7 +33,7 @@ def test_the_catalogue_describes_each_dataset_as_dcat_ap_se_asks(catalogued):
     _, graph = catalogued
     catalog, = graph.subjects(RDF.type, DCAT.Catalog)
     datasets = set(graph.objects(catalog, DCAT.dataset))
-    assert datasets == set(graph.subjects(RDF.type, DCAT.Dataset)) and len(datasets) == 4
+    assert datasets == set(graph.subjects(RDF.type, DCAT.Dataset)) and len(datasets) == 5
     publisher = graph.value(catalog, DCTERMS.publisher)
     assert str(graph.value(publisher, FOAF.name)) == "Borlänge kommun"
     for dataset in datasets:

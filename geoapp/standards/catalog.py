@@ -77,6 +77,12 @@ DATASETS = (
             (Distribution("/api/v1/activities", "application/geo+json", N_("The places with their activities as "
                                                                            "GeoJSON (area, period)")),),
             "activities"),
+    Dataset("actions", N_("Decided actions"),
+            N_("The actions decided after the safety walks, with where, who is responsible, the due date and the "
+               "status (decided, ongoing, done or not to be done)."),
+            "JUST",
+            (Distribution("/api/v1/actions", "application/geo+json", N_("The decided actions as GeoJSON (area, "
+                                                                        "status)")),)),
     Dataset("followup", N_("Follow-up of the citizen promise"),
             N_("Per tertial and area: dialogues, participants, police presence and its hours, advice sessions and "
                "the published safety-walk observations; and each commitment of the promise with its target and "

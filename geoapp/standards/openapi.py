@@ -224,6 +224,10 @@ def api_paths() -> dict:
         "/api/v1/activities": _get("The published activities per place of an area and period", [AREA, PERIOD], {
             "200": _answer("The places with their activities", activities, GEOJSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
+        "/api/v1/actions": _get("The published (decided or later) actions", [AREA, _query(
+            "status", "Only actions of this status.", {"type": "string"})], {
+            "200": _answer("The actions", _collection_of(_feature(POINT, {}, [])), GEOJSON), "400": BAD_FILTER,
+            "401": NOT_LOGGED_IN}, "api"),
         "/api/v1/followup": _get("The follow-up table per tertial and area", [AREA, PERIOD], {
             "200": _answer("The follow-up rows", _ref("Followup"), JSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
