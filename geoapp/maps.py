@@ -303,7 +303,7 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
              _("the chosen area"))
     labels = _neighbour_labels(rows, features, focus, context_ids)
     if labels is not None:
-        labels.add_to(fmap)
+        _add(fmap, labels, _("Area names"), "names", _("the names of the neighbouring areas"))
     return fmap
 
 
