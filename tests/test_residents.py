@@ -11,7 +11,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from geoapp.accounts.users import Actor
+from geoapp.actions.records import add_action, move_action
 from geoapp.mapview.residents import closed_tertials
+from geoapp.store.schema import action_history
+from tests.actions_data import PLACE, form
 from tests.activity_files import HEADERS, TORGET, TORGET_LATLON
 from tests.observation_files import csv_bytes
 
@@ -241,3 +245,67 @@ def test_an_uploader_announces_a_dialogue_on_the_form(app, as_role):
     assert uploader.post("/activities/new", data=form).status_code == 302
     shown = uploader.get("/api/v1/residents/tjarna-angar").get_json()["invitations"]
     assert shown == [{"place": TORGET, "starts": datetime.combine(ANNOUNCED, time(18), tzinfo=STOCKHOLM).isoformat()}]
+
+
+def decided_then_done(app, title: str, day: date) -> None:
+    """Store an action decided the day before `day` and marked done on it (noon in Sweden)."""
+    geoapp, anna = app.extensions["geoapp"], Actor("anna")
+    with app.test_request_context():
+        action_id, errors = add_action(geoapp, form(title=title), anna)
+        assert errors == {}
+        assert move_action(geoapp, action_id, "done", anna) == {}
+    done = datetime.combine(day, time(12), STOCKHOLM)
+    c = action_history.c
+    with geoapp.store.begin() as conn:
+        conn.execute(action_history.update().where(c.action_id == action_id, c.to_status == "decided")
+                     .values(at=done - timedelta(days=1)))
+        conn.execute(action_history.update().where(c.action_id == action_id, c.to_status == "done").values(at=done))
+
+
+@pytest.fixture
+def acted(residents):
+    """The residents' app with an action done in the latest tertial, one under way and one only proposed."""
+    decided_then_done(residents, "Byt belysning vid torget", day_in(LATEST, 10))
+    with residents.test_request_context():
+        for changes in ({"title": "Klipp buskage", "status": "in_progress", "due": "2099-06-30", "place": "",
+                         "lat": "60.49001", "lon": "15.40561", "category": ""},
+                        {"title": "Förslag: ny bänk", "status": "proposed"}):
+            assert add_action(residents.extensions["geoapp"], form(**changes), Actor("anna"))[1] == {}
+    return residents
+
+
+@pytest.mark.parametrize("language, done, under_way", [
+    ("sv", f"Vad vi gjorde {{latest}} Byt belysning vid torget (belysning, {PLACE})",
+     "På gång Klipp buskage (ingen särskild plats) Klart i juni 2099."),
+    ("en", f"What was done {{latest}} Byt belysning vid torget (lighting, {PLACE})",
+     "Under way Klipp buskage (no named place) Ready in June 2099."),
+])
+def test_the_page_says_what_was_done_and_what_is_under_way_but_never_a_proposal(acted, language, done, under_way):
+    client = acted.test_client()
+    client.set_cookie("lang", language)
+    text = text_of(client.get("/omraden/tjarna-angar"))
+    latest = words(LATEST, MONTHS_SV if language == "sv" else MONTHS_EN)
+    assert done.format(latest=latest) in text
+    assert under_way in text
+    assert "Förslag" not in text
+    assert_nothing_private(text)
+
+
+def test_the_json_and_the_flyer_say_what_was_done_too(acted):
+    page = acted.test_client().get("/api/v1/residents/tjarna-angar").get_json()
+    assert [p["actions_done"] for p in page["periods"]] == [
+        [{"title": "Byt belysning vid torget", "category": "lighting", "category_label": "belysning", "place": PLACE}],
+        []]
+    assert page["actions_under_way"] == [{"title": "Klipp buskage", "category": None, "category_label": None,
+                                          "place": None, "status": "in_progress", "due_month": "2099-06"}]
+    assert "Förslag" not in str(page)
+    for language, expected in (("sv", ["Vad vi gjorde", f"Byt belysning vid torget (belysning, {PLACE})",
+                                       "Klart i juni 2099.", "Inget blev klart här då."]),
+                               ("en", ["What was done", f"Byt belysning vid torget (lighting, {PLACE})",
+                                       "Ready in June 2099.", "Nothing was done here then."])):
+        reader = flyer_of(acted, language)
+        assert len(reader.pages) == 1
+        text = " ".join(reader.pages[0].extract_text().split())
+        for line in expected:
+            assert line in text, (language, line)
+        assert "Förslag" not in text

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from geoapp.actions.domain import DONE, IN_PROGRESS, DECIDED
+from geoapp.actions.listing import published_list
 from geoapp.domain.activities import DIALOGUE
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.domain.periods import Period
@@ -21,6 +23,7 @@ from geoapp.i18n import _, language, ngettext, number
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.followup import build_followup
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.actions import PublishedAction, require_published_actions
 from geoapp.privacy.published import ALL, SAFE_PLACE, Published, require_published
 from geoapp.store import activities as stored
 from geoapp.store.places import list_places
@@ -75,6 +78,8 @@ class AreaPage:
     findings: tuple[Findings, ...]
     efforts: tuple[Efforts, ...]
     invitations: tuple[Invitation, ...]  # the next announced dialogues, soonest first
+    done: tuple[tuple[PublishedAction, ...], ...]  # per period: the published actions done in it
+    under_way: tuple[PublishedAction, ...]  # the published actions decided or in progress now, soonest due first
     published: Published  # the view the findings and the small map come from
     boundary: Any  # the area's outline in SWEREF 99 TM, public data
     delay_days: int
@@ -109,10 +114,15 @@ def area_page(site, area_id: str, now: datetime | None = None) -> AreaPage:
     latest, earlier = closed_tertials(now.date())
     published = require_published(published_view(site, {"area": area_id, "period": latest.code, "compare": "1"}))
     periods = (latest, earlier)
+    actions = require_published_actions(published_list(site, row["members"])).actions
+    done = tuple(tuple(a for a in actions if a.status == DONE and a.done_on
+                       and period.first_day <= a.done_on < period.end_day) for period in periods)
+    under_way = tuple(sorted((a for a in actions if a.status in (DECIDED, IN_PROGRESS)),
+                             key=lambda a: (a.due or date.max, a.id)))
     return AreaPage(row["id"], row["name"], bool(row["approximation"]), periods,
                     tuple(findings(published, period) for period in periods),
                     tuple(efforts(site, row, period, now) for period in periods),
-                    invitations(site, row["members"], now), published, row["geometry"],
+                    invitations(site, row["members"], now), done, under_way, published, row["geometry"],
                     site.settings["ACTIVITY_DELAY_DAYS"], now.date())
 
 
@@ -168,6 +178,26 @@ def period_words(period: Period) -> str:
     return f"{months[period.months.start]}–{months[period.months.stop - 1]} {period.year}"
 
 
+def action_words(action: PublishedAction, labels: dict[str, str]) -> str:
+    """Say what an action is, its kind and its named place: 'Byt belysning (belysning, Torget)'."""
+    kind = labels.get(action.category, action.category) if action.category else None
+    place = action.place_name or _("no named place")
+    return f"{action.title} ({kind}, {place})" if kind else f"{action.title} ({place})"
+
+
+def due_words(action: PublishedAction) -> str:
+    """Say in which month an action under way is to be ready, in the language shown now."""
+    if action.due is None:
+        return _("No date is set yet.")
+    return _("Ready in %(month)s.", month=f"{MONTHS[language()][action.due.month - 1]} {action.due.year}")
+
+
+def _action_json(action: PublishedAction, labels: dict[str, str]) -> dict:
+    return {"title": action.title, "category": action.category,
+            "category_label": labels.get(action.category, action.category) if action.category else None,
+            "place": action.place_name}
+
+
 def page_json(page: AreaPage, labels: dict[str, str]) -> dict:
     """Return the page's numbers as JSON, the twin of the HTML page (null: not shown)."""
     cells = {layer.period.code: layer for layer in page.published.layers}
@@ -182,9 +212,12 @@ def page_json(page: AreaPage, labels: dict[str, str]) -> dict:
              "safe_place_cells": [{"cell": c.cell, "area": c.area_code, "count": c.count}
                                   for c in cells[f.period.code].safe_places],
              "activities": {"dialogues": e.dialogues, "participants": e.participants, "advice": e.advice,
-                            "police_presence": e.presence, "police_presence_hours": e.presence_hours}}
-            for f, e in zip(page.findings, page.efforts)
+                            "police_presence": e.presence, "police_presence_hours": e.presence_hours},
+             "actions_done": [_action_json(a, labels) for a in done]}
+            for f, e, done in zip(page.findings, page.efforts, page.done)
         ],
+        "actions_under_way": [{**_action_json(a, labels), "status": a.status,
+                               "due_month": a.due.strftime("%Y-%m") if a.due else None} for a in page.under_way],
         "invitations": [{"place": i.place, "starts": i.starts.astimezone(ZoneInfo(STOCKHOLM_TZ)).isoformat()}
                         for i in page.invitations],
     }

@@ -9,8 +9,8 @@ from geoapp.export.sketch import sketch
 from geoapp.i18n import _, language
 from geoapp.mapview.colors import configured_scale
 from geoapp.mapview.filters import QueryError
-from geoapp.mapview.residents import (after_list, area_list, area_page, effort_sentences, invitation_words,
-                                     page_json, period_words, walk_sentences)
+from geoapp.mapview.residents import (action_words, after_list, area_list, area_page, due_words, effort_sentences,
+                                     invitation_words, page_json, period_words, walk_sentences)
 from geoapp.site import current_site
 from geoapp.views.access import residents_page
 
@@ -48,7 +48,7 @@ def area(area_id: str):
     return render_template("residents/area.html", page=page, sketches=sketches, classes=classes,
                            labels=geoapp.vocabulary().labels(language()), period_words=period_words,
                            walk_sentences=walk_sentences, after_list=after_list, effort_sentences=effort_sentences,
-                           invitation_words=invitation_words,
+                           invitation_words=invitation_words, action_words=action_words, due_words=due_words,
                            contact=geoapp.settings["RESIDENTS_CONTACT"])
 
 
