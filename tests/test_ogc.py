@@ -10,7 +10,10 @@ import shapely
 from shapely.geometry import shape
 
 from geoapp import create_app
+from geoapp.accounts.users import Actor
+from geoapp.actions.records import add_action
 from geoapp.ingest.demo import load_demo
+from tests.actions_data import TJARNA, form
 
 VIEWS = ["", "area=vastra-borlange&period=2025", "area=vastra-borlange&period=2025&category=lighting",
          "area=2081R004&period=2025-T2", "area=vastra-borlange&period=2025-05"]
@@ -153,7 +156,7 @@ def test_the_landing_page_links_the_definition_conformance_and_collections(clien
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conforms
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson" in conforms
     collections = client.get("/ogc/collections").get_json()["collections"]
-    assert [c["id"] for c in collections] == ["cells", "areas", "activities"]
+    assert [c["id"] for c in collections] == ["cells", "areas", "activities", "actions"]
     for found in collections:
         assert found["crs"] == ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"]
         west, south, east, north = found["extent"]["spatial"]["bbox"][0]
@@ -176,6 +179,34 @@ def test_a_browser_gets_pages_in_swedish_and_english(client):
     assert client.get("/ogc/collections/cells/items", headers={"Accept": "*/*"}).mimetype == "application/geo+json"
 
 
+def test_the_actions_collection_holds_the_published_actions_and_no_proposal(make_app):
+    app = make_app(PUBLIC_MAP=True, LANGUAGE="en")
+    with app.test_request_context():
+        ids = {}
+        for key, status in (("decided", "decided"), ("proposal", "proposed"), ("done", "done")):
+            ids[key], errors = add_action(app.extensions["geoapp"], form(title=f"Action {key}", status=status),
+                                          Actor("anna"))
+            assert errors == {}
+    client = app.test_client()
+    for view in ("", f"?area={TJARNA}", "?status=decided"):
+        published = client.get(f"/api/v1/actions{view}").get_json()["features"]
+        served = client.get(f"/ogc/collections/actions/items{view}", headers={"Accept": "application/geo+json"})
+        assert served.status_code == 200 and served.mimetype == "application/geo+json"
+        features = served.get_json()["features"]
+        assert [f["id"] for f in features] == [str(f["properties"]["id"]) for f in published]
+        assert [(f["geometry"], f["properties"]) for f in features] == [(f["geometry"], f["properties"])
+                                                                       for f in published]
+    everything = client.get("/ogc/collections/actions/items").get_json()
+    assert sorted(f["id"] for f in everything["features"]) == sorted([str(ids["decided"]), str(ids["done"])])
+    assert [f["id"] for f in client.get("/ogc/collections/actions/items?status=decided").get_json()["features"]] == [
+        str(ids["decided"])]
+    one = client.get(f"/ogc/collections/actions/items/{ids['decided']}")
+    assert one.status_code == 200 and one.get_json()["properties"]["title"] == "Action decided"
+    assert client.get(f"/ogc/collections/actions/items/{ids['proposal']}").status_code == 404
+    refused = client.get("/ogc/collections/actions/items?status=proposed")
+    assert refused.status_code == 400 and "status must be one of" in refused.get_json()["description"]
+
+
 @pytest.fixture
 def served_demo(serve):
     """A served public instance with the demo walks; return its base URL."""
@@ -187,7 +218,7 @@ def test_gdal_lists_the_collections_and_reads_the_published_cells(served_demo):
 
     base = served_demo.rstrip("/")
     layers = {name for name, _ in pyogrio.list_layers(f"OAPIF:{base}/ogc")}
-    assert layers == {"cells", "areas", "activities"}
+    assert layers == {"cells", "areas", "activities", "actions"}
     for view in ("", "?area=vastra-borlange&period=2025", "?area=vastra-borlange&period=2025-T2&category=lighting"):
         read = pyogrio.read_dataframe(f"OAPIF:{base}/ogc/collections/cells{view}", layer="cells")
         published = requests.get(f"{base}/api/v1/cells{view}", timeout=30).json()["features"]

@@ -25,7 +25,7 @@ def test_every_api_and_ogc_route_is_described_and_nothing_else(app):
         if not path.startswith(("/api/", "/ogc")):
             continue
         if "<collection_id>" in path:
-            routes |= {path.replace("<collection_id>", c) for c in ("cells", "areas", "activities")}
+            routes |= {path.replace("<collection_id>", c) for c in ("cells", "areas", "activities", "actions")}
         else:
             routes.add(path)
     assert set(document("http://localhost")["paths"]) == routes

@@ -82,7 +82,8 @@ DATASETS = (
                "status (decided, ongoing, done or not to be done)."),
             "JUST",
             (Distribution("/api/v1/actions", "application/geo+json", N_("The decided actions as GeoJSON (area, "
-                                                                        "status)")),)),
+                                                                        "status)")),),
+            "actions"),
     Dataset("followup", N_("Follow-up of the citizen promise"),
             N_("Per tertial and area: dialogues, participants, police presence and its hours, advice sessions and "
                "the published safety-walk observations; and each commitment of the promise with its target and "

@@ -1,6 +1,6 @@
 """OGC API – Features, Part 1 Core: the landing page, conformance, collections and their items, from published output.
 
-Every feature of a collection is a feature of a /api/v1 twin (cells, areas, activities) with an `id` added,
+Every feature of a collection is a feature of a /api/v1 twin (cells, areas, activities, actions) with an `id` added,
 so a GIS client reads the same numbers as the map; `bbox`, `datetime`, `limit` and `offset` only choose
 among them.
 """
@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 import shapely
 from shapely.geometry import shape
 
+from geoapp.actions.publishing import published_actions_geojson
 from geoapp.domain.areas import areas_geojson
 from geoapp.domain.model import STOCKHOLM_TZ, WGS84
 from geoapp.domain.periods import parse_period
-from geoapp.i18n import N_, _
+from geoapp.i18n import N_, _, language
 from geoapp.mapview.filters import QueryError, data_years
 from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.geojson import activities_geojson
@@ -89,6 +90,11 @@ def _locate_activity(feature_id: str) -> dict[str, str] | None:
     return {"area": parts[1], "period": parts[0]} if len(parts) == 3 else None
 
 
+def _action_features(site, filters: Mapping[str, str]) -> list[dict]:
+    document = published_actions_geojson(site, filters, language())
+    return [_with_id(f, str(f["properties"]["id"])) for f in document["features"]]
+
+
 def _with_id(feature: dict, feature_id: str) -> dict:
     return {"type": "Feature", "id": feature_id, "geometry": feature["geometry"], "properties": feature["properties"]}
 
@@ -106,6 +112,11 @@ COLLECTIONS = {c.id: c for c in (
                N_("The places of the chosen area with the published dialogues, police presence and advice of the "
                   "chosen period, counted once they ended at least the delay ago."),
                ("area", "period"), _activity_features, _locate_activity, True),
+    Collection("actions", N_("Decided actions"),
+               N_("The actions decided after the safety walks, with where, who is responsible, the due date and the "
+                  "status (decided, ongoing, done or not to be done)."),
+               ("area", "status"), _action_features,
+               lambda feature_id: {} if feature_id.isascii() and feature_id.isdigit() else None, False),
 )}
 
 
@@ -306,7 +317,7 @@ def landing(base: str, openapi_url: str, openapi_html_url: str) -> dict:
     return {
         "title": _("geoapp: safety-walk maps of Borlänge"),
         "description": _("The published numbers of the map as a feature service (OGC API – Features): observations "
-                         "per grid cell, areas and activities per place."),
+                         "per grid cell, areas, activities per place and decided actions."),
         "links": [
             _link("self", JSON, _("This document"), base),
             _link("alternate", HTML, _("This document as HTML"), f"{base}?f=html"),

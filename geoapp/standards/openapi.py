@@ -31,7 +31,8 @@ CATEGORY = _query("category", "`all` (every category but places that feel safe) 
                   {"type": "string"})
 COMPARE = _query("compare", "`1`: also the previous period of the same kind.",
                  {"type": "string", "enum": ["0", "1", "true", "false", "on", "off", "yes", "no", ""]})
-FILTERS = {"area": AREA, "period": PERIOD, "category": CATEGORY}
+STATUS = _query("status", "Only actions of this status.", {"type": "string"})
+FILTERS = {"area": AREA, "period": PERIOD, "category": CATEGORY, "status": STATUS}
 F = _query("f", "The format: `json` (GeoJSON for features) or `html`; without it, the Accept header decides.",
            {"type": "string", "enum": ["json", "html"]})
 OGC_PAGING = [
@@ -89,11 +90,16 @@ ACTIVITY_PROPERTIES = {
     "advice": {"type": "integer"}, "activities": {"type": "integer"}, "participants": {"type": "integer"},
     "police_presence_hours": {"type": "number"},
 }
-FEATURE_NAMES = {"cells": "Cell", "areas": "Area", "activities": "Activity"}
+ACTION_PROPERTIES = {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
+    "area": {"type": "string"}, "area_name": {"type": "string"},
+}
+FEATURE_NAMES = {"cells": "Cell", "areas": "Area", "activities": "Activity", "actions": "Action"}
 FEATURES = {
     "cells": (SURFACE, CELL_PROPERTIES, ["layer", "period", "cell", "area", "count"]),
     "areas": (SURFACE, AREA_PROPERTIES, ["id", "name", "kind", "area_km2", "approximation", "members"]),
     "activities": (POINT, ACTIVITY_PROPERTIES, list(ACTIVITY_PROPERTIES)),
+    "actions": (POINT, ACTION_PROPERTIES, list(ACTION_PROPERTIES)),
 }
 LINK = {"type": "object", "required": ["href", "rel"],
         "properties": {"href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"},
@@ -224,9 +230,8 @@ def api_paths() -> dict:
         "/api/v1/activities": _get("The published activities per place of an area and period", [AREA, PERIOD], {
             "200": _answer("The places with their activities", activities, GEOJSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
-        "/api/v1/actions": _get("The published (decided or later) actions", [AREA, _query(
-            "status", "Only actions of this status.", {"type": "string"})], {
-            "200": _answer("The actions", _collection_of(_feature(POINT, {}, [])), GEOJSON), "400": BAD_FILTER,
+        "/api/v1/actions": _get("The published (decided or later) actions", [AREA, STATUS], {
+            "200": _answer("The actions", _collection_of(_ref("ActionFeature")), GEOJSON), "400": BAD_FILTER,
             "401": NOT_LOGGED_IN}, "api"),
         "/api/v1/followup": _get("The follow-up table per tertial and area", [AREA, PERIOD], {
             "200": _answer("The follow-up rows", _ref("Followup"), JSON), "400": BAD_FILTER,

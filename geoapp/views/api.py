@@ -15,10 +15,8 @@ from geoapp.mapview.geojson import cells_geojson, summary
 from geoapp.mapview.numbers import published_view
 from geoapp.privacy.activities import publish_activities
 from geoapp.site import current_site
-from geoapp.actions.domain import PUBLISHED_STATUSES
-from geoapp.actions.listing import published_list
-from geoapp.actions.publishing import actions_geojson
-from geoapp.i18n import _, language
+from geoapp.actions.publishing import published_actions_geojson
+from geoapp.i18n import language
 from geoapp.views.access import require_role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -73,20 +71,7 @@ def activities():
 @require_role("viewer")
 def actions():
     """Return the published (decided or later) actions as GeoJSON, with their count per area and status."""
-    geoapp = current_site()
-    areas = geoapp.areas_by_id()
-    area_id = request.args.get("area")
-    if area_id and area_id not in areas:
-        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
-    status = request.args.get("status")
-    if status and status not in PUBLISHED_STATUSES:
-        raise QueryError(_("status must be one of %(statuses)s", statuses=", ".join(PUBLISHED_STATUSES)))
-    published = published_list(geoapp, areas[area_id]["members"] if area_id else None)
-    lang = language()
-    document = actions_geojson(published, {code: a["name"] for code, a in areas.items()},
-                               {c.key: c.label(lang) for c in geoapp.responsible().categories}, lang)
-    if status:
-        document["features"] = [f for f in document["features"] if f["properties"]["status"] == status]
+    document = published_actions_geojson(current_site(), request.args, language())
     return geojson_response(json.dumps(document, ensure_ascii=False))
 
 
