@@ -291,7 +291,7 @@ def test_the_page_says_what_was_done_and_what_is_under_way_but_never_a_proposal(
     assert_nothing_private(text)
 
 
-def test_the_json_and_the_flyer_say_what_was_done_too(acted):
+def test_the_json_says_what_was_done_too_and_the_flyer_keeps_to_its_page(acted):
     page = acted.test_client().get("/api/v1/residents/tjarna-angar").get_json()
     assert [p["actions_done"] for p in page["periods"]] == [
         [{"title": "Byt belysning vid torget", "category": "lighting", "category_label": "belysning", "place": PLACE}],
@@ -299,13 +299,8 @@ def test_the_json_and_the_flyer_say_what_was_done_too(acted):
     assert page["actions_under_way"] == [{"title": "Klipp buskage", "category": None, "category_label": None,
                                           "place": None, "status": "in_progress", "due_month": "2099-06"}]
     assert "Förslag" not in str(page)
-    for language, expected in (("sv", ["Vad vi gjorde", f"Byt belysning vid torget (belysning, {PLACE})",
-                                       "Klart i juni 2099.", "Inget blev klart här då."]),
-                               ("en", ["What was done", f"Byt belysning vid torget (lighting, {PLACE})",
-                                       "Ready in June 2099.", "Nothing was done here then."])):
+    for language in ("sv", "en"):
         reader = flyer_of(acted, language)
         assert len(reader.pages) == 1
         text = " ".join(reader.pages[0].extract_text().split())
-        for line in expected:
-            assert line in text, (language, line)
-        assert "Förslag" not in text
+        assert "Byt belysning vid torget" not in text and "Förslag" not in text

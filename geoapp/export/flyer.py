@@ -12,7 +12,7 @@ from fpdf import FPDF
 from geoapp.export.sketch import SAFE_COLOR, Sketch
 from geoapp.i18n import _, date, language, number
 from geoapp.mapview.colors import ColorClass
-from geoapp.mapview.residents import (AreaPage, action_words, after_list, due_words, effort_sentences,
+from geoapp.mapview.residents import (AreaPage, after_list, effort_sentences,
                                      invitation_words, period_words, walk_sentences)
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: å, ä, ö, –
@@ -47,11 +47,7 @@ def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], l
     _heading(pdf, _("What the safety walks found"))
     _columns(pdf, [_found_lines(f, labels) for f in page.findings], [period_words(f.period) for f in page.findings])
     _map(pdf, page, sketch, classes)
-    _heading(pdf, _("What was done"))
-    _columns(pdf, [[f"• {action_words(a, labels)}" for a in done] or [_("Nothing was done here then.")]
-                   for done in page.done], [period_words(p) for p in page.periods])
-    _text(pdf, _("Under way") + ": " + (" ".join(f"{action_words(a, labels)} {due_words(a)}" for a in page.under_way)
-                                      or _("Nothing is under way here now.")), 10)
+    # The actions stay on the web page: with them the flyer's text ran into the QR code and address at its foot.
     _heading(pdf, _("What the municipality and the police did"))
     _columns(pdf, [effort_sentences(e) for e in page.efforts], [period_words(e.period) for e in page.efforts])
     _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
