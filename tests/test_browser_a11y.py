@@ -115,7 +115,8 @@ def test_keyboard_reaches_every_login_control_with_a_visible_focus(demo_site, br
         if focus["name"] is None:
             break
         reached.append(focus)
-    assert [f["name"] for f in reached] == ["geoapp", "Karta", "Uppföljning", "English", "Logga in", "name", "password", "Logga in"]
+    assert [f["name"] for f in reached] == ["geoapp", "Karta", "Uppföljning", "Åtgärder", "English", "Logga in", "name", "password",
+                                           "Logga in"]
     for focus in reached:
         assert focus["style"] == "solid" and focus["width"] >= 2, focus
         assert contrast(focus["color"], focus["around"]) >= 3, focus  # WCAG 1.4.11 non-text contrast

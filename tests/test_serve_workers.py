@@ -322,7 +322,8 @@ def drawing_processes(workers: set[int]) -> set[int]:
 
 
 def test_the_drawing_processes_of_every_worker_end_when_the_master_is_killed(serve):
-    base = serve("--workers", "2", "--demo", EXPORT_PROCESSES=1)
+    # No export cache: every request is drawn, by whichever worker takes it.
+    base = serve("--workers", "2", "--demo", EXPORT_PROCESSES=1, EXPORT_CACHE_MB=0)
     process = serve.process
     workers = workers_of(process.pid, 2)
     sessions = []
