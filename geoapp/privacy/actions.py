@@ -20,8 +20,8 @@ from statistics import median
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from geoapp.actions.domain import (COMMITTED_OPEN, DONE, PUBLISHED_STATUSES, HistoryEntry, done_at,
-                                   first_reached, is_overdue, overdue_on, status_on)
+from geoapp.actions.domain import (DONE, PUBLISHED_STATUSES, HistoryEntry, done_at, first_reached,
+                                   is_overdue, overdue_on)
 from geoapp.domain.grid import cell_at
 from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84
 from geoapp.ingest.location import transformer
@@ -114,22 +114,21 @@ def publish_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[Hi
 
 @dataclass(frozen=True)
 class ActionFollowup:
-    """The actions of one area in one tertial: decided, done, overdue, open, and the median days from walk to done."""
+    """The actions of one area in one tertial: decided, done, overdue, and the median days from walk to done."""
 
     decided: int
     done: int
     overdue: int
     median_days: float | None  # None: fewer than k done actions from two walks, or none
-    open: int = 0  # decided or in progress at the tertial's end (or now)
 
 
 def follow_up_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[HistoryEntry]],
                       walk_started: Mapping[int, datetime], start: datetime, end: datetime, now: datetime,
                       k: int) -> ActionFollowup:
-    """Count the actions of `rows` (one area's) decided and done in [start, end), overdue and open at its end (or now)."""
+    """Count the actions of `rows` (one area's) decided and done in [start, end), overdue at its end (or now)."""
     moment = min(end, now)
     day = _local_day(moment)
-    decided = done = overdue = still_open = 0
+    decided = done = overdue = 0
     spans: list[tuple[int, int]] = []  # (days, walk id)
     for row in rows:
         history = histories.get(row["id"], ())
@@ -142,10 +141,8 @@ def follow_up_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[
             if walked is not None:
                 spans.append(((_local_day(finished) - _local_day(walked)).days, row["walk_id"]))
         overdue += overdue_on(history, row["due"], moment, day)
-        still_open += status_on(history, moment) in COMMITTED_OPEN
     enough = len(spans) >= k and len({walk for _, walk in spans}) >= MIN_WALKS
-    return ActionFollowup(decided, done, overdue, float(round(median(d for d, _ in spans))) if enough else None,
-                          still_open)
+    return ActionFollowup(decided, done, overdue, float(round(median(d for d, _ in spans))) if enough else None)
 
 
 def _done_within(history: Sequence[HistoryEntry], start: datetime, end: datetime) -> datetime | None:

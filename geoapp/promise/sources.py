@@ -10,11 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from geoapp.actions.listing import action_rows
 from geoapp.domain.activities import Activity
 from geoapp.domain.periods import Period
 from geoapp.mapview.numbers import published_view
-from geoapp.privacy.actions import ActionFollowup, follow_up_actions
 from geoapp.privacy.activities import published_in
 from geoapp.privacy.published import ALL, Published
 from geoapp.privacy.surveys import PublishedSurveys, publish_surveys
@@ -71,17 +69,6 @@ class Sources:
         found = self.once(("activities", period), build)
         codes = self.codes(area_id)
         return [a for place, a in found if place["area_code"] in codes]
-
-    def actions(self, area_id: str, period: Period) -> ActionFollowup:
-        """Return the action list's counts of the area in `period`, as the follow-up publishes them."""
-        def build():
-            with self.instance.store.connect() as conn:
-                return action_rows(conn, self.members)
-
-        found = self.once("actions", build)
-        codes = self.codes(area_id)
-        return follow_up_actions([r for r in found.rows if r["area_code"] in codes], found.histories, found.walks,
-                                 *period.bounds_utc(), self.now, int(self.instance.settings["K_MIN"]))
 
     def survey_value(self, area_id: str, period: Period, name: str) -> float | None:
         """Return the published survey result `name` of the area in a year (surveys are yearly), or None."""
