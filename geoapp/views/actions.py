@@ -9,7 +9,6 @@ from geoapp.actions.files import KIND, actions_csv, actions_xlsx, export_rows, i
 from geoapp.actions.listing import FilterError, action_list, parse_filters, walk_map_cells
 from geoapp.actions.records import FORM_FIELDS, action_form_values, add_action, edit_action, move_action
 from geoapp.i18n import _, language
-from geoapp.ingest.report import RowError, rejected
 from geoapp.mapview.geojson import display_areas
 from geoapp.maps import ACTION_SYMBOLS, build_picker_map, render_parts
 from geoapp.ingest.places import register
@@ -18,7 +17,7 @@ from geoapp.views.security import csp_nonce
 from geoapp.store import actions as stored
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, current_user, require_role
-from geoapp.views.observations import reply, too_large_reply
+from geoapp.views.observations import too_large_reply, upload_reply
 from geoapp.views.pages import asset_url
 
 bp = Blueprint("actions", __name__)
@@ -150,13 +149,7 @@ def change(action_id: int):
 @require_role("uploader")
 def upload():
     """Import an action list (field `file`, optional `sheet`) and report the outcome."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
-        return reply(rejected("(no file)", message, KIND), 400)
-    sheet = request.form.get("sheet", "").strip() or None
-    actor = current_actor()
-    return reply(import_actions(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
+    return upload_reply(KIND, import_actions)
 
 
 @bp.errorhandler(413)

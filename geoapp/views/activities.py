@@ -8,10 +8,9 @@ from geoapp.domain.activities import KINDS, LABELS, kind_label
 from geoapp.i18n import _
 from geoapp.ingest.activities import FORM_FIELDS, import_activities, record_activity
 from geoapp.ingest.places import register
-from geoapp.ingest.report import RowError, rejected
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, require_role
-from geoapp.views.observations import reply, too_large_reply
+from geoapp.views.observations import too_large_reply, upload_reply
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -50,13 +49,7 @@ def record():
 @require_role("uploader")
 def upload():
     """Import an activities file (field `file`, optional `sheet`) and report the outcome."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
-        return reply(rejected("(no file)", message, "activities"), 400)
-    sheet = request.form.get("sheet", "").strip() or None
-    actor = current_actor()
-    return reply(import_activities(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
+    return upload_reply("activities", import_activities)
 
 
 @bp.errorhandler(413)

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from geoapp.i18n import _
 from geoapp.ingest import import_observations
+from geoapp.ingest.importer import KIND
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, require_role, wants_json
@@ -35,15 +36,20 @@ def upload_form():
 @require_role("uploader")
 def upload():
     """Import the uploaded file (field `file`, optional `walk`) and report the outcome."""
+    walk = request.form.get("walk", "").strip() or None
+    return upload_reply(KIND, lambda site, data, name, by, sheet, address: import_observations(
+        site, data, name, walk=walk, uploaded_by=by, sheet=sheet, address=address))
+
+
+def upload_reply(kind: str, run):
+    """Import the form's file (field `file`, optional `sheet`) with `run(site, data, name, by, sheet, address)`; reply."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return reply(rejected("(no file)", [RowError("(no file)", None, "file", "", _("choose a file to upload"))]), 400)
-    walk = request.form.get("walk", "").strip() or None
+        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
+        return reply(rejected("(no file)", message, kind), 400)
     sheet = request.form.get("sheet", "").strip() or None
     actor = current_actor()
-    report = import_observations(current_site(), upload.read(), upload.filename, walk=walk, uploaded_by=actor.name, sheet=sheet,
-                                 address=actor.address)
-    return reply(report)
+    return reply(run(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
 
 
 def too_large_reply(kind: str = "observations"):

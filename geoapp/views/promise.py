@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from geoapp.i18n import _, language
-from geoapp.ingest.report import RowError, rejected
+from geoapp.i18n import language
 from geoapp.ingest.surveys import KIND, import_surveys
 from geoapp.mapview.filters import QueryError, area_and_period
 from geoapp.promise.document import PromiseError
 from geoapp.promise.followup import follow_promise
 from geoapp.promise.report import FORMATS, gather_report, report_filename
 from geoapp.site import current_site
-from geoapp.views.access import current_actor, require_role
-from geoapp.views.observations import reply, too_large_reply
+from geoapp.views.access import require_role
+from geoapp.views.observations import too_large_reply, upload_reply
 
 bp = Blueprint("promise", __name__)
 
@@ -59,13 +58,7 @@ def report(fmt: str):
 @require_role("uploader")
 def upload_surveys():
     """Import a file of survey results (field `file`, optional `sheet`) and report the outcome."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        message = [RowError("(no file)", None, "file", "", _("choose a file to upload"))]
-        return reply(rejected("(no file)", message, KIND), 400)
-    sheet = request.form.get("sheet", "").strip() or None
-    actor = current_actor()
-    return reply(import_surveys(current_site(), upload.read(), upload.filename, actor.name, sheet, actor.address))
+    return upload_reply(KIND, import_surveys)
 
 
 @bp.errorhandler(413)
