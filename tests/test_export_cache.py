@@ -58,9 +58,9 @@ def _draw_in_process(folder: str, log: str) -> None:
         with open(log, "a") as file:
             file.write("drawn\n")
         time.sleep(0.5)
-        return b"shared"
+        return b"drawn once"
 
-    assert ExportCache(folder, 10_000).get_or_draw("same", SHOWS, slow) == b"shared"
+    assert ExportCache(folder, 10_000).get_or_draw("same", SHOWS, slow) == b"drawn once"
 
 
 def test_processes_asking_at_once_draw_it_once(tmp_path):

@@ -7,6 +7,7 @@ import math
 import mmap
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,14 +77,14 @@ def in_grid(z: int, x: int, y: int) -> bool:
     return 0 <= z <= MAX_ZOOM and 0 <= x < 2 ** z and 0 <= y < 2 ** z
 
 
-class Archive:
+class Archive(ABC):
     """An open tile archive: its `info` and its tiles by XYZ address; close it when done."""
 
     info: ArchiveInfo
 
+    @abstractmethod
     def tile(self, z: int, x: int, y: int) -> bytes | None:
         """Return the tile at z/x/y (XYZ, rows from the north), or None when the archive has none there."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Release the file (again: harmless)."""
