@@ -71,12 +71,20 @@ def _wanted(status: str, chosen: str) -> bool:
     return chosen == ALL or status == chosen or (chosen == OPEN and status in OPEN_STATUSES)
 
 
-def published_list(site, codes=None) -> PublishedActions:
-    """Return the published actions (decided or later) of the RegSO areas `codes`, or of all areas."""
-    with site.store.connect() as conn:
-        rows = stored.list_actions(conn, PUBLISHED_STATUSES, codes)
-        histories = stored.histories(conn, [r["id"] for r in rows])
-    return publish_actions(rows, histories, today_here())
+def published_list(site, codes=None, version: int | None = None) -> PublishedActions:
+    """Return the published actions (decided or later) of the RegSO areas `codes`, or of all areas, cached until they change."""
+    version = site.store.data_version() if version is None else version
+    today = today_here()
+
+    def build() -> PublishedActions:
+        with site.store.connect() as conn:
+            rows = stored.list_actions(conn, PUBLISHED_STATUSES, codes)
+            histories = stored.histories(conn, [r["id"] for r in rows])
+        return publish_actions(rows, histories, today)
+
+    # Every map page shows them: read once per change of an action and per day (overdue moves with the date).
+    depends = (site.versions(version).get(stored.ACTIONS_VERSION, 0), today)
+    return site.cached(("published_actions", tuple(codes) if codes is not None else None), depends, build)
 
 
 def action_list(site, filters: ListFilters, keeper: bool) -> tuple[list[dict], dict[str, int]]:

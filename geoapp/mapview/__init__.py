@@ -45,7 +45,7 @@ def map_view(site, args: Mapping[str, str], language: str | None = None, periods
         labels=site.vocabulary().labels(language or page_language()),
         activities=publish_for_periods(site, request.area, request.periods if periods is None else periods(request)),
         period_groups=choices(data_years(site, version)), version=version,
-        actions=published_list(site, request.area.members), action_words=action_words(site, language or page_language()),
+        actions=published_list(site, request.area.members, version), action_words=action_words(site, language or page_language()),
     )
 
 
