@@ -16,10 +16,10 @@ from geoapp.basemap.source import TileSource, tile_source
 from geoapp.basemap.store import stored_basemap
 from geoapp.domain import areas as area_files
 from geoapp.domain.model import Vocabulary, load_vocabulary
-from geoapp.export.cache import ExportCache
 from geoapp.resources import data_dir
 from geoapp.store import AREAS_VERSION, Store, all_versions
 from geoapp.store.areas import count_areas, load_areas, save_areas
+from geoapp.store.exports import ExportCache
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
 # Views are cached per filters; this bounds memory however many filter combinations are asked for.

@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from geoapp import create_app
 from geoapp.accounts.service import add_account
-from geoapp.accounts.users import Actor
 from geoapp.cli import main as cli_main
+from geoapp.domain.users import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 # SCB's RegSO 2025 file cut to Borlänge and one Falun neighbour (see tests/data/README.md).

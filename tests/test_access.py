@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from geoapp.accounts.users import ROLES
+from geoapp.domain.users import ROLES
 from geoapp.views.access import API_PREFIXES
 from tests.conftest import csrf_token
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from geoapp import create_app
-from geoapp.actions.domain import (DECIDED, DONE, IN_PROGRESS, PROPOSED, STATUSES, TRANSITIONS, WONT_DO, Action,
+from geoapp.domain.actions import (DECIDED, DONE, IN_PROGRESS, PROPOSED, STATUSES, TRANSITIONS, WONT_DO, Action,
                                    ActionError, HistoryEntry, change_status, creation, done_at, first_reached,
                                    is_overdue, overdue_on, status_label, status_of, status_on)
 

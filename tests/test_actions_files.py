@@ -9,9 +9,9 @@ import io
 
 import openpyxl
 
-from geoapp.accounts.users import Actor
 from geoapp.actions.files import import_actions
 from geoapp.actions.records import add_action
+from geoapp.domain.users import Actor
 from geoapp.store import actions as stored
 from geoapp.store.audit import recent
 from tests.actions_data import PLACE, TJARNA, form, store_walk

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geoapp.accounts.users import Actor
-from geoapp.actions.domain import DECIDED, DONE, IN_PROGRESS, PROPOSED, WONT_DO
 from geoapp.actions.records import add_action, edit_action, move_action
+from geoapp.domain.actions import DECIDED, DONE, IN_PROGRESS, PROPOSED, WONT_DO
+from geoapp.domain.users import Actor
 from geoapp.store import actions as stored
 from geoapp.store.audit import recent
 from tests.actions_data import PLACE, TJARNA, form, store_walk

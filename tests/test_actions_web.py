@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from geoapp.actions.records import add_action
-from geoapp.accounts.users import Actor
+from geoapp.domain.users import Actor
 from tests.actions_data import PLACE, TJARNA, form, store_walk
 
 ANNA = Actor("anna")
@@ -93,7 +93,7 @@ def test_a_picked_point_is_published_as_the_centre_of_its_250_m_square_and_a_pla
     features = {f["properties"]["title"]: f for f in as_role("viewer").get("/api/v1/actions").get_json()["features"]}
     picked = features["Ta bort klotter <script>alert(1)</script>"]
     assert picked["geometry"]["coordinates"] != [15.40561, 60.49001]
-    from geoapp.ingest.location import transformer
+    from geoapp.domain.model import transformer
     e, n = transformer("EPSG:4326", "EPSG:3006").transform(*picked["geometry"]["coordinates"])
     assert abs(e % 250 - 125) < 0.5 and abs(n % 250 - 125) < 0.5
     assert features["Byt lampor"]["properties"]["place"] == PLACE

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import COMMAND_LINE
+from geoapp.domain.users import COMMAND_LINE
 from geoapp.store.schema import observations, uploads, walks
 from tests import activity_files
 from tests.conftest import TEST_PASSWORD, csrf_token, log_in

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geoapp.accounts.administration import delete_upload
-from geoapp.accounts.users import Actor
+from geoapp.domain.users import Actor
 from geoapp.mapview.residents import closed_tertials
 from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect,
                             collect_actions, period_days, residents_facts, underived, walk_attacker)
@@ -361,7 +361,7 @@ def test_the_residents_pages_publish_nothing_the_attacker_can_use(world):
 
 def _point_in(places, square: int) -> tuple[str, str]:
     """Return (lat, lon) text of a point inside one of SQUARES, as the form takes it."""
-    from geoapp.ingest.location import transformer
+    from geoapp.domain.model import transformer
 
     point = places[SQUARES[square]].representative_point()
     lon, lat = transformer("EPSG:3006", "EPSG:4326").transform(point.x, point.y)

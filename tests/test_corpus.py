@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy import delete
 
 from geoapp.accounts.administration import delete_upload, list_uploads
-from geoapp.accounts.users import Actor
 from geoapp.cli import main as cli_main
+from geoapp.domain.users import Actor
 from geoapp.ingest.importer import clean_filename
 from geoapp.ingest.places import register
 from geoapp.store import Store

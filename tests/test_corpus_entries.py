@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from geoapp.accounts.administration import delete_upload, list_uploads
-from geoapp.accounts.users import Actor
+from geoapp.domain.users import Actor
 from geoapp.store.schema import observations, walks
 from tests.conftest import BACKENDS
 from tests.corpus.app import open_corpus

@@ -15,8 +15,8 @@ import pytest
 
 from geoapp.accounts.administration import list_uploads
 from geoapp.export import FORMATS
-from geoapp.export.cache import ExportCache
 from geoapp.ingest import import_observations
+from geoapp.store.exports import ExportCache
 from tests.conftest import client_as, csrf_token
 from tests.exporting import VIEW
 from tests.observations import store_observations

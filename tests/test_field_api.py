@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import COMMAND_LINE
+from geoapp.domain.users import COMMAND_LINE
 from geoapp.store.audit import recent
 from geoapp.store.schema import uploads
 from tests.observation_files import PLACES_WGS84, TJARNA, counts, stored_rows

@@ -84,3 +84,30 @@ def test_a_circle_is_found_when_there_is_one():
 
 def test_no_module_of_geoapp_imports_itself_through_others():
     assert circle(import_graph()) is None
+
+
+# The ground and the publisher stand below the rooms that use them: none of them may import a room above.
+LOWER = ("store", "domain", "privacy", "basemap")
+UPPER = ("site", "views", "cli", "mapview", "maps", "export", "ingest", "actions", "accounts", "promise", "standards")
+
+
+def room(module: str) -> str:
+    """Return the room of a geoapp module: its sub-package, or its own name when it sits at the top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def arrows_back_up(graph: dict[str, set[str]]) -> list[str]:
+    """Return each import of `graph` from a room of LOWER into a room of UPPER, as 'importer -> imported'."""
+    return sorted(f"{a} -> {b}" for a, imports in graph.items() for b in imports
+                  if room(a) in LOWER and room(b) in UPPER)
+
+
+def test_an_arrow_back_up_is_found_when_there_is_one():
+    assert arrows_back_up({"geoapp.store.users": {"geoapp.accounts.users", "geoapp.domain.model"}}) == [
+        "geoapp.store.users -> geoapp.accounts.users"]
+    assert arrows_back_up({"geoapp.views.api": {"geoapp.store"}}) == []
+
+
+def test_no_lower_room_imports_a_room_above_it():
+    assert arrows_back_up(import_graph()) == []

@@ -10,7 +10,7 @@ import pytest
 
 from geoapp.accounts import service as accounts
 from geoapp.accounts.administration import audit_log
-from geoapp.accounts.users import COMMAND_LINE
+from geoapp.domain.users import COMMAND_LINE
 from tests.conftest import TEST_PASSWORD, csrf_token, log_in
 
 

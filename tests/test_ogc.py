@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import shape
 
 from geoapp import create_app
-from geoapp.accounts.users import Actor
 from geoapp.actions.records import add_action
+from geoapp.domain.users import Actor
 from geoapp.ingest.demo import load_demo
 from tests.actions_data import TJARNA, form
 

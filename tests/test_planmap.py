@@ -14,8 +14,8 @@ import shapely
 from pyproj import Transformer
 from geoapp import create_app
 from geoapp.accounts.administration import delete_upload
-from geoapp.accounts.users import Actor
 from geoapp.config import ConfigError
+from geoapp.domain.users import Actor
 from geoapp.maps import build_view_maps
 from geoapp.mapview import geojson as view_geojson
 from geoapp.mapview import numbers as view_numbers

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from geoapp.domain.areas import AreaSource, build_area_frame, load_groups, read_area_file
 from geoapp.domain.model import load_vocabulary
 from geoapp.ingest.readers import read_table
-from geoapp.ingest.redact import luhn_valid, redact
 from geoapp.ingest.report import FileRejected
 from geoapp.ingest.rows import check_table
 from geoapp.ingest.table import Limits, RawTable
+from geoapp.privacy.redact import luhn_valid, redact
 from tests.conftest import ROOT
 
 DATA = ROOT / "data"

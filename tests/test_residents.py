@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geoapp.accounts.users import Actor
 from geoapp.actions.records import add_action, move_action
+from geoapp.domain.users import Actor
 from geoapp.mapview.residents import closed_tertials
 from geoapp.store.schema import action_history
 from tests.actions_data import PLACE, form

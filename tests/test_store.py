@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geoapp import create_app
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import COMMAND_LINE, hash_password, hash_token
+from geoapp.domain.users import COMMAND_LINE, hash_password, hash_token
 from geoapp.store import AREAS_VERSION, MIGRATIONS_DIR, Store, all_versions, bump_data_version
 from geoapp.store import observations as stored
 from geoapp.store import users as stored_users

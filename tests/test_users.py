@@ -15,9 +15,9 @@ from http.cookiejar import CookieJar
 import pytest
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts import users
 from geoapp.accounts.administration import audit_log
-from geoapp.accounts.users import COMMAND_LINE, AccountError
+from geoapp.domain import users
+from geoapp.domain.users import COMMAND_LINE, AccountError
 from tests.conftest import CSRF_FIELD, TEST_PASSWORD
 
 pytestmark = pytest.mark.storage

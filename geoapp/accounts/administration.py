@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geoapp.accounts.users import Actor
+from geoapp.domain.users import Actor
 from geoapp.i18n import N_
 from geoapp.store import Store
 from geoapp.store import uploads as stored

@@ -7,8 +7,8 @@ from functools import cache
 
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.accounts import users
-from geoapp.accounts.users import AccountError, Actor, User
+from geoapp.domain import users
+from geoapp.domain.users import AccountError, Actor, User
 from geoapp.i18n import _
 from geoapp.store import Store
 from geoapp.store import users as stored

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 
 import openpyxl
 
-from geoapp.accounts.users import Actor
-from geoapp.actions.domain import ActionError, change_status, creation, status_label
 from geoapp.actions.records import Context, _action, check_fields, sweref_point
+from geoapp.domain.actions import ActionError, change_status, creation, status_label
+from geoapp.domain.users import Actor
 from geoapp.export.tables import neutralise
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
-from geoapp.actions.domain import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES, allowed_moves, is_overdue
+from geoapp.domain.actions import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES, allowed_moves, is_overdue
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.i18n import _
 from geoapp.privacy.actions import PublishedActions, publish_actions

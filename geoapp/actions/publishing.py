@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from geoapp.actions.domain import DECIDED, DONE, IN_PROGRESS, PUBLISHED_STATUSES, status_label
 from geoapp.actions.listing import published_list
+from geoapp.domain.actions import DECIDED, DONE, IN_PROGRESS, PUBLISHED_STATUSES, status_label
 from geoapp.domain.periods import Period
 from geoapp.i18n import _
 from geoapp.mapview.filters import QueryError

@@ -9,16 +9,16 @@ from typing import Mapping
 
 import pandas as pd
 
-from geoapp.accounts.users import Actor
-from geoapp.actions.domain import (MAX_NOTE, MAX_NOTES, MAX_REASON, MAX_TITLE, PROPOSED, WONT_DO, Action,
+from geoapp.domain.actions import (MAX_NOTE, MAX_NOTES, MAX_REASON, MAX_TITLE, PROPOSED, WONT_DO, Action,
                                    ActionError, change_status, creation, status_of, STATUSES, LABELS)
 from geoapp.domain.grid import cell_at, parse_cell_id
-from geoapp.domain.model import SWEREF99TM, WGS84, Vocabulary
+from geoapp.domain.model import SWEREF99TM, WGS84, Vocabulary, transformer
+from geoapp.domain.users import Actor
 from geoapp.i18n import _
-from geoapp.ingest.location import LAT_RANGE, LON_RANGE, locate_areas, transformer
+from geoapp.ingest.location import LAT_RANGE, LON_RANGE, locate_areas
 from geoapp.ingest.places import clean_name
-from geoapp.ingest.redact import redact
 from geoapp.ingest.rows import has_control_characters
+from geoapp.privacy.redact import redact
 from geoapp.store import actions as stored
 from geoapp.store import audit
 from geoapp.store.places import list_places

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geoapp.basemap.archive import IMAGE_FORMATS, TILE_PX, Archive, ArchiveInfo
 from geoapp.basemap.grid import Tile, covering_tiles, probe_tiles
-from geoapp.export.tiles import plain_attribution
+from geoapp.basemap.source import plain_attribution
 from geoapp.i18n import _, number
 
 MIB = 1024 * 1024

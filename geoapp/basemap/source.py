@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, replace
 
 from geoapp.basemap.store import StoredBasemap
@@ -61,3 +62,9 @@ def tile_source(tiles: str | None, attribution: str, stored: StoredBasemap | Non
     if key.lower() in OPENSTREETMAP:
         return TileSource(OSM_URL, OSM_ATTRIBUTION)
     return TileSource(key, html.escape(attribution))
+
+
+def plain_attribution(text: str) -> str:
+    """Return an HTML attribution as plain text for print ('&copy; <a>OSM</a>' -> '© OSM')."""
+    # Custom attributions arrive escaped for the web page (tile_source), OpenStreetMap's as HTML.
+    return html.unescape(re.sub(r"<[^>]+>", "", html.unescape(text))).strip()

@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import COMMAND_LINE, ROLES, AccountError
 from geoapp.cli.reports import reject
+from geoapp.domain.users import COMMAND_LINE, ROLES, AccountError
 from geoapp.i18n import _, date, ngettext
 
 

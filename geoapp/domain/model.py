@@ -7,6 +7,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyproj import CRS, Transformer
+
 # Store, aggregate, measure and clip in SWEREF 99 TM; reproject to WGS84 only for Leaflet.
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
@@ -16,6 +18,11 @@ RECORD_KEY_RANGE = 256
 
 AREA_KIND_REGSO = "regso"
 AREA_KIND_GROUP = "group"
+
+
+def transformer(source: str, target: str) -> Transformer:
+    """Return an x/y-ordered transformer between two CRS."""
+    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
 
 
 @dataclass(frozen=True)

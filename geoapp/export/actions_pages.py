@@ -6,9 +6,9 @@ import textwrap
 
 from matplotlib.figure import Figure
 
-from geoapp.actions.domain import status_label
-from geoapp.export.wording import words
+from geoapp.domain.actions import status_label
 from geoapp.domain.areas import SCB_ATTRIBUTION
+from geoapp.export.wording import words
 
 A4_PORTRAIT_INCHES = (8.27, 11.69)
 ROWS_PER_PAGE = 14

@@ -13,11 +13,11 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 from pyproj import Geod, Transformer
 
+from geoapp.domain.actions import status_label
 from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
+from geoapp.export.wording import words
 from geoapp.maps import ACTION_COLOURS, ACTION_SYMBOLS, STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE, label_point
 from geoapp.mapview.colors import color_of
-from geoapp.actions.domain import status_label
-from geoapp.export.wording import words
 from geoapp.privacy.actions import require_published_actions
 
 MARGIN = 0.06

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -13,15 +11,10 @@ from PIL import Image
 
 from geoapp.basemap.grid import tiles_over_3857, zoom_for
 from geoapp.basemap.mosaic import MAX_TILES, BasemapImage, archive_image, join
+from geoapp.basemap.source import plain_attribution
 from geoapp.basemap.store import current_basemap
 
 USER_AGENT = "geoapp/0.1 (briefing export)"
-
-
-def plain_attribution(text: str) -> str:
-    """Return an HTML attribution as plain text for print ('&copy; <a>OSM</a>' -> '© OSM')."""
-    # Custom attributions arrive escaped for the web page (basemap.source.tile_source), OpenStreetMap's as HTML.
-    return html.unescape(re.sub(r"<[^>]+>", "", html.unescape(text))).strip()
 
 
 def _tile_url(template: str, zoom: int, x: int, y: int) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.accounts.users import Actor
 from geoapp.domain.activities import DIALOGUE, KINDS, LABELS, kind_of
+from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import DATE_ALIASES, Layout

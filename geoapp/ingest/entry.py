@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geoapp.accounts.users import Actor
+from geoapp.domain.users import Actor
 from geoapp.i18n import _, number
 from geoapp.ingest.importer import Source, import_table
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, ImportReport, RowError, rejected, show_value

@@ -11,14 +11,14 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.accounts.users import Actor
 from geoapp.domain.model import AREA_KIND_REGSO
+from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest.readers import detect_format, read_table
-from geoapp.ingest.redact import redact
 from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.ingest.table import Limits, RawTable
+from geoapp.privacy.redact import redact
 from geoapp.store import audit, bump_data_version
 from geoapp.store import observations as stored
 

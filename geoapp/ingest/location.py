@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geoapp.domain.model import AREA_KIND_REGSO, SWEREF99TM, WGS84
+from geoapp.domain.model import AREA_KIND_REGSO, SWEREF99TM, WGS84, transformer
 from geoapp.i18n import _, ngettext, number
 from geoapp.ingest.fields import Problems
 
@@ -63,11 +63,6 @@ def check_sweref(n: pd.Series, e: pd.Series) -> Problems:
     return _check(n, e, N_RANGE, E_RANGE, (n.abs() <= 180) & (e.abs() <= 180),
                   _("N (northing) and E (easting) look swapped"), _("these look like degrees; name the columns lat and lon (WGS84)"),
                   lambda a, b: _("the point (N %(n)s, E %(e)s) is outside Sweden (SWEREF 99 TM)", n=number(a, 0), e=number(b, 0)))
-
-
-def transformer(source: str, target: str) -> Transformer:
-    """Return an x/y-ordered transformer between two CRS."""
-    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
 
 
 def place(x: pd.Series, y: pd.Series, crs: str) -> Placed:

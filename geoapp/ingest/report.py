@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from geoapp.i18n import _, local_time, ngettext
-from geoapp.ingest.redact import KIND_NAMES
+from geoapp.privacy.redact import KIND_NAMES
 
 IMPORTED = "imported"
 ALREADY_IMPORTED = "already_imported"

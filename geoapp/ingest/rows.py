@@ -13,9 +13,9 @@ from geoapp.i18n import _, number
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import OBSERVATIONS, TIME_FIELDS, ColumnMap, Layout, map_columns
 from geoapp.ingest.location import check_sweref, check_wgs84, locate_areas, place, valid_crs
-from geoapp.ingest.redact import redact_all
 from geoapp.ingest.report import RowError, show_value
 from geoapp.ingest.table import RawTable
+from geoapp.privacy.redact import redact_all
 
 MAX_WALK_NAME = 255
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

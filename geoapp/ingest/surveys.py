@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.accounts.users import Actor
 from geoapp.domain.periods import FIRST_YEAR
+from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import Layout

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from geoapp.actions.domain import STATUSES, status_label
 from geoapp.actions.listing import published_list
+from geoapp.domain.actions import STATUSES, status_label
 from geoapp.domain.periods import choices
 from geoapp.i18n import language as page_language
 from geoapp.mapview.colors import ColorClass, configured_scale

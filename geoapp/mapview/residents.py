@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from geoapp.actions.domain import DONE, IN_PROGRESS, DECIDED
 from geoapp.actions.listing import published_list
+from geoapp.domain.actions import DONE, IN_PROGRESS, DECIDED
 from geoapp.domain.activities import DIALOGUE
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.domain.periods import Period

@@ -20,12 +20,11 @@ from statistics import median
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from geoapp.actions.domain import (DONE, PUBLISHED_STATUSES, HistoryEntry, done_at, first_reached,
+from geoapp.domain.actions import (DONE, PUBLISHED_STATUSES, HistoryEntry, done_at, first_reached,
                                    is_overdue, overdue_on)
 from geoapp.domain.grid import cell_at
-from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84
-from geoapp.ingest.location import transformer
-from geoapp.ingest.redact import redact
+from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84, transformer
+from geoapp.privacy.redact import redact
 from geoapp.privacy.rules import MIN_WALKS
 from geoapp.privacy.seal import Sealed
 

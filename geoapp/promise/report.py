@@ -141,7 +141,7 @@ def _pages(report: Report) -> list[Figure]:
         pages.append(_trend_page(trend))
     pages.append(map_figure(report.briefing, A4_LANDSCAPE_INCHES))
     if report.actions is not None:
-        from geoapp.actions.domain import status_label
+        from geoapp.domain.actions import status_label
 
         pages.append(_table_page(_("Actions: the action list of %(area)s", area=report.area["name"]),
                                  [_("Status"), _("Actions")],
@@ -209,7 +209,7 @@ def report_html(report: Report) -> bytes:
 
     with force_locale(report.language):
         map_uri = "data:image/png;base64," + base64.b64encode(map_png(report.briefing)).decode("ascii")
-        from geoapp.actions.domain import status_label
+        from geoapp.domain.actions import status_label
 
         def action_label(status: str) -> str:
             return _("overdue") if status == "overdue" else status_label(status, report.language)

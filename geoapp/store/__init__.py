@@ -1,4 +1,4 @@
-"""Database access: one engine per app, SQLite by default, PostgreSQL by URL."""
+"""What geoapp keeps: the database (one engine per app, SQLite by default, PostgreSQL by URL) and its drawn exports."""
 
 from __future__ import annotations
 

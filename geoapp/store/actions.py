@@ -7,7 +7,7 @@ from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, delete, func, select
 
-from geoapp.actions.domain import HistoryEntry
+from geoapp.domain.actions import HistoryEntry
 from geoapp.store import bump_data_version
 from geoapp.store.observations import as_utc
 from geoapp.store.schema import action_history, action_links, actions, observations, places, walks

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from geoapp.accounts.users import NAME_PATTERN, User, new_session_secret
+from geoapp.domain.users import NAME_PATTERN, User, new_session_secret
 from geoapp.store.schema import tokens, users
 
 _USER_COLUMNS = (users.c.id, users.c.name, users.c.role, users.c.session_secret)

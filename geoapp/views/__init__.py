@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from geoapp.accounts.users import ROLE_LABELS
+from geoapp.domain.users import ROLE_LABELS
 from geoapp.i18n import _
 
 

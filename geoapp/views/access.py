@@ -8,7 +8,7 @@ from functools import wraps
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import Actor, User, check_role
+from geoapp.domain.users import Actor, User, check_role
 from geoapp.i18n import _
 from geoapp.site import current_site
 from geoapp.views.security import SESSION_LIFETIME, bearer_token

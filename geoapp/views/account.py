@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import AccountError
+from geoapp.domain.users import AccountError
 from geoapp.i18n import _
 from geoapp.site import current_site
 from geoapp.views.access import client_address, current_actor, current_user, end_session, require_role

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from geoapp.actions.domain import LABELS, STATUSES, status_label
 from geoapp.actions.files import KIND, actions_csv, actions_xlsx, export_rows, import_actions
 from geoapp.actions.listing import FilterError, action_list, parse_filters, walk_map_cells
 from geoapp.actions.records import FORM_FIELDS, action_form_values, add_action, edit_action, move_action
+from geoapp.domain.actions import LABELS, STATUSES, status_label
 from geoapp.i18n import _, language
-from geoapp.mapview.geojson import display_areas
-from geoapp.maps import ACTION_SYMBOLS, build_picker_map, render_parts
 from geoapp.ingest.places import register
+from geoapp.maps import ACTION_SYMBOLS, build_picker_map, render_parts
 from geoapp.mapview.filters import DEFAULT_AREA, QueryError
-from geoapp.views.security import csp_nonce
-from geoapp.store import actions as stored
+from geoapp.mapview.geojson import display_areas
 from geoapp.site import current_site
+from geoapp.store import actions as stored
 from geoapp.views.access import current_actor, current_user, require_role
 from geoapp.views.observations import too_large_reply, upload_reply
 from geoapp.views.pages import asset_url
+from geoapp.views.security import csp_nonce
 
 bp = Blueprint("actions", __name__)
 
@@ -185,9 +185,9 @@ def download_xlsx():
 @require_role("viewer")
 def walk_sheet():
     """Send the walk sheet of an area (`area`, `lang`): its map, the open actions to check, the last walks' numbers."""
+    from geoapp.export.briefing import gather_briefing
     from geoapp.export.drawing_pool import shared_pool
     from geoapp.export.walk_sheet import walk_sheet_pdf
-    from geoapp.export.briefing import gather_briefing
 
     geoapp = current_site()
     args = {"area": request.args.get("area") or DEFAULT_AREA, "lang": request.args.get("lang") or language()}

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from geoapp.accounts import administration
 from geoapp.accounts import audit_wording
 from geoapp.accounts import service as accounts
-from geoapp.accounts.users import ROLES, AccountError
+from geoapp.domain.users import ROLES, AccountError
 from geoapp.i18n import _, ngettext
 from geoapp.site import current_site
 from geoapp.views import role_names

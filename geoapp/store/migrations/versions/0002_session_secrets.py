@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from geoapp.ingest.importer import redacted_name
-from geoapp.ingest.redact import redact
+from geoapp.privacy.redact import redact
 
 
 revision = '0002'
