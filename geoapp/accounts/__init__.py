@@ -1,1 +1,1 @@
-"""Accounts: who may do what (users), and the stored, audited work on accounts (service)."""
+"""Accounts: the stored, audited work on accounts (service), and uploads and the audit log for admins (administration)."""
