@@ -7,6 +7,7 @@ from typing import Mapping
 from geoapp.domain.periods import month_edges
 from geoapp.mapview.filters import default_period, parse_request
 from geoapp.privacy import AreaYear, AtomCount, decide_area_year, noise_bound, publish
+from geoapp.privacy.outlook import PublishedOutlook, publish_outlook
 from geoapp.privacy.published import Published, ViewRequest
 from geoapp.store import OBSERVATIONS_VERSION
 from geoapp.store.aggregates import atom_counts, walks_per_month
@@ -80,3 +81,12 @@ def view(site, request: ViewRequest, version: int) -> Published:
     return site.cached(("view",) + request.key, depends, lambda: build_view(site, request, version))
 
 
+
+
+def outlook(site, request: ViewRequest, periods, version: int) -> PublishedOutlook:
+    """Return what each of `periods` shows of the request's area and category, from the cached decisions."""
+    codes = request.area.members
+    decisions = {code: {year: decision(site, code, year, version) for year in sorted({p.year for p in periods})}
+                 for code in codes}
+    return publish_outlook(request.area, request.category, decisions, _group_walks(site, codes, periods, version),
+                           periods)

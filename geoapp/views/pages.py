@@ -8,6 +8,7 @@ from geoapp.domain.periods import KIND_NAMES
 from geoapp.i18n import _
 from geoapp.maps import ACTION_SYMBOLS, build_view_maps, render_parts
 from geoapp.mapview import map_view
+from geoapp.mapview.answers import empty_answers
 from geoapp.mapview.filters import QueryError
 from geoapp.site import current_site
 from geoapp.views.access import require_role
@@ -39,5 +40,5 @@ def index():
         categories=site.vocabulary().categories, period_groups=shown.period_groups,
         period_kinds={kind: _(name) for kind, name in KIND_NAMES.items()},
         delay=site.settings["ACTIVITY_DELAY_DAYS"], actions=shown.actions, action_names=shown.action_words,
-        action_symbols=ACTION_SYMBOLS,
+        action_symbols=ACTION_SYMBOLS, answers=empty_answers(site, shown),
     )
