@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from geoapp.actions.records import add_action, move_action
 from geoapp.domain.users import Actor
+from geoapp.export.flyer import FOOTER_TOP, HEIGHT
 from geoapp.mapview.residents import closed_tertials
 from geoapp.store.schema import action_history
 from tests.actions_data import PLACE, form
@@ -291,7 +292,7 @@ def test_the_page_says_what_was_done_and_what_is_under_way_but_never_a_proposal(
     assert_nothing_private(text)
 
 
-def test_the_json_says_what_was_done_too_and_the_flyer_keeps_to_its_page(acted):
+def test_the_json_says_what_was_done_too(acted):
     page = acted.test_client().get("/api/v1/residents/tjarna-angar").get_json()
     assert [p["actions_done"] for p in page["periods"]] == [
         [{"title": "Byt belysning vid torget", "category": "lighting", "category_label": "belysning", "place": PLACE}],
@@ -299,8 +300,80 @@ def test_the_json_says_what_was_done_too_and_the_flyer_keeps_to_its_page(acted):
     assert page["actions_under_way"] == [{"title": "Klipp buskage", "category": None, "category_label": None,
                                           "place": None, "status": "in_progress", "due_month": "2099-06"}]
     assert "Förslag" not in str(page)
-    for language in ("sv", "en"):
-        reader = flyer_of(acted, language)
-        assert len(reader.pages) == 1
-        text = " ".join(reader.pages[0].extract_text().split())
-        assert "Byt belysning vid torget" not in text and "Förslag" not in text
+
+
+def flyer_lines(reader: PdfReader) -> list[tuple[float, str]]:
+    """Return each text line of the flyer's page as (mm from the top of the page to its lowest point, text)."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():  # a baseline in points from the page's foot, less the font's descent
+            found.append((HEIGHT - (tm[5] * cm[3] + cm[5] - 0.25 * size) * 25.4 / 72, text.strip()))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def assert_body_above_footer(reader: PdfReader, language: str) -> None:
+    """Assert that only the footer's lines (the address, the other language's and the date made) lie below its top."""
+    below = [text for bottom, text in flyer_lines(reader) if bottom > FOOTER_TOP]
+    read_more = {"sv": "Läs mer och se kartan i mobilen:", "en": "Read more and see the map on your phone:"}[language]
+    assert below[:2] == [read_more, "https://trygg.example.se/omraden/tjarna-angar"], below
+    assert len(below) == 4 and below[2].startswith(("In English:", "På svenska:")), below
+    assert below[3].startswith(("Gjord ", "Made ")), below
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("sv", ["Vad vi gjorde", "Alla åtgärder finns på webbsidan: skanna QR-koden nedan.", "På gång",
+            f"Byt belysning vid torget (belysning, {PLACE})",
+            "Klipp buskage (ingen särskild plats) Klart i juni 2099."]),
+    ("en", ["What was done", "All actions are on the web page: scan the QR code below.", "Under way",
+            f"Byt belysning vid torget (lighting, {PLACE})", "Klipp buskage (no named place) Ready in June 2099."]),
+])
+def test_the_flyer_says_what_was_done_and_what_is_under_way_above_its_footer(acted, language, expected):
+    reader = flyer_of(acted, language)
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    for line in expected:
+        assert line in text, line
+    assert words(LATEST, MONTHS_SV if language == "sv" else MONTHS_EN) in text
+    assert "Förslag" not in text
+    assert_body_above_footer(reader, language)
+
+
+LONG = ("längs gångvägen mellan skolan, idrottsplatsen och torget, och klipp ner buskarna som skymmer sikten vid "
+        "busshållplatsen så att den som väntar där en kväll i november ser och syns")
+
+
+@pytest.fixture
+def crowded(residents):
+    """The residents' app with nine long actions done in the latest tertial and seven long ones under way."""
+    for i in range(1, 10):
+        decided_then_done(residents, f"Klart nummer {i}: byt till ljusare lampor {LONG}"[:200], day_in(LATEST, 5 + i))
+    with residents.test_request_context():
+        for i in range(1, 8):
+            changes = {"title": f"Pågår nummer {i}: sätt upp belysning {LONG}"[:200], "status": "in_progress",
+                       "due": f"2099-{i:02d}-28"}
+            assert add_action(residents.extensions["geoapp"], form(**changes), Actor("anna"))[1] == {}
+    return residents
+
+
+@pytest.mark.parametrize("language, more, month", [("sv", "… och {n} till", "Klart i {month} 2099."),
+                                                    ("en", "… and {n} more", "Ready in {month} 2099.")])
+def test_many_long_actions_are_cut_short_and_counted_above_the_footer(crowded, language, more, month):
+    reader = flyer_of(crowded, language)
+    assert len(reader.pages) == 1
+    lines = [text for _, text in flyer_lines(reader)]
+    text = " ".join(" ".join(lines).split())
+    months = MONTHS_SV if language == "sv" else MONTHS_EN
+    done = [i for i in range(1, 10) if f"Klart nummer {i}:" in text]
+    under_way = [i for i in range(1, 8) if f"Pågår nummer {i}:" in text]
+    # The first ones are shown, each cut short with "…", and the line after them counts the rest.
+    assert done == list(range(1, len(done) + 1)) and 1 <= len(done) < 9, done
+    assert under_way == list(range(1, len(under_way) + 1)) and 1 <= len(under_way) < 7, under_way
+    assert more.format(n=9 - len(done)) in lines and more.format(n=7 - len(under_way)) in lines, lines
+    assert LONG not in text and "ser och syns" not in text
+    assert sum(line.endswith("…") for line in lines) == len(done)  # an action under way ends in its month
+    for i in under_way:
+        assert f"… {month.format(month=months[i - 1])}" in text, i
+    assert_body_above_footer(reader, language)

@@ -10,9 +10,9 @@ import segno
 from fpdf import FPDF
 
 from geoapp.export.sketch import SAFE_COLOR, Sketch
-from geoapp.i18n import _, date, language, number
+from geoapp.i18n import _, date, language, ngettext, number
 from geoapp.mapview.colors import ColorClass
-from geoapp.mapview.residents import (AreaPage, after_list, effort_sentences,
+from geoapp.mapview.residents import (AreaPage, action_words, after_list, due_words, effort_sentences,
                                      invitation_words, period_words, walk_sentences)
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: å, ä, ö, –
@@ -20,6 +20,11 @@ MARGIN, WIDTH, HEIGHT = 15.0, 210.0, 297.0
 COLUMN = (WIDTH - 2 * MARGIN - 6) / 2
 FOOTER_TOP = HEIGHT - MARGIN - 40  # the QR code and the address sit below this line
 BLUE = (30, 58, 138)
+MAP_HEIGHT = 40.0  # mm at most; the legend beside it is about as high
+GAP = 3.0  # the least white space between the body's last line and the footer
+ACTION_LINE, ACTION_SIZE, BULLET = 4.4, 9.5, 3.5  # mm, pt, mm of the hanging indent
+ACTION_LINES = 6  # the most lines a column of actions takes, so the list stays a glance and the page says the rest
+ACTION_WRAP = 2  # the most lines one action takes; a longer one ends in "…"
 # The pointer to the other language is written in that language, for its readers: by the flyer's own language.
 OTHER_LANGUAGE_LINE = {"sv": "In English:", "en": "På svenska:"}
 
@@ -47,26 +52,134 @@ def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], l
     _heading(pdf, _("What the safety walks found"))
     _columns(pdf, [_found_lines(f, labels) for f in page.findings], [period_words(f.period) for f in page.findings])
     _map(pdf, page, sketch, classes)
-    # The actions stay on the web page: with them the flyer's text ran into the QR code and address at its foot.
+    # The actions take the room the sections after them leave above the footer, measured first, so that no number
+    # or length of actions pushes the text into the QR code and the address.
+    top = pdf.get_y()
+    with pdf.offset_rendering() as trial:
+        _after_actions(trial, page, contact)
+        after = trial.get_y() - top
+    _actions(pdf, page, labels, FOOTER_TOP - GAP - after - top)
+    _after_actions(pdf, page, contact)
+    _footer(pdf, page, url, other_url)
+    return bytes(pdf.output())
+
+
+def _after_actions(pdf: FPDF, page: AreaPage, contact: str) -> None:
+    """Write what the municipality and the police did, how to take part and whom to contact."""
     _heading(pdf, _("What the municipality and the police did"))
     _columns(pdf, [effort_sentences(e) for e in page.efforts], [period_words(e.period) for e in page.efforts])
     _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
                  "will be.", days=page.delay_days), 9)
-    _heading(pdf, _("Take part"))
+    # How to take part and whom to ask share a row: one under the other, they ran into the footer.
+    _heading(pdf, "")
+    top = bottom = pdf.get_y()
+    for i, write in enumerate((_take_part, _contact)):
+        pdf.set_xy(MARGIN + i * (COLUMN + 6), top)
+        write(pdf, page, contact)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(MARGIN, bottom)
+
+
+def _take_part(pdf: FPDF, page: AreaPage, contact: str) -> None:
+    """Write the next announced dialogues, or that none is announced, and the invitation to walk along."""
+    _column_heading(pdf, _("Take part"))
     if page.invitations:
-        _text(pdf, _("Come to a citizen dialogue. Tell us what you think about safety where you live."), 10.5)
+        _column_text(pdf, _("Come to a citizen dialogue. Tell us what you think about safety where you live."))
         for invitation in page.invitations:
-            _text(pdf, f"• {invitation_words(invitation)}", 10.5, bold=True)
-        _text(pdf, _("Do you want to join a safety walk? Contact us."), 10.5)
+            _column_text(pdf, f"• {invitation_words(invitation)}", bold=True)
+        _column_text(pdf, _("Do you want to join a safety walk? Contact us."))
     else:
-        _text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
-              + _("Do you want to join a safety walk? Contact us."), 10.5)
-    _heading(pdf, _("Contact"))
+        _column_text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
+                     + _("Do you want to join a safety walk? Contact us."))
+
+
+def _contact(pdf: FPDF, page: AreaPage, contact: str) -> None:
+    """Write whom to contact, as the instance's setting says, and the police's numbers."""
+    _column_heading(pdf, _("Contact"))
     if contact:
-        _text(pdf, contact, 10.5, bold=True)
-    _text(pdf, _("Call 112 when it is urgent. Call 114 14 to tell the police something."), 10.5)
-    _footer(pdf, page, url, other_url)
-    return bytes(pdf.output())
+        _column_text(pdf, contact, bold=True)
+    _column_text(pdf, _("Call 112 when it is urgent. Call 114 14 to tell the police something."))
+
+
+def _column_heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.cell(COLUMN, 6.5, text, new_x="LEFT", new_y="NEXT")
+
+
+def _column_text(pdf: FPDF, text: str, bold: bool = False) -> None:
+    pdf.set_font("DejaVu", "B" if bold else "", 10)
+    pdf.multi_cell(COLUMN, 4.8, text, align="L", new_x="LEFT", new_y="NEXT")
+
+
+def _actions(pdf: FPDF, page: AreaPage, labels: dict[str, str], room: float) -> None:
+    """Write in at most `room` mm what was done in the latest tertial and what is under way, and where the rest is."""
+    start = pdf.get_y()
+    _heading(pdf, _("What was done"))
+    # Where the rest is stands on the heading's row, right of it, to leave the lines below to the actions.
+    pdf.set_font("DejaVu", "", ACTION_SIZE)
+    pointer = _("All actions are on the web page: scan the QR code below.")
+    pdf.set_xy(WIDTH - MARGIN - pdf.get_string_width(pointer) - 1, pdf.get_y() - 6.5)
+    pdf.cell(pdf.get_string_width(pointer) + 1, 6.5, pointer, align="R", new_x="LMARGIN", new_y="NEXT")
+    fixed = pdf.get_y() - start + 6  # the heading and the columns' titles
+    lines = max(1, min(ACTION_LINES, int((room - fixed) // ACTION_LINE)))
+    done = [(action_words(a, labels), "") for a in page.done[0]]
+    under_way = [(action_words(a, labels), due_words(a)) for a in page.under_way]  # the month is never cut
+    columns = [_fit(pdf, items, lines) if items else [(False, line) for line in _wrap(pdf, none, COLUMN - BULLET)]
+               for items, none in ((done, _("Nothing was done here then.")),
+                                   (under_way, _("Nothing is under way here now.")))]
+    top = bottom = pdf.get_y()
+    for i, (title, column) in enumerate(zip((period_words(page.periods[0]), _("Under way")), columns)):
+        x = MARGIN + i * (COLUMN + 6)
+        pdf.set_xy(x, top)
+        pdf.set_font("DejaVu", "B", 11.5)
+        pdf.cell(COLUMN, 6, title, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("DejaVu", "", ACTION_SIZE)
+        for bullet, line in column:
+            if bullet:
+                pdf.cell(BULLET, ACTION_LINE, "•")
+            else:
+                pdf.set_x(x + BULLET)
+            pdf.cell(COLUMN - BULLET, ACTION_LINE, line, new_x="LEFT", new_y="NEXT")
+            pdf.set_x(x)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(MARGIN, bottom)
+
+
+def _wrap(pdf: FPDF, text: str, width: float, tail: str = "", most: int = 0) -> list[str]:
+    """Break `text` and `tail` into lines of `width`, at most `most` (0: any), the text cut short with "…" to fit."""
+    def lines(words: str) -> list[str]:
+        return pdf.multi_cell(width, ACTION_LINE, f"{words} {tail}".strip(), dry_run=True, output="LINES")
+
+    whole = lines(text)
+    if not most or len(whole) <= most:
+        return whole
+    short, long = 0, len(text)  # the longest cut of the text that still fits lies in [short, long)
+    while long - short > 1:
+        middle = (short + long) // 2
+        if len(lines(text[:middle].rstrip() + "…")) <= most:
+            short = middle
+        else:
+            long = middle
+    return lines(text[:short].rstrip() + "…")
+
+
+def _fit(pdf: FPDF, items: list[tuple[str, str]], lines: int) -> list[tuple[bool, str]]:
+    """Return (starts an item, line) of as many `items` (text, tail) as fit in `lines` lines, then how many more."""
+    wrapped: list[list[str]] = []
+    for text, tail in items:  # only as many are broken into lines as may be shown
+        wrapped.append(_wrap(pdf, text, COLUMN - BULLET, tail, ACTION_WRAP))
+        more = 1 if len(wrapped) < len(items) else 0
+        if sum(len(w) for w in wrapped) + more > lines:
+            wrapped.pop()
+            break
+    fitted = [(i == 0, line) for item in wrapped for i, line in enumerate(item)]
+    left = len(items) - len(wrapped)
+    if left and wrapped:
+        fitted.append((False, _("… and %(n)d more", n=left)))
+    elif left:
+        fitted.append((False, ngettext("%(n)s action, on the web page", "%(n)s actions, on the web page", left,
+                                       n=number(left))))
+    return fitted
 
 
 def _text(pdf: FPDF, text: str, size: float, bold: bool = False, width: float = 0) -> None:
@@ -75,13 +188,15 @@ def _text(pdf: FPDF, text: str, size: float, bold: bool = False, width: float = 
 
 
 def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(2.5)
+    """Draw the rule that opens a section and, unless `text` is empty, its heading."""
+    pdf.ln(2)
     pdf.set_draw_color(*BLUE)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN, pdf.get_y(), WIDTH - MARGIN, pdf.get_y())
-    pdf.ln(1.5)
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.2)
+    if text:
+        pdf.set_font("DejaVu", "B", 14)
+        pdf.cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _found_lines(found, labels: dict[str, str]) -> list[str]:
@@ -99,7 +214,7 @@ def _columns(pdf: FPDF, columns: list[list[str]], titles: list[str]) -> None:
         pdf.multi_cell(COLUMN, 6, title, new_x="LEFT", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
         for line in lines:
-            pdf.multi_cell(COLUMN, 4.8, line, new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(COLUMN, 4.8, line, align="L", new_x="LEFT", new_y="NEXT")
         bottom = max(bottom, pdf.get_y())
     pdf.set_xy(MARGIN, bottom)
 
@@ -107,7 +222,7 @@ def _columns(pdf: FPDF, columns: list[list[str]], titles: list[str]) -> None:
 def _map(pdf: FPDF, page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...]) -> None:
     """Draw the latest tertial's small map with its legend beside it."""
     top = pdf.get_y() + 2
-    width = min(75.0, 55.0 * sketch.width / max(sketch.height, 1.0))  # at most 55 mm high
+    width = min(75.0, MAP_HEIGHT * sketch.width / max(sketch.height, 1.0))
     pdf.image(io.BytesIO(sketch.print_svg().encode("utf-8")), x=MARGIN, y=top, w=width)
     x = MARGIN + width + 6
     pdf.set_xy(x, top)
@@ -116,10 +231,10 @@ def _map(pdf: FPDF, page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, .
     pdf.set_font("DejaVu", "", 9.5)
     for c in classes:
         _swatch(pdf, c.color, False)
-        pdf.cell(0, 5, _("%(label)s things noted", label=c.label), new_x="LEFT", new_y="NEXT")
+        pdf.cell(0, 4.4, _("%(label)s things noted", label=c.label), new_x="LEFT", new_y="NEXT")
         pdf.set_x(x)
     _swatch(pdf, SAFE_COLOR, True)
-    pdf.cell(0, 5, _("A place that feels safe"), new_x="LEFT", new_y="NEXT")
+    pdf.cell(0, 4.4, _("A place that feels safe"), new_x="LEFT", new_y="NEXT")
     pdf.set_x(x)
     pdf.multi_cell(0, 4.2, _("Each square is %(size)s by %(size)s metres. We show a number only when it is at least "
                              "%(k)s and comes from at least two walks. Then no one can be singled out. The numbers are "
@@ -130,7 +245,7 @@ def _map(pdf: FPDF, page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, .
 
 def _swatch(pdf: FPDF, color: str, dashed: bool) -> None:
     rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
-    x, y = pdf.get_x(), pdf.get_y() + 0.8
+    x, y = pdf.get_x(), pdf.get_y() + 0.4
     if dashed:
         pdf.set_draw_color(*rgb)
         pdf.set_line_width(0.5)
