@@ -69,7 +69,7 @@ def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -
         announce(host, server.effective_port)
         server.run()
         return
-    from geoapp.prefork import serve_workers
+    from geoapp.cli.prefork import serve_workers
 
     # Each worker opens its own database connections; none may inherit one from the master.
     serve_workers(app, host, port, workers, threads, largest_body, around_fork=site.store.dispose,
