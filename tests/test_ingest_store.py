@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from geoapp.ingest.importer import saved_or_already
 from geoapp.store.audit import recent
 from geoapp.store.schema import uploads
 from tests.observation_files import EN_HEADERS, PLACES_SWEREF, TJARNA, counts, csv_bytes, en_rows, run, stored_rows
@@ -31,6 +34,21 @@ def test_reupload_is_a_harmless_no_op(app):
         assert again.summary() == f"redan importerad {local:%Y-%m-%d %H:%M}"
     assert again.rows == first.rows == 3
     assert counts(app) == before
+
+
+def test_an_upload_that_loses_a_race_to_the_same_file_reports_the_one_that_won(app):
+    data = csv_bytes(EN_HEADERS, en_rows())
+    first = run(app, data, "walk.csv")
+    saves = []
+
+    def save_after_the_other():
+        # What the database raises when a concurrent upload committed the same file between the check and the save.
+        saves.append(1)
+        raise IntegrityError("INSERT INTO uploads", {}, Exception("UNIQUE constraint failed: uploads.sha256"))
+
+    site = app.extensions["geoapp"]
+    report = saved_or_already(site, "observations", "walk.csv", hashlib.sha256(data).hexdigest(), save_after_the_other)
+    assert report.status == "already_imported" and report.rows == first.rows == 3 and saves == [1]
 
 
 def test_duplicate_rows_in_the_file_and_in_the_store_are_reported_not_stored(app):

@@ -12,14 +12,14 @@ from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import DATE_ALIASES, Layout
-from geoapp.ingest.importer import already, receive
+from geoapp.ingest.importer import receive, saved_or_already
 from geoapp.ingest.places import clean_name
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, parse_when, read_columns
 from geoapp.ingest.table import RawTable
 from geoapp.store import activities as stored
 from geoapp.store import audit
-from geoapp.store.observations import add_upload, find_upload
+from geoapp.store.observations import add_upload
 from geoapp.store.places import list_places
 from geoapp.store.uploads import ACTIVITY_UPLOADS
 
@@ -126,13 +126,7 @@ def import_activities(site, data: bytes, filename: str | None, uploaded_by: str 
     if checked.errors:
         return rejected(name, checked.errors, KIND)
     by = Actor(uploaded_by, address)
-    try:
-        return _save(site, checked, name, digest, by)
-    except IntegrityError:
-        # The same file, or the same activities, committed by a concurrent upload first.
-        with site.store.connect() as conn:
-            earlier = find_upload(conn, KIND, digest)
-        return already(name, earlier, KIND) if earlier else _save(site, checked, name, digest, by)
+    return saved_or_already(site, KIND, name, digest, lambda: _save(site, checked, name, digest, by))
 
 
 def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:

@@ -122,15 +122,18 @@ def import_table(site, source: Source, read: Callable[[], RawTable], walk: str |
     checked = check_table(table, source.name, site.vocabulary(), areas, walk)
     if checked.errors:
         return rejected(source.name, checked.errors)
+    return saved_or_already(site, source.kind, source.name, source.digest, lambda: _save(site, checked, source, by))
+
+
+def saved_or_already(site, kind: str, name: str, digest: str, save: Callable[[], ImportReport]) -> ImportReport:
+    """Return the report of save(), or of the same file when a concurrent upload stored it first."""
     try:
-        return _save(site, checked, source, by)
+        return save()
     except IntegrityError:
-        # A concurrent upload of the same source or of the same rows committed first; look again.
+        # A concurrent upload of the same file or of the same rows committed first; look again.
         with site.store.connect() as conn:
-            earlier = stored.find_upload(conn, source.kind, source.digest)
-        if earlier:
-            return already(source.name, earlier, source.kind)
-        return _save(site, checked, source, by)
+            earlier = stored.find_upload(conn, kind, digest)
+        return already(name, earlier, kind) if earlier else save()
 
 
 def already(name: str, earlier: stored.UploadRecord, kind: str = KIND) -> ImportReport:

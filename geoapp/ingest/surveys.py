@@ -7,20 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy.exc import IntegrityError
 
 from geoapp.domain.periods import FIRST_YEAR
 from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import Layout
-from geoapp.ingest.importer import already, receive
+from geoapp.ingest.importer import receive, saved_or_already
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, read_columns
 from geoapp.ingest.table import RawTable
 from geoapp.store import audit
 from geoapp.store import surveys as stored
-from geoapp.store.observations import add_upload, find_upload
+from geoapp.store.observations import add_upload
 
 KIND = "surveys"
 LAYOUT = Layout(
@@ -152,12 +151,7 @@ def import_surveys(site, data: bytes, filename: str | None, uploaded_by: str | N
     if checked.errors:
         return rejected(name, checked.errors, KIND)
     by = Actor(uploaded_by, address)
-    try:
-        return _save(site, checked, name, digest, by)
-    except IntegrityError:
-        with site.store.connect() as conn:
-            earlier = find_upload(conn, KIND, digest)
-        return already(name, earlier, KIND) if earlier else _save(site, checked, name, digest, by)
+    return saved_or_already(site, KIND, name, digest, lambda: _save(site, checked, name, digest, by))
 
 
 def _save(site, checked: CheckedSurveys, name: str, digest: str, by: Actor) -> ImportReport:
