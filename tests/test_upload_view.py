@@ -107,6 +107,35 @@ def test_too_large_upload_gets_413_with_a_clear_message(make_app, as_role):
     assert page.status_code == 413 and "larger than 1 MiB" in page.get_data(as_text=True)
 
 
+UPLOADS = ("/observations/upload", "/activities/upload", "/surveys/upload", "/actions/upload")
+
+
+@pytest.mark.parametrize("path", UPLOADS + ("/api/v1/observations",))
+def test_every_way_of_uploading_gives_the_one_size_message_in_both_languages(make_app, as_role, path):
+    client = as_role("admin", on=make_app(MAX_UPLOAD_MB=1))
+    big = b"x" * (2 * 2**20)
+    sent = {"data": big, "content_type": "application/json"} if path.startswith("/api/") else None
+    for language, message in (("sv", "uppladdningen är större än 1 MiB (GEOAPP_MAX_UPLOAD_MB)"),
+                              ("en", "the upload is larger than 1 MiB (GEOAPP_MAX_UPLOAD_MB)")):
+        client.set_cookie("lang", language)
+        if sent:
+            response = client.post(path, headers=JSON, **sent)
+        else:
+            boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(big), "big.csv")})
+            response = client.post(path, data=body, headers=JSON, content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code == 413
+        assert [e["message"] for e in response.get_json()["errors"]] == [message]
+
+
+def test_a_file_over_the_limit_read_by_the_command_line_gets_the_same_message(make_app):
+    from geoapp.ingest import import_observations
+
+    app = make_app(MAX_UPLOAD_MB=1)
+    with app.app_context():
+        report = import_observations(app.extensions["geoapp"], b"x" * (2 * 2**20), "big.csv")
+    assert [e.message for e in report.errors] == ["uppladdningen är större än 1 MiB (GEOAPP_MAX_UPLOAD_MB)"]
+
+
 def test_upload_is_audited_under_the_uploaders_name(client, app):
     from geoapp.store.audit import recent
 

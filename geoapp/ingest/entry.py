@@ -47,12 +47,6 @@ def read_body(data: bytes, is_json: bool) -> object:
         return Unreadable(_("the body is nested too deeply to be one observation"))
 
 
-def too_large(site) -> ImportReport:
-    """Return the rejection of a request body over the upload limit."""
-    message = _("the observation is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=site.settings["MAX_UPLOAD_MB"])
-    return rejected(ENTRY_NAME, [RowError(ENTRY_NAME, None, None, "", message)])
-
-
 def import_entry(site, entry: object, uploaded_by: str | None = None, address: str | None = None) -> ImportReport:
     """Import one observation given as a JSON object; the same idempotency key again changes nothing."""
     problems = shape_problems(entry)

@@ -15,7 +15,7 @@ from geoapp.domain.model import AREA_KIND_REGSO
 from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest.readers import detect_format, read_table
-from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected
+from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected, too_large
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.ingest.table import Limits, RawTable
 from geoapp.privacy.redact import redact
@@ -66,19 +66,16 @@ class Source:
 
 def oversize(site, name: str, size: int, kind: str = KIND) -> ImportReport | None:
     """Return the rejection of a file of `size` bytes over the upload limit, or None when it is within it."""
-    limit = site.settings["MAX_UPLOAD_MB"]
-    if size <= limit * 2**20:
-        return None
-    return rejected(name, [RowError(name, None, None, "", _("the file is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=limit))], kind)
+    return None if size <= site.settings["MAX_UPLOAD_MB"] * 2**20 else too_large(site, name, kind)
 
 
 def receive(site, data: bytes, filename: str | None, kind: str, sheet: str | None = None,
             formats: tuple[str, ...] = ALL_FORMATS) -> tuple[str, str, RawTable] | ImportReport:
     """Return the file's clean name, content hash and table, or the report when it goes no further."""
     name = clean_filename(filename)
-    too_large = oversize(site, name, len(data), kind)
-    if too_large:
-        return too_large
+    refused = oversize(site, name, len(data), kind)
+    if refused:
+        return refused
     digest = hashlib.sha256(data).hexdigest()
     with site.store.connect() as conn:
         earlier = stored.find_upload(conn, kind, digest)
@@ -98,9 +95,9 @@ def import_observations(site, data: bytes, filename: str | None, walk: str | Non
                         address: str | None = None) -> ImportReport:
     """Import an observations file; the same function serves the upload page and the command line."""
     name = clean_filename(filename)
-    too_large = oversize(site, name, len(data))
-    if too_large:
-        return too_large
+    refused = oversize(site, name, len(data))
+    if refused:
+        return refused
     source = Source(KIND, hashlib.sha256(data).hexdigest(), name, f"observations file {name}")
     return import_table(site, source, lambda: read_table(data, name, limits_of(site.settings), sheet),
                         walk, Actor(uploaded_by, address))

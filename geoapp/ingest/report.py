@@ -117,3 +117,9 @@ def rejected(file: str, errors: list[RowError], kind: str = "observations") -> I
     """Return a rejection listing (at most MAX_ERRORS_SHOWN of) `errors`, ordered by row."""
     ordered = sorted(errors, key=lambda e: (e.row is not None, e.row or 0, e.column or ""))
     return ImportReport(REJECTED, file, errors=ordered[:MAX_ERRORS_SHOWN], error_count=len(errors), kind=kind)
+
+
+def too_large(site, file: str, kind: str = "observations", column: str | None = None) -> ImportReport:
+    """Return the rejection of an upload over the size limit, in the one message every way of uploading gives."""
+    message = _("the upload is larger than %(n)s MiB (GEOAPP_MAX_UPLOAD_MB)", n=site.settings["MAX_UPLOAD_MB"])
+    return rejected(file, [RowError(file, None, column, "", message)], kind)

@@ -6,8 +6,9 @@ from flask import Blueprint, jsonify, render_template, request, send_from_direct
 from flask_wtf.csrf import CSRFError
 
 from geoapp.ingest import import_entry
-from geoapp.ingest.entry import entry_reply, read_body, too_large
+from geoapp.ingest.entry import ENTRY_NAME, entry_reply, read_body
 from geoapp.ingest.field_form import field_form
+from geoapp.ingest.report import too_large
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, public, require_role
 from geoapp.views.assets import package_dir
@@ -47,7 +48,7 @@ def submit():
 @bp.errorhandler(413)
 def body_too_large(_error):
     """Tell a field app, in the answer it reads for any refused entry, that the body is over the limit."""
-    return jsonify(entry_reply(too_large(current_site()))), 413
+    return jsonify(entry_reply(too_large(current_site(), ENTRY_NAME))), 413
 
 
 @bp.errorhandler(CSRFError)

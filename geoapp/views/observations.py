@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template, request
 from geoapp.i18n import _
 from geoapp.ingest import import_observations
 from geoapp.ingest.importer import KIND
-from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected
+from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, REJECTED, ImportReport, RowError, rejected, too_large
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, require_role, wants_json
 
@@ -54,13 +54,10 @@ def upload_reply(kind: str, run):
 
 def too_large_reply(kind: str = "observations"):
     """Explain the size limit instead of a bare 413, as the report of an upload of `kind`."""
-    limit = current_site().settings["MAX_UPLOAD_MB"]
-    message = _("the file is larger than %(n)s MiB, the upload limit (GEOAPP_MAX_UPLOAD_MB); split it into smaller files",
-                n=limit)
-    return reply(rejected("(upload)", [RowError("(upload)", None, "file", "", message)], kind), 413)
+    return reply(too_large(current_site(), "(upload)", kind, column="file"), 413)
 
 
 @bp.errorhandler(413)
-def too_large(_error):
+def body_too_large(_error):
     """Explain the size limit instead of a bare 413."""
     return too_large_reply()
