@@ -41,6 +41,7 @@ RULES = {
     "account.logout": Rule("login", "/logout", "POST"),
     "admin.uploads": Rule("admin", "/admin/uploads"),
     "admin.delete_upload": Rule("admin", "/admin/uploads/999/delete", "POST"),
+    "admin.delete_field": Rule("admin", "/admin/uploads/field/999/2025-05-14/delete", "POST"),
     "admin.accounts_page": Rule("admin", "/admin/accounts"),
     "admin.remove_account": Rule("admin", "/admin/accounts/nobody/remove", "POST"),
     "admin.audit": Rule("admin", "/admin/audit"),

@@ -31,7 +31,7 @@ PAGES = {
                   "ogc/collections/cells/items?area=vastra-borlange&period=2025&f=html", "docs/api", "actions"],
     "viewer": ["account"],
     "uploader": ["observations/upload", "observations/field", "activities/new", "actions", "actions/new?walk=1"],
-    "admin": ["admin/uploads", "admin/accounts", "admin/audit"],
+    "admin": ["admin/uploads", "admin/uploads/1/delete", "admin/accounts", "admin/audit"],
 }
 ROLES = list(PAGES)
 # English that is no msgid of the catalogues but has shown up on Swedish pages: Leaflet's own controls, a scale

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from geoapp.accounts import administration
@@ -9,6 +11,7 @@ from geoapp.accounts import audit_wording
 from geoapp.accounts import service as accounts
 from geoapp.domain.users import ROLES, AccountError
 from geoapp.i18n import _, ngettext
+from geoapp.i18n import date as format_date
 from geoapp.site import current_site
 from geoapp.views import role_names
 from geoapp.views.access import current_actor, require_role
@@ -19,22 +22,57 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/uploads")
 @require_role("admin")
 def uploads():
-    """List every upload with a button to delete it."""
-    return render_template("admin/uploads.html", uploads=administration.list_uploads(current_site().store),
+    """List every upload (field form entries per walk and day) with a link to delete it."""
+    return render_template("admin/uploads.html", uploads=administration.uploads_listed(current_site().store),
                            kinds=administration.UPLOAD_KINDS)
 
 
-@bp.post("/uploads/<int(max=2147483647):upload_id>/delete")  # ids are 32-bit integers in the database
+# One rule answers both methods: a GET and a POST rule over the same bounded id would answer 405, not 404, to
+# an id beyond it.
+@bp.route("/uploads/<int(max=2147483647):upload_id>/delete", methods=["GET", "POST"])  # ids are 32-bit integers
 @require_role("admin")
 def delete_upload(upload_id: int):
-    """Delete one whole upload and everything that came with it."""
+    """Ask to confirm deleting an upload, saying what goes with it (GET); delete it and all it brought (POST)."""
     site = current_site()
+    if request.method == "GET":
+        upload = administration.describe_upload(site.store, upload_id)
+        if upload is None:
+            abort(404, description=_("There is no upload %(id)d.", id=upload_id))
+        return render_template("admin/delete_upload.html", upload=upload, kinds=administration.UPLOAD_KINDS)
     deleted = administration.delete_upload(site.store, upload_id, current_actor())
     if deleted is None:
         abort(404, description=_("There is no upload %(id)d.", id=upload_id))
     site.forget_exports(deleted["shows"])
     flash(ngettext("Deleted upload %(id)d (%(file)s, %(num)d row).", "Deleted upload %(id)d (%(file)s, %(num)d rows).",
                    deleted["rows"], id=upload_id, file=deleted["filename"]))
+    return redirect(url_for("admin.uploads"))
+
+
+def _field_group(walk_id: int, day: str):
+    """Return the field form entries of walk `walk_id` on `day` (an ISO date), or answer 404."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        when = None
+    group = administration.field_group(current_site().store, walk_id, when) if when else None
+    if group is None:
+        abort(404, description=_("There are no field form entries of that walk on that day."))
+    return group
+
+
+@bp.route("/uploads/field/<int(max=2147483647):walk_id>/<day>/delete", methods=["GET", "POST"])
+@require_role("admin")
+def delete_field(walk_id: int, day: str):
+    """Ask to confirm deleting the field form entries of one walk on one day (GET); delete each, audited (POST)."""
+    site = current_site()
+    group = _field_group(walk_id, day)
+    if request.method == "GET":
+        return render_template("admin/delete_field.html", group=group)
+    deleted = administration.delete_field_group(site.store, walk_id, group["day"], current_actor())
+    site.forget_exports(deleted["shows"])
+    flash(ngettext("Deleted %(num)d observation of walk %(walk)s entered in the field form on %(day)s.",
+                   "Deleted %(num)d observations of walk %(walk)s entered in the field form on %(day)s.",
+                   deleted["rows"], walk=deleted["walk"], day=format_date(deleted["day"])))
     return redirect(url_for("admin.uploads"))
 
 
