@@ -13,8 +13,7 @@ from flask.cli import with_appcontext
 from geoapp.cli.users import reject
 from geoapp.export import FORMATS, export_view
 from geoapp.export.briefing import DEFAULT_DPI, DPI_RANGE
-from geoapp.export.wording import LANGUAGES
-from geoapp.i18n import _
+from geoapp.i18n import LANGUAGES, _
 from geoapp.mapview.filters import QueryError
 
 

@@ -14,8 +14,8 @@ from geoapp.basemap.source import TileSource
 from geoapp.domain.areas import slugify
 from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.actions.publishing import period_actions
-from geoapp.export.wording import LANGUAGES, words
-from geoapp.i18n import _
+from geoapp.export.wording import words
+from geoapp.i18n import LANGUAGES, _
 from geoapp.mapview import map_view
 from geoapp.mapview.colors import ColorClass
 from geoapp.mapview.filters import QueryError

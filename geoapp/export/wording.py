@@ -2,133 +2,98 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("sv", "en")
+import re
+from functools import lru_cache
 
-_TEXTS = {
-    "sv": {
-        "title": "Trygghetsvandringar: {area}, {period}",
-        "subtitle": "Observationer per ruta ({grid} m, SWEREF 99 TM){category}",
-        "category": ", kategori: {label}",
-        "generated": "Skapad {date}",
-        "privacy": "Tal under {k} observationer visas inte, inte heller tal från färre än {walks} vandringar eller tal "
-                   "som skulle avslöja ett dolt tal. Varje tal består av delar som flyttats upp eller ned med högst "
-                   "{noise}, så att skillnader mellan vyer och dagar aldrig ger en vandrings exakta antal.",
-        "legend": "Teckenförklaring",
-        "class": "{label} observationer per ruta",
-        "or_more": "{lower} eller fler",
-        "safe": "Trygg plats (räknas på samma sätt)",
-        "focus": "Valt område",
-        "group": "Områdesgrupp",
-        "context": "Övriga RegSO-områden",
-        "panel": "{period}: {count} observationer, {walks}",
-        "walks": "{n} vandringar",
-        "no_walks": "inga vandringar",
-        "hidden_walks": "antal vandringar skyddat",
-        "approximation": "{area} har ingen officiell gräns: området visas som en union av RegSO-områden "
-                         "(statistisk approximation).",
-        "hidden_count": "färre än {k}",
-        "tiles_capped": "Bakgrundskartan finns i filen till zoomnivå {zoom}, inte till {wanted}: djupare nivåer skulle "
-                        "ta mer än {mib} MiB (GEOAPP_EXPORT_HTML_TILES_MB). Närmare än så förstoras kartan.",
-        "tiles_none": "Bakgrundskartan finns inte i filen: redan dess grundaste nivå här tar mer än {mib} MiB "
-                      "(GEOAPP_EXPORT_HTML_TILES_MB).",
-        "table_title": "Sammanfattning: {area}, {period}",
-        "table_heading": "Observationer per kategori",
-        "column_category": "Kategori",
-        "column_period": "Vald period",
-        "column_previous": "Föregående period",
-        "column_year_before": "Samma period föregående år",
-        "row_all": "Alla kategorier (utom trygg plats)",
-        "row_walks": "Vandringar",
-        "activities": "Aktiviteter (visas med fördröjning)",
-        "dash_note": "– = färre än {k} observationer eller skyddat tal, som inte publiceras.",
-        "dialogue": "Medborgardialoger",
-        "police_presence": "Polisnärvaro",
-        "advice": "Rådgivning",
-        "dialogue_symbol": "Medborgardialog eller rådgivning (talet: antal under perioden)",
-        "presence_symbol": "Polisnärvaro (talet: antal tillfällen under perioden)",
-        "observations": "observationer",
-        "safe_layer": "trygg plats",
-        "actions_title": "Åtgärder: {area}, {period}",
-        "actions_done": "Åtgärdade under perioden",
-        "actions_ongoing": "Beslutade eller pågående",
-        "actions_overdue": "Försenade (slutdatum passerat)",
-        "actions_none": "Inga.",
-        "action_columns": ("Nr", "Åtgärd", "Status", "Ansvarig", "Klart senast", "Plats"),
-        "actions_note": "Beslutade åtgärder visas; förslag publiceras inte. En åtgärd visas på sin namngivna plats "
-                        "eller mitt i sin ruta om 250 m.",
-        "action_symbol": "Åtgärd: {status}",
-        "sheet_title": "Vandringsunderlag: {area}",
-        "sheet_open": "Åtgärder som ännu inte är klara: kontrollera på plats",
-        "sheet_checked": "Kontrollerad",
-        "sheet_found": "Vad de senaste vandringarna hittade ({period}, publicerade tal)",
-        "csv_header": ("period", "lager", "ruta", "områdeskod", "område", "antal"),
-        "attribution": "Bygger på SCB RegSO 2025 (CC0)",
-    },
-    "en": {
-        "title": "Safety walks: {area}, {period}",
-        "subtitle": "Observations per square ({grid} m, SWEREF 99 TM){category}",
-        "category": ", category: {label}",
-        "generated": "Generated {date}",
-        "privacy": "Numbers below {k} observations are not shown, nor numbers from fewer than {walks} walks or numbers "
-                   "that would reveal a hidden one. Every number is made of parts moved up or down by at most {noise}, "
-                   "so differences between views and days never give one walk's exact count.",
-        "legend": "Legend",
-        "class": "{label} observations in a square",
-        "or_more": "{lower} or more",
-        "safe": "Place that feels safe (counted the same way)",
-        "focus": "Chosen area",
-        "group": "Area group",
-        "context": "Other RegSO areas",
-        "panel": "{period}: {count} observations, {walks}",
-        "walks": "{n} walks",
-        "no_walks": "no walks",
-        "hidden_walks": "number of walks protected",
-        "approximation": "{area} has no official boundary: it is shown as a union of RegSO areas "
-                         "(a statistical approximation).",
-        "hidden_count": "fewer than {k}",
-        "tiles_capped": "The basemap is in the file down to zoom level {zoom}, not {wanted}: deeper levels would take "
-                        "more than {mib} MiB (GEOAPP_EXPORT_HTML_TILES_MB). Closer in, the map is enlarged.",
-        "tiles_none": "The basemap is not in the file: even its shallowest level here takes more than {mib} MiB "
-                      "(GEOAPP_EXPORT_HTML_TILES_MB).",
-        "table_title": "Summary: {area}, {period}",
-        "table_heading": "Observations per category",
-        "column_category": "Category",
-        "column_period": "Chosen period",
-        "column_previous": "Previous period",
-        "column_year_before": "Same period a year earlier",
-        "row_all": "All categories (except places that feel safe)",
-        "row_walks": "Walks",
-        "activities": "Activities (shown after a delay)",
-        "dash_note": "– = fewer than {k} observations or a protected number, not published.",
-        "dialogue": "Citizen dialogues",
-        "police_presence": "Police presence",
-        "advice": "Advice",
-        "dialogue_symbol": "Citizen dialogue or advice (the number: how many in the period)",
-        "presence_symbol": "Police presence (the number: occasions in the period)",
-        "observations": "observations",
-        "safe_layer": "place that feels safe",
-        "actions_title": "Actions: {area}, {period}",
-        "actions_done": "Done in the period",
-        "actions_ongoing": "Decided or in progress",
-        "actions_overdue": "Overdue (past the due date)",
-        "actions_none": "None.",
-        "action_columns": ("No.", "Action", "Status", "Responsible", "Due", "Place"),
-        "actions_note": "Decided actions are shown; proposals are not published. An action is shown at its named "
-                        "place or at the centre of its 250 m square.",
-        "action_symbol": "Action: {status}",
-        "sheet_title": "Walk sheet: {area}",
-        "sheet_open": "Actions not finished yet: check them on the spot",
-        "sheet_checked": "Checked",
-        "sheet_found": "What the last walks found ({period}, published numbers)",
-        "csv_header": ("period", "layer", "cell", "area_code", "area", "count"),
-        "attribution": "Based on SCB RegSO 2025 (CC0)",
-    },
-}
+from babel.support import Translations
+
+from geoapp.i18n import LANGUAGES, TRANSLATIONS
 
 
+@lru_cache(maxsize=len(LANGUAGES))
 def words(language: str) -> dict:
-    """Return the export texts of `language` (sv or en)."""
-    return _TEXTS[language]
+    """Return the export texts of `language` (sv or en) from the catalogues, with {name} placeholders to format."""
+    # Exports are drawn in processes without a Flask app, so the catalogue is read here rather than through Flask-Babel.
+    t = Translations.load(str(TRANSLATIONS), [language])
+    texts = {
+        "title": t.pgettext("export", "Safety walks: %(area)s, %(period)s"),
+        "subtitle": t.pgettext("export", "Observations per square (%(grid)s m, SWEREF 99 TM)%(category)s"),
+        "category": t.pgettext("export", ", category: %(label)s"),
+        "generated": t.pgettext("export", "Generated %(date)s"),
+        "privacy": t.pgettext("export", "Numbers below %(k)s observations are not shown, nor numbers from fewer than "
+                                        "%(walks)s walks or numbers that would reveal a hidden one. Every number is "
+                                        "made of parts moved up or down by at most %(noise)s, so differences between "
+                                        "views and days never give one walk's exact count."),
+        "legend": t.pgettext("export", "Legend"),
+        "class": t.pgettext("export", "%(label)s observations in a square"),
+        "or_more": t.pgettext("export", "%(lower)s or more"),
+        "safe": t.pgettext("export", "Place that feels safe (counted the same way)"),
+        "focus": t.pgettext("export", "Chosen area"),
+        "group": t.pgettext("export", "Area group"),
+        "context": t.pgettext("export", "Other RegSO areas"),
+        "panel": t.pgettext("export", "%(period)s: %(count)s observations, %(walks)s"),
+        "walks": t.pgettext("export", "%(n)s walks"),
+        "no_walks": t.pgettext("export", "no walks"),
+        "hidden_walks": t.pgettext("export", "number of walks protected"),
+        "approximation": t.pgettext("export", "%(area)s has no official boundary: it is shown as a union of RegSO "
+                                              "areas (a statistical approximation)."),
+        "hidden_count": t.pgettext("export", "fewer than %(k)s"),
+        "tiles_capped": t.pgettext("export", "The basemap is in the file down to zoom level %(zoom)s, not "
+                                             "%(wanted)s: deeper levels would take more than %(mib)s MiB "
+                                             "(GEOAPP_EXPORT_HTML_TILES_MB). Closer in, the map is enlarged."),
+        "tiles_none": t.pgettext("export", "The basemap is not in the file: even its shallowest level here takes "
+                                           "more than %(mib)s MiB (GEOAPP_EXPORT_HTML_TILES_MB)."),
+        "table_title": t.pgettext("export", "Summary: %(area)s, %(period)s"),
+        "table_heading": t.pgettext("export", "Observations per category"),
+        "column_category": t.pgettext("export", "Category"),
+        "column_period": t.pgettext("export", "Chosen period"),
+        "column_previous": t.pgettext("export", "Previous period"),
+        "column_year_before": t.pgettext("export", "Same period a year earlier"),
+        "row_all": t.pgettext("export", "All categories (except places that feel safe)"),
+        "row_walks": t.pgettext("export", "Walks"),
+        "activities": t.pgettext("export", "Activities (shown after a delay)"),
+        "dash_note": t.pgettext("export", "– = fewer than %(k)s observations or a protected number, not published."),
+        "dialogue": t.pgettext("export", "Citizen dialogues"),
+        "police_presence": t.pgettext("export", "Police presence"),
+        "advice": t.pgettext("export", "Advice"),
+        "dialogue_symbol": t.pgettext("export", "Citizen dialogue or advice (the number: how many in the period)"),
+        "presence_symbol": t.pgettext("export", "Police presence (the number: occasions in the period)"),
+        "observations": t.pgettext("export", "observations"),
+        "safe_layer": t.pgettext("export", "place that feels safe"),
+        "actions_title": t.pgettext("export", "Actions: %(area)s, %(period)s"),
+        "actions_done": t.pgettext("export", "Done in the period"),
+        "actions_ongoing": t.pgettext("export", "Decided or in progress"),
+        "actions_overdue": t.pgettext("export", "Overdue (past the due date)"),
+        "actions_none": t.pgettext("export", "None."),
+        "action_columns": (t.pgettext("export", "No."),
+                           t.pgettext("export", "Action"),
+                           t.pgettext("export", "Status"),
+                           t.pgettext("export", "Responsible"),
+                           t.pgettext("export", "Due"),
+                           t.pgettext("export", "Place")),
+        "actions_note": t.pgettext("export", "Decided actions are shown; proposals are not published. An action is "
+                                             "shown at its named place or at the centre of its 250 m square."),
+        "action_symbol": t.pgettext("export", "Action: %(status)s"),
+        "sheet_title": t.pgettext("export", "Walk sheet: %(area)s"),
+        "sheet_open": t.pgettext("export", "Actions not finished yet: check them on the spot"),
+        "sheet_checked": t.pgettext("export", "Checked"),
+        "sheet_found": t.pgettext("export", "What the last walks found (%(period)s, published numbers)"),
+        "csv_header": (t.pgettext("export", "period"),
+                       t.pgettext("export", "layer"),
+                       t.pgettext("export", "cell"),
+                       t.pgettext("export", "area_code"),
+                       t.pgettext("export", "area"),
+                       t.pgettext("export", "count")),
+        "attribution": t.pgettext("export", "Based on SCB RegSO 2025 (CC0)"),
+    }
+    return {key: _placeholders(text) for key, text in texts.items()}
+
+
+def _placeholders(text: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    # The catalogues write placeholders as %(name)s, checked against the source; the exporters fill them by str.format.
+    if isinstance(text, tuple):
+        return tuple(_placeholders(t) for t in text)
+    return re.sub(r"%\((\w+)\)s", r"{\1}", text)
 
 
 def panel_text(published, period: str, language: str) -> str:
