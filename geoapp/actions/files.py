@@ -1,4 +1,4 @@
-"""The action list in and out as CSV or XLSX, in the columns a municipality keeps in its spreadsheet.
+"""The action list in from CSV or XLSX, in the columns a municipality keeps in its spreadsheet.
 
 An import is checked whole first and stored in one transaction, or not at all: rows with a number (Nr) change
 that action (its status through the status rules), rows without one add an action.
@@ -6,16 +6,11 @@ that action (its status through the status rules), rows without one add an actio
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timezone
-
-import openpyxl
 
 from geoapp.actions.records import Context, _action, check_fields, sweref_point
 from geoapp.domain.actions import ActionError, change_status, creation, status_label
 from geoapp.domain.users import Actor
-from geoapp.export.tables import neutralise
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
@@ -45,7 +40,8 @@ LAYOUT = Layout(
     (("title", N_("no action column (åtgärd/action)")), ("responsible", N_("no responsible column (ansvarig/responsible)"))),
     location=False,
 )
-# The columns of an export, which an import reads back: the Swedish headers a municipality's list has.
+# The columns of the downloaded list (export.action_list), which an import reads back: the Swedish headers a
+# municipality's list has.
 EXPORT_COLUMNS = (("id", "Nr"), ("title", "Åtgärd"), ("category", "Kategori"), ("place", "Plats"), ("area", "Område"),
                   ("responsible", "Ansvarig"), ("due", "Klart senast"), ("status", "Status"),
                   ("notes", "Anteckning"), ("reason", "Skäl"), ("walk", "Vandring"), ("lat", "Latitud"),
@@ -161,44 +157,3 @@ def _store(conn, rows, current, moves, actor: Actor, now, name: str) -> tuple[in
             stored.add_history(conn, action_id, moves[action_id])
         changed += 1
     return added, changed, duplicates
-
-
-def export_rows(site, rows: list[dict], language: str) -> list[list[str]]:
-    """Return the action list as rows of text under EXPORT_COLUMNS' headers (what an import reads back)."""
-    areas = site.areas_by_id()
-    labels, responsible = site.vocabulary().labels(language), site.responsible()
-    names = {c.key: c.label(language) for c in responsible.categories}
-    out = []
-    for a in rows:
-        values = {"id": str(a["id"]), "title": a["title"], "category": labels.get(a["category"], "") if a["category"] else "",
-                  "place": a.get("place_name") or "", "area": areas.get(a["area_code"], {}).get("name", a["area_code"]),
-                  "responsible": names.get(a["responsible"], a["responsible"]),
-                  "due": a["due"].isoformat() if a["due"] else "", "status": status_label(a["status"], language),
-                  "notes": a["notes"], "reason": a["reason"], "walk": a.get("walk_name") or "",
-                  "lat": "" if a.get("place_id") else f"{a['lat']:.6f}", "lon": "" if a.get("place_id") else f"{a['lon']:.6f}"}
-        out.append([values[key] for key, _header in EXPORT_COLUMNS])
-    return out
-
-
-def actions_csv(rows: list[list[str]]) -> bytes:
-    """Return the list as CSV for Excel in Swedish: UTF-8 with BOM, semicolons, formulas neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for _key, header in EXPORT_COLUMNS])
-    writer.writerows([[neutralise(v) for v in row] for row in rows])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def actions_xlsx(rows: list[list[str]]) -> bytes:
-    """Return the list as an XLSX workbook of one sheet, every cell text (never a formula)."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Åtgärdslista"
-    sheet.append([header for _key, header in EXPORT_COLUMNS])
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    for column, width in zip("ABCDEFGHIJKLM", (6, 40, 18, 24, 18, 30, 12, 12, 40, 30, 20, 11, 11)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

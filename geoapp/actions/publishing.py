@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Mapping
 
 from geoapp.actions.listing import published_list
 from geoapp.domain.actions import DECIDED, DONE, IN_PROGRESS, PUBLISHED_STATUSES, status_label
 from geoapp.domain.periods import Period
-from geoapp.i18n import _
-from geoapp.mapview.filters import QueryError
 from geoapp.privacy.actions import PublishedAction, PublishedActions, require_published_actions
 
 
@@ -31,23 +28,6 @@ def actions_geojson(published: PublishedActions, area_names: dict[str, str], res
     codes = sorted({a.area_code for a in published.actions})
     counts = [{"area": code, "area_name": area_names.get(code, code), **published.counts([code])} for code in codes]
     return {"type": "FeatureCollection", "features": features, "counts": counts, "statuses": list(PUBLISHED_STATUSES)}
-
-
-def published_actions_geojson(site, filters: Mapping[str, str], language: str) -> dict:
-    """Return the published actions chosen by `area` and `status` as GeoJSON, or raise QueryError naming the bad one."""
-    areas = site.areas_by_id()
-    area_id = filters.get("area")
-    if area_id and area_id not in areas:
-        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
-    status = filters.get("status")
-    if status and status not in PUBLISHED_STATUSES:
-        raise QueryError(_("status must be one of %(statuses)s", statuses=", ".join(PUBLISHED_STATUSES)))
-    published = published_list(site, areas[area_id]["members"] if area_id else None)
-    document = actions_geojson(published, {code: a["name"] for code, a in areas.items()},
-                               {c.key: c.label(language) for c in site.responsible().categories}, language)
-    if status:
-        document["features"] = [f for f in document["features"] if f["properties"]["status"] == status]
-    return document
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def actions_import(file: Path, sheet: str | None) -> None:
 @click.option("--lang", type=click.Choice(["sv", "en"]), default=None, help="Language of statuses and names.")
 def actions_export(output: Path, lang: str | None) -> None:
     """Write the whole action list, proposals included, as CSV (Excel in Swedish) or XLSX."""
-    from geoapp.actions.files import actions_csv, actions_xlsx, export_rows
+    from geoapp.export.action_list import actions_csv, actions_xlsx, export_rows
     from geoapp.store.actions import list_actions
 
     suffix = output.suffix.lower()

@@ -5,14 +5,19 @@ from __future__ import annotations
 import html
 import json
 from functools import lru_cache
+from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geoapp.actions.listing import published_list
+from geoapp.actions.publishing import actions_geojson
+from geoapp.domain.actions import PUBLISHED_STATUSES
 from geoapp.domain.model import SWEREF99TM, WGS84
 from geoapp.i18n import _, language, number
+from geoapp.mapview.filters import QueryError
 from geoapp.privacy.activities import PublishedActivities
 from geoapp.privacy.published import ALL, Published, require_published
 
@@ -141,3 +146,20 @@ def activities_geojson(published: PublishedActivities) -> dict:
     ]
     return {"type": "FeatureCollection", "features": features,
             "area": published.area_id, "period": published.period.code, "delay_days": published.delay_days}
+
+
+def published_actions_geojson(site, filters: Mapping[str, str], language: str) -> dict:
+    """Return the published actions chosen by `area` and `status` as GeoJSON, or raise QueryError naming the bad one."""
+    areas = site.areas_by_id()
+    area_id = filters.get("area")
+    if area_id and area_id not in areas:
+        raise QueryError(_("Unknown area %(area)r; choose one listed at /api/v1/areas.", area=area_id))
+    status = filters.get("status")
+    if status and status not in PUBLISHED_STATUSES:
+        raise QueryError(_("status must be one of %(statuses)s", statuses=", ".join(PUBLISHED_STATUSES)))
+    published = published_list(site, areas[area_id]["members"] if area_id else None)
+    document = actions_geojson(published, {code: a["name"] for code, a in areas.items()},
+                               {c.key: c.label(language) for c in site.responsible().categories}, language)
+    if status:
+        document["features"] = [f for f in document["features"] if f["properties"]["status"] == status]
+    return document

@@ -18,14 +18,13 @@ from zoneinfo import ZoneInfo
 import shapely
 from shapely.geometry import shape
 
-from geoapp.actions.publishing import published_actions_geojson
 from geoapp.domain.areas import areas_geojson
 from geoapp.domain.model import STOCKHOLM_TZ, WGS84
 from geoapp.domain.periods import parse_period
 from geoapp.i18n import N_, _, language
 from geoapp.mapview.filters import QueryError, data_years
 from geoapp.mapview.filters import area_and_period
-from geoapp.mapview.geojson import activities_geojson
+from geoapp.mapview.geojson import activities_geojson, published_actions_geojson
 from geoapp.mapview.geojson import cells_geojson
 from geoapp.mapview.numbers import published_view
 from geoapp.privacy.activities import publish_activities

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from geoapp.actions.files import KIND, actions_csv, actions_xlsx, export_rows, import_actions
+from geoapp.actions.files import KIND, import_actions
 from geoapp.actions.listing import FilterError, action_list, parse_filters, walk_map_cells
 from geoapp.actions.records import FORM_FIELDS, action_form_values, add_action, edit_action, move_action
 from geoapp.domain.actions import LABELS, STATUSES, status_label
+from geoapp.export.action_list import actions_csv, actions_xlsx, export_rows
 from geoapp.i18n import _, language
 from geoapp.ingest.places import register
 from geoapp.maps import ACTION_SYMBOLS, build_picker_map, render_parts

@@ -7,16 +7,15 @@ import json
 from flask import Blueprint, Response, jsonify, request
 
 from geoapp.domain.areas import areas_geojson
+from geoapp.i18n import language
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.followup import build_followup
-from geoapp.mapview.geojson import activities_geojson
+from geoapp.mapview.geojson import activities_geojson, published_actions_geojson
 from geoapp.mapview.geojson import cells_geojson, summary
 from geoapp.mapview.numbers import published_view
 from geoapp.privacy.activities import publish_activities
 from geoapp.site import current_site
-from geoapp.actions.publishing import published_actions_geojson
-from geoapp.i18n import language
 from geoapp.views.access import require_role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
