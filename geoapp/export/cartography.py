@@ -28,6 +28,8 @@ _HALO = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
 # A neighbouring area is named in the panel when at least this share of the panel shows it.
 LABEL_MIN_SHARE = 0.01
 LABEL_WRAP = 22  # characters per line of an area's name
+# What the parts of a panel are called (matplotlib's gid), so that the labels can keep clear of the others.
+AREA_NAME, SCALE_BAR, NORTH_ARROW = "area-name", "scale-bar", "north-arrow"
 
 
 @lru_cache(maxsize=8)
@@ -63,8 +65,9 @@ def draw_areas(ax, areas, focus_id: str, crs: str) -> bool:
     return not groups.empty
 
 
-def draw_area_names(ax, areas, focus_id: str, crs: str, extent) -> int:
-    """Write the name of each neighbouring RegSO area inside its part within the panel; return how many."""
+def draw_area_names(ax, areas, focus_id: str, crs: str, extent, renderer=None) -> int:
+    """Write the name of each neighbouring RegSO area inside its part within the panel, clear of the scale bar, the
+    north arrow and the names before it when `renderer` can measure them; return how many."""
     focus = areas[areas["id"] == focus_id].iloc[0]
     inside = set(focus["members"]) | {focus_id}
     regso = areas[(areas["kind"] != AREA_KIND_GROUP) & ~areas["id"].isin(inside)]
@@ -72,6 +75,8 @@ def draw_area_names(ax, areas, focus_id: str, crs: str, extent) -> int:
         return 0
     west, east, south, north = extent
     panel = shapely.box(west, south, east, north)
+    marks = [_drawn_box(a, renderer) for a in (*ax.texts, *ax.patches) if a.get_gid() in (SCALE_BAR, NORTH_ARROW)
+             ] if renderer is not None else []
     written = 0
     for name, shape in zip(regso["name"], gpd.GeoSeries(list(regso.geometry), crs=SWEREF99TM).to_crs(crs)):
         part = shape.intersection(panel)
@@ -80,10 +85,51 @@ def draw_area_names(ax, areas, focus_id: str, crs: str, extent) -> int:
         point = label_point(part, None)
         if point is None:
             continue
-        ax.text(point.x, point.y, textwrap.fill(str(name), LABEL_WRAP), ha="center", va="center", fontsize=7.5,
-                color="#1f2937", fontweight="bold", zorder=6, clip_on=True, bbox=_HALO)
+        label = ax.text(point.x, point.y, textwrap.fill(str(name), LABEL_WRAP), ha="center", va="center",
+                        fontsize=7.5, color="#1f2937", fontweight="bold", zorder=6, clip_on=True, bbox=_HALO,
+                        gid=AREA_NAME)
+        if renderer is not None:
+            if not _clear_of(ax, label, part, marks, renderer):
+                label.remove()
+                continue
+            marks.append(_drawn_box(label, renderer))  # the next names keep clear of this one too
         written += 1
     return written
+
+
+def _drawn_box(artist, renderer):
+    """Return the display box an artist covers, its halo included."""
+    patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
+    if patch is not None:
+        artist.update_bbox_position_size(renderer)
+        return patch.get_window_extent(renderer)
+    return artist.get_window_extent(renderer)
+
+
+def _clear_of(ax, label, part, marks, renderer) -> bool:
+    """Move `label` within `part` off the display boxes `marks` and the panel's edge, if it is on one; return
+    whether it is clear of the marks."""
+    box, panel = _drawn_box(label, renderer), ax.get_window_extent(renderer)
+    on_mark = any(box.overlaps(mark) for mark in marks)
+    if not on_mark and panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1:
+        return True
+    # Where the label's centre may go: the part, less every mark widened by half the label and the panel's rim as
+    # wide, in data units.
+    to_data = ax.transData.inverted()
+    half_w, half_h = box.width / 2 + 2, box.height / 2 + 2
+
+    def data_box(x0, y0, x1, y1):
+        return shapely.box(*to_data.transform((x0, y0)), *to_data.transform((x1, y1)))
+
+    if 2 * half_w < panel.width and 2 * half_h < panel.height:
+        part = part.intersection(data_box(panel.x0 + half_w, panel.y0 + half_h, panel.x1 - half_w, panel.y1 - half_h))
+    free = part.difference(shapely.union_all([data_box(m.x0 - half_w, m.y0 - half_h, m.x1 + half_w, m.y1 + half_h)
+                                              for m in marks]))
+    point = label_point(free, None) if not free.is_empty else None
+    if point is None:
+        return not on_mark  # a name cut at the panel's edge stays, one on a mark goes
+    label.set_position((point.x, point.y))
+    return not any(_drawn_box(label, renderer).overlaps(mark) for mark in marks)
 
 
 def draw_cells(ax, layer, classes, crs: str) -> None:
@@ -160,10 +206,10 @@ def draw_scale_bar(ax, crs: str) -> None:
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
     for i, face in enumerate(("black", "white")):
         ax.add_patch(Rectangle((left + i * units / 2, bottom), units / 2, height, facecolor=face, edgecolor="black",
-                               linewidth=0.8, zorder=9))
+                               linewidth=0.8, zorder=9, gid=SCALE_BAR))
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     for x, text in ((left, "0"), (left + units, label)):
-        ax.text(x, bottom + height * 2, text, ha="center", va="bottom", fontsize=8, zorder=9, bbox=_HALO)
+        ax.text(x, bottom + height * 2, text, ha="center", va="bottom", fontsize=8, zorder=9, bbox=_HALO, gid=SCALE_BAR)
 
 
 def draw_north_arrow(ax, crs: str) -> None:
@@ -174,7 +220,7 @@ def draw_north_arrow(ax, crs: str) -> None:
     angle = math.atan2(xb - xa, yb - ya)
     base = (0.93, 0.82)
     tip = (base[0] + 0.07 * math.sin(angle), base[1] + 0.1 * math.cos(angle))
-    ax.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=9,
+    ax.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=9, gid=NORTH_ARROW,
                 arrowprops={"arrowstyle": "-|>", "linewidth": 2, "mutation_scale": 18, "color": "black"})
     ax.text(tip[0], tip[1] + 0.015, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=12,
-            fontweight="bold", zorder=9, bbox=_HALO)
+            fontweight="bold", zorder=9, bbox=_HALO, gid=NORTH_ARROW)

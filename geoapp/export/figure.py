@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.textpath import TextToPath
 
 from geoapp.domain.model import SWEREF99TM
 from geoapp.export import cartography as carto
@@ -24,6 +29,15 @@ SLIDE_INCHES = (12.0, 6.75)  # 16:9
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
 MAPS_BOX = (0.015, 0.125, 0.74, 0.7)  # left, bottom, width, height as fractions of the figure
 LEGEND_BOX = (0.77, 0.125, 0.22, 0.73)
+# The notes under the maps (privacy, approximation, attribution): from the figure's left edge to as far from its right.
+NOTES_X, NOTES_TOP_GAP, NOTES_BOTTOM = 0.015, 0.012, 0.012  # figure fractions
+NOTES_SIZES, NOTES_SPACING = (8.5, 8.0, 7.5, 7.0), 1.25  # points, matplotlib's linespacing
+FONT_LINE = 1.17  # DejaVu Sans's ascent and descent, in font sizes: a line's height before linespacing
+TEXT_PATH = TextToPath()
+# Points; the legend's pad, symbol and the gap before an entry's words, in font sizes (matplotlib's 0.4 + 2 + 0.8);
+# the least white right of the longest entry, as a fraction of the figure's width.
+LEGEND_SIZE, LEGEND_HANDLE, LEGEND_RIM = 8.5, 3.2, 0.005
+TITLE_SIZES = (17, 16, 15, 14, 13, 12)  # points, the largest that fits
 # Area and category names are data: '$' in one must print as it is, not start mathematical text.
 RC = {"text.parse_math": False, "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
 # rcParams and matplotlib's font and text caches are shared by the whole process: one export draws at a time.
@@ -72,26 +86,72 @@ def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict, a
             handles.append(Line2D([], [], linestyle="", marker=style["marker"], markersize=8, color=style["color"], label=w[key]))
     if actions_drawn:
         handles += carto.legend_handles(briefing.language)
-    box = fig.add_axes(LEGEND_BOX)
+    # An entry longer than the legend's column is broken into lines rather than run past the figure's edge.
+    room = (1 - LEGEND_BOX[0] - LEGEND_RIM) * fig.get_figwidth() * 72 - LEGEND_HANDLE * LEGEND_SIZE
+    for handle in handles:
+        handle.set_label("\n".join(_wrapped(handle.get_label(), LEGEND_SIZE, room)))
+    box = fig.add_axes(LEGEND_BOX, gid="legend")
     box.axis("off")
-    box.legend(handles=handles, loc="upper left", frameon=False, title=w["legend"], fontsize=8.5, title_fontsize=11,
-               alignment="left", borderaxespad=0)
+    box.legend(handles=handles, loc="upper left", frameon=False, title=w["legend"], fontsize=LEGEND_SIZE,
+               title_fontsize=11, alignment="left", borderaxespad=0)
 
 
 def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
     published = briefing.published
     request = published.request
     category = w["category"].format(label=briefing.labels.get(request.category, request.category)) if request.category else ""
-    fig.text(0.015, 0.955, w["title"].format(area=request.area.name, period=request.period.code), fontsize=17,
-             fontweight="bold", va="center")
-    fig.text(0.015, 0.91, w["subtitle"].format(grid=published.grid_size, category=category), fontsize=10.5, va="center")
-    fig.text(0.985, 0.955, w["generated"].format(date=briefing.generated.isoformat()), fontsize=9, ha="right", va="center")
+    generated = w["generated"].format(date=briefing.generated.isoformat())
+    fig.text(1 - NOTES_X, 0.955, generated, fontsize=9, ha="right", va="center", gid="generated")
+    # A long area name makes the title smaller rather than run into the date or past the edge.
+    title = w["title"].format(area=request.area.name, period=request.period.code)
+    room = (1 - 2 * NOTES_X) * fig.get_figwidth() * 72 - _width(generated, 9) - 18
+    size = next((size for size in TITLE_SIZES if len(_wrapped(title, size, room, bold=True)) == 1), TITLE_SIZES[-1])
+    fig.text(NOTES_X, 0.955, "\n".join(_wrapped(title, size, room, bold=True)), fontsize=size, fontweight="bold",
+             va="center", gid="title")
+    fig.text(NOTES_X, 0.91, w["subtitle"].format(grid=published.grid_size, category=category), fontsize=10.5,
+             va="center", gid="subtitle")
     notes = [w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise)]
     if request.area.approximation:
         notes.append(w["approximation"].format(area=request.area.name))
     notes.append(" · ".join([w["attribution"]] + ([basemap_attribution] if basemap_attribution else [])))
-    for i, note in enumerate(notes):
-        fig.text(0.015, 0.085 - i * 0.028, note, fontsize=8.5, va="center", wrap=False)
+    _notes(fig, notes)
+
+
+def _notes(fig, notes: list[str]) -> None:
+    """Write the notes under the maps, each broken into lines as wide as the figure, smaller when they are many."""
+    width = (1 - 2 * NOTES_X) * fig.get_figwidth() * 72  # points
+    room = (MAPS_BOX[1] - NOTES_TOP_GAP - NOTES_BOTTOM) * fig.get_figheight() * 72
+    for size in NOTES_SIZES:  # the largest size at which every line fits between the maps and the figure's foot
+        lines = [line for note in notes for line in _wrapped(note, size, width)]
+        if len(lines) * size * NOTES_SPACING * FONT_LINE <= room or size == NOTES_SIZES[-1]:
+            break
+    fig.text(NOTES_X, MAPS_BOX[1] - NOTES_TOP_GAP, "\n".join(lines), fontsize=size, va="top", ha="left",
+             linespacing=NOTES_SPACING, gid="notes")
+
+
+@lru_cache(maxsize=4096)
+def _width(text: str, size: float, bold: bool = False) -> float:
+    """Return how many points wide `text` is in the export's font at `size` points."""
+    font = FontProperties(family=RC["font.family"], size=size, weight="bold" if bold else "normal")
+    return TEXT_PATH.get_text_width_height_descent(text, font, ismath=False)[0]
+
+
+def _wrapped(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    """Break `text` at spaces and after hyphens into lines no wider than `width` points at `size` points."""
+    # A line's width is taken as its pieces' and spaces' widths, measured once each, with a little to spare for
+    # the kerning between them. Names such as Medväga-Hönsarvet-Domnarvet break after a hyphen, as in print.
+    space, room = _width(" ", size, bold), width * 0.98
+    lines, line, used = [], "", 0.0
+    for word in text.split():
+        for i, piece in enumerate(re.findall(r"[^-]+-*|-+", word)):
+            gap = space if line and i == 0 else 0.0
+            wide = _width(piece, size, bold)
+            if line and used + gap + wide > room:
+                lines.append(line)
+                line, used, gap = "", 0.0, 0.0
+            line += (" " if gap else "") + piece
+            used += gap + wide
+    return [*lines, line]
 
 
 def map_figure(briefing, size: tuple[float, float]) -> Figure:
@@ -99,6 +159,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
     published = require_published(briefing.published)
     w = words(briefing.language)
     fig = Figure(figsize=size, dpi=briefing.dpi, facecolor="white")
+    canvas = FigureCanvasAgg(fig)  # measures the texts as they will be drawn; savefig still writes PDF as well
     areas = briefing.areas
     focus_id = published.request.area.id
     boxes = _panel_boxes(len(published.layers))
@@ -110,7 +171,6 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         if basemap is not None:
             ax.imshow(basemap.pixels, extent=basemap.extent, interpolation="bilinear", zorder=0)
         group_drawn = carto.draw_areas(ax, areas, focus_id, crs)
-        carto.draw_area_names(ax, areas, focus_id, crs, extent)
         carto.draw_cells(ax, layer, briefing.classes, crs)
         activities_drawn |= carto.draw_activities(ax, briefing.activities_in(layer.period.code), crs)
         if layer is published.layers[0]:
@@ -120,6 +180,9 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         ax.set_aspect("equal", adjustable="box")
         carto.draw_scale_bar(ax, crs)
         carto.draw_north_arrow(ax, crs)
+        # The names come last, once the panel has its final place, so they can be measured against the marks.
+        ax.apply_aspect()
+        carto.draw_area_names(ax, areas, focus_id, crs, extent, canvas.get_renderer())
         ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left")
         ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9ca3af", linewidth=0.8,
                                zorder=10))
