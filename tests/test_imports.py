@@ -1,6 +1,7 @@
-"""The package's modules import one another without a circle, so each room can be read from the bottom up."""
+"""The package's modules import one another without a circle and never up the README's picture of the rooms."""
 
 import ast
+from itertools import takewhile
 from pathlib import Path
 
 import geoapp
@@ -89,6 +90,8 @@ def test_no_module_of_geoapp_imports_itself_through_others():
 # The ground and the publisher stand below the rooms that use them: none of them may import a room above.
 LOWER = ("store", "domain", "privacy", "basemap")
 UPPER = ("site", "views", "cli", "mapview", "maps", "export", "ingest", "actions", "accounts", "promise", "standards")
+README = PACKAGE.parent / "README.md"
+DESCRIPTION = " " * 5  # a line of the picture that starts this far in only goes on describing the line above
 
 
 def room(module: str) -> str:
@@ -97,17 +100,42 @@ def room(module: str) -> str:
     return parts[1] if len(parts) > 1 else parts[0]
 
 
-def arrows_back_up(graph: dict[str, set[str]]) -> list[str]:
-    """Return each import of `graph` from a room of LOWER into a room of UPPER, as 'importer -> imported'."""
+def pictured_floors(readme: str) -> dict[str, int]:
+    """Return each room the README's Layout picture names, with its line's floor (0 at the top)."""
+    picture = readme.split("## Layout", 1)[1].split("```")[1]
+    floors: dict[str, int] = {}
+    for line in (x for x in picture.splitlines() if x.strip() and not x.startswith(DESCRIPTION)):
+        names = list(takewhile(lambda word: word.endswith(("/", ".py")), line.split()))
+        floor = len(set(floors.values()))
+        floors.update({name.removesuffix("/").removesuffix(".py"): floor for name in names})
+    return floors
+
+
+def arrows_back_up(graph: dict[str, set[str]], floors: dict[str, int]) -> list[str]:
+    """Return each import of `graph` into a room on a higher floor than the importer's, as 'importer -> imported'."""
     return sorted(f"{a} -> {b}" for a, imports in graph.items() for b in imports
-                  if room(a) in LOWER and room(b) in UPPER)
+                  if room(a) in floors and room(b) in floors and floors[room(b)] < floors[room(a)])
+
+
+def test_the_picture_is_read_line_by_line():
+    readme = "## Layout\n\n```\nviews/  cli/      the ways in\n  site.py  what runs, site.py\n" \
+             "domain/          the ground, areas/ and\n                 periods.py\n```\n"
+    assert pictured_floors(readme) == {"views": 0, "cli": 0, "site": 1, "domain": 2}
 
 
 def test_an_arrow_back_up_is_found_when_there_is_one():
-    assert arrows_back_up({"geoapp.store.users": {"geoapp.accounts.users", "geoapp.domain.model"}}) == [
+    floors = {"accounts": 0, "store": 1, "domain": 1}
+    assert arrows_back_up({"geoapp.store.users": {"geoapp.accounts.users", "geoapp.domain.model"}}, floors) == [
         "geoapp.store.users -> geoapp.accounts.users"]
-    assert arrows_back_up({"geoapp.views.api": {"geoapp.store"}}) == []
+    assert arrows_back_up({"geoapp.accounts.service": {"geoapp.store"}}, floors) == []
 
 
-def test_no_lower_room_imports_a_room_above_it():
-    assert arrows_back_up(import_graph()) == []
+def test_the_picture_names_every_room_and_keeps_the_ground_and_the_publisher_below_the_rest():
+    floors = pictured_floors(README.read_text(encoding="utf-8"))
+    # The package's own __init__ (create_app) and __main__ are the door: they stand above every room.
+    assert {room(m) for m in import_graph()} - {"geoapp", "__main__"} - floors.keys() == set()
+    assert min(floors[r] for r in LOWER) > max(floors[r] for r in UPPER)
+
+
+def test_no_module_imports_a_room_above_its_own_in_the_picture():
+    assert arrows_back_up(import_graph(), pictured_floors(README.read_text(encoding="utf-8"))) == []
