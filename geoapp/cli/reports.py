@@ -35,6 +35,13 @@ def echo_report(report) -> None:
         if report.redaction_count:
             kinds = ", ".join(f"{name} {n}" for name, n in report.redaction_names())
             click.echo("  " + _("redacted in comments: %(n)d (%(kinds)s)", n=report.redaction_count, kinds=kinds))
+        for covered in report.covered:
+            periods, first, last = ", ".join(covered.periods), covered.first.isoformat(), covered.last.isoformat()
+            click.echo("  " + (_("%(area)s: %(day)s (map: %(periods)s)", area=covered.area_name, day=first, periods=periods)
+                               if first == last else _("%(area)s: %(first)s to %(last)s (map: %(periods)s)",
+                                                       area=covered.area_name, first=first, last=last, periods=periods)))
+        for warning in report.warnings:
+            click.echo("  " + _("check: %(warning)s", warning=warning), err=True)
         return
     click.echo(report.summary(), err=True)
     for error in report.errors:

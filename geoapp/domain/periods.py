@@ -130,6 +130,15 @@ def choices(years: list[int], today: date | None = None) -> list[tuple[str, list
     return groups
 
 
+def finest_holding(first: date, last: date) -> Period:
+    """Return the finest fixed period holding every day from `first` to `last`, which lie in one calendar year."""
+    for kind in reversed(KINDS):
+        size = MONTHS_PER[kind]
+        if (first.month - 1) // size == (last.month - 1) // size:
+            return Period(kind, first.year, (first.month - 1) // size + 1)
+    raise AssertionError("a year holds every month")  # the year's one period always matches
+
+
 @lru_cache(maxsize=64)
 def month_edges(year: int) -> tuple[datetime, ...]:
     """Return the 13 UTC instants at which the months of `year` begin and the year ends (Stockholm dates)."""

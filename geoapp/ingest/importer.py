@@ -5,17 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 from pathlib import PurePath, PureWindowsPath
 from typing import Callable
 
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.domain.model import AREA_KIND_REGSO
+from geoapp.domain.model import AREA_KIND_REGSO, STOCKHOLM_TZ
+from geoapp.domain.periods import finest_holding
 from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest.readers import detect_format, read_table
-from geoapp.ingest.report import ALREADY_IMPORTED, IMPORTED, FileRejected, ImportReport, RowError, rejected, too_large
+from geoapp.ingest.report import (ALREADY_IMPORTED, IMPORTED, Covered, FileRejected, ImportReport, RowError, rejected,
+                                  too_large)
 from geoapp.ingest.rows import Checked, check_table
 from geoapp.ingest.table import Limits, RawTable
 from geoapp.privacy.redact import redact
@@ -165,7 +169,24 @@ def _save(site, checked: Checked, source: Source, by: Actor) -> ImportReport:
                      address=by.address)
     site.forget_exports({(code, stored.local_year(at)) for code, at in zip(columns["area_code"], columns["observed_at"])})
     return ImportReport(IMPORTED, name, rows=rows, walks=walks, redactions=dict(sorted(checked.redactions.items())),
-                        duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored)
+                        duplicates=sorted(duplicates, key=lambda d: d["row"]), ignored_columns=checked.columns.ignored,
+                        covered=coverage(site, columns["area_code"], columns["observed_at"]), warnings=checked.warnings)
+
+
+def coverage(site, codes: list[str], times: list) -> list[Covered]:
+    """Return each area the stored rows fell in, by name, with their first and last day and the map periods to see them."""
+    days: dict[str, list[date]] = {}
+    zone = ZoneInfo(STOCKHOLM_TZ)
+    for code, at in zip(codes, times):
+        days.setdefault(code, []).append(stored.as_utc(at).astimezone(zone).date())
+    areas = site.areas_by_id()
+    covered = []
+    for code, found in days.items():
+        years = sorted({d.year for d in found})
+        periods = tuple(finest_holding(min(d for d in found if d.year == y), max(d for d in found if d.year == y)).code
+                        for y in years)
+        covered.append(Covered(code, areas[code]["name"] if code in areas else code, min(found), max(found), periods))
+    return sorted(covered, key=lambda c: (c.first, c.area_name))
 
 
 def _rows(frame: pd.DataFrame, walk_id: pd.Series, times: list, upload_id: int, fresh: list[bool]) -> dict[str, list]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from geoapp.i18n import _, local_time, ngettext
 from geoapp.privacy.redact import KIND_NAMES
@@ -47,6 +47,17 @@ class RowError:
         return f"{where}: {self.message}{shown}"
 
 
+@dataclass(frozen=True)
+class Covered:
+    """An area the stored rows fell in: its id and name, the first and last day (Stockholm), the map periods to see it."""
+
+    area_id: str
+    area_name: str
+    first: date
+    last: date
+    periods: tuple[str, ...]  # per calendar year, the finest fixed period holding every day of the rows there
+
+
 @dataclass
 class ImportReport:
     """The outcome of importing one file."""
@@ -62,6 +73,8 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     uploaded_at: datetime | None = None
     kind: str = "observations"  # or activities, places, actions
+    covered: list[Covered] = field(default_factory=list)  # where and when the stored observations are
+    warnings: list[RowError] = field(default_factory=list)  # rows stored, but worth checking
 
     @property
     def redaction_count(self) -> int:
@@ -105,6 +118,11 @@ class ImportReport:
             "ignored_columns": self.ignored_columns,
             "message": self.summary(),
         }
+        if self.covered:
+            doc["covered"] = [{"area": c.area_id, "name": c.area_name, "first": c.first.isoformat(),
+                               "last": c.last.isoformat(), "periods": list(c.periods)} for c in self.covered]
+        if self.warnings:
+            doc["warnings"] = [{k: v for k, v in asdict(w).items() if k != "file"} for w in self.warnings]
         if self.uploaded_at is not None:
             doc["uploaded_at"] = self.uploaded_at.isoformat()
         if self.status == REJECTED:

@@ -21,6 +21,9 @@ MAX_WALK_NAME = 255
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_COMMENT = 2000
+# A safety walk covers a neighbourhood: a point this far from the middle of its walk is most likely mistyped.
+FAR_FROM_WALK_M = 3000
+MIN_POINTS_FOR_MIDDLE = 3  # with fewer, no point can be told apart as the odd one
 OBSERVATION_COLUMNS = ["walk", "observed_at", "category", "severity", "positive", "comment", "lon", "lat", "e", "n",
                        "area_code"]
 
@@ -34,6 +37,7 @@ class Checked:
     columns: ColumnMap
     redactions: Counter = field(default_factory=Counter)
     duplicates: list[dict] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # rows kept, but far from the rest of their walk
 
 
 class Findings:
@@ -222,4 +226,41 @@ def _finish(frame: pd.DataFrame, found: Findings, areas, placed_rows: pd.Index, 
     repeated = first.index != first.to_numpy()
     duplicates = [{"row": int(r), "message": _("same walk, time, place and category as row %(row)d", row=int(f))}
                   for r, f in first[repeated].items()]
-    return Checked(frame[~repeated], [], found.columns, redactions, duplicates)
+    return Checked(frame[~repeated], [], found.columns, redactions, duplicates, far_from_walk(frame, found, areas))
+
+
+def far_from_walk(frame: pd.DataFrame, found: Findings, areas) -> list[RowError]:
+    """Warn of each row whose point lies far from the middle of its walk's points, naming the coordinate to check."""
+    names = dict(zip(areas["id"], areas["name"])) if "id" in areas else {}
+    warnings = []
+    for walk, rows in frame.groupby("walk", sort=False):
+        if len(rows) < MIN_POINTS_FOR_MIDDLE:
+            continue
+        de, dn = rows["e"] - rows["e"].median(), rows["n"] - rows["n"].median()
+        distance = (de**2 + dn**2) ** 0.5
+        for row in distance.index[distance > FAR_FROM_WALK_M]:
+            column, value = _coordinate_cell(found, int(row), abs(dn[row]) >= abs(de[row]))
+            message = _("the point lies %(km)s km from the middle of walk %(walk)s, in %(area)s; check the %(what)s",
+                        km=number(distance[row] / 1000, 1), walk=show_value(walk),
+                        area=names.get(frame.at[row, "area_code"], frame.at[row, "area_code"]),
+                        what=_what_to_check(found.columns.location, abs(dn[row]) >= abs(de[row])))
+            warnings.append(RowError(found.filename, int(row), column, value, message))
+    return sorted(warnings, key=lambda w: w.row)
+
+
+def _coordinate_cell(found: Findings, row: int, north: bool) -> tuple[str | None, str]:
+    """Return the header and the shown value of the coordinate most off in `row` (north-south when `north`)."""
+    location, fields = found.columns.location, found.columns.fields
+    if location == "geometry":
+        return None, ""
+    name = "geopoint" if location == "geopoint" else ("lat" if north else "lon") if location == "wgs84" else (
+        "n" if north else "e")
+    return found.header(name), show_value(found.table.cells.at[row, fields[name]])
+
+
+def _what_to_check(location: str, north: bool) -> str:
+    if location in ("geometry", "geopoint"):
+        return _("coordinates")
+    if location == "wgs84":
+        return _("latitude") if north else _("longitude")
+    return _("northing (N)") if north else _("easting (E)")
