@@ -20,6 +20,7 @@ from geoapp.resources import data_dir
 from geoapp.store import AREAS_VERSION, Store, all_versions
 from geoapp.store.areas import count_areas, load_areas, save_areas
 from geoapp.store.exports import ExportCache
+from geoapp.store.uploads import has_demo_uploads
 
 DEFAULT_AREAS_FILE = "borlange_regso_2025.gpkg"
 # Views are cached per filters; this bounds memory however many filter combinations are asked for.
@@ -88,6 +89,14 @@ class Site:
                 return all_versions(conn)
 
         return self.cached("versions", version, build)
+
+    def shows_demo_data(self) -> bool:
+        """Return whether the synthetic demo files are stored, read once per data version."""
+        def build() -> bool:
+            with self.store.connect() as conn:
+                return has_demo_uploads(conn)
+
+        return self.cached("demo_data", self.store.data_version(), build)
 
     def areas_version(self, version: int) -> int:
         """Return the version of the stored boundaries, read once per data version."""

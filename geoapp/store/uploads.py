@@ -9,6 +9,7 @@ from geoapp.store.observations import bump_upload_versions
 from geoapp.store.schema import activities, observations, uploads, walks
 
 ACTIVITY_UPLOADS = "activities"  # the kind of upload whose rows are activities
+DEMO_UPLOADER = "demo"  # who the synthetic demo files are uploaded by (no account has that name)
 _LISTED = (uploads.c.id, uploads.c.kind, uploads.c.filename, uploads.c.uploaded_by, uploads.c.uploaded_at, uploads.c.rows)
 
 
@@ -61,3 +62,8 @@ def find_upload(conn: Connection, upload_id: int) -> dict | None:
     """Return one upload as list_uploads lists it, or None."""
     found = conn.execute(select(*_LISTED).where(uploads.c.id == upload_id)).mappings().first()
     return dict(found) if found is not None else None
+
+
+def has_demo_uploads(conn: Connection) -> bool:
+    """Return whether any of the synthetic demo files is stored."""
+    return conn.execute(select(uploads.c.id).where(uploads.c.uploaded_by == DEMO_UPLOADER).limit(1)).first() is not None

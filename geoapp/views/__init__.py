@@ -13,6 +13,17 @@ def role_names() -> dict[str, str]:
     return {role: _(label) for role, label in ROLE_LABELS.items()}
 
 
+def shows_demo_data(app: Flask) -> bool:
+    """Return whether the pages say their data is invented: while the synthetic demo files are stored."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return app.extensions["geoapp"].shows_demo_data()
+    except SQLAlchemyError:
+        # The error page saying the database cannot be reached must still be drawn.
+        return False
+
+
 def register(app: Flask) -> None:
     """Attach every blueprint of geoapp to `app`, each route behind its access rule."""
     from werkzeug.exceptions import HTTPException
@@ -30,5 +41,6 @@ def register(app: Flask) -> None:
     app.before_request(access.enforce_csrf)
     app.after_request(access.forbid_caching)
     app.register_error_handler(HTTPException, errors.page)
-    app.context_processor(lambda: {"current_user": access.current_user, "role_names": role_names})
+    app.context_processor(lambda: {"current_user": access.current_user, "role_names": role_names,
+                                   "demo_data": lambda: shows_demo_data(app)})
     login.throttle(app)
