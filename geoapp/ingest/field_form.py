@@ -17,6 +17,7 @@ class FieldForm:
     tiles: str | None
     attribution: str  # HTML: the basemap's attribution (already escaped) and the boundaries'
     bounds: list[list[float]]  # [[south, west], [north, east]] of the walk area, WGS84
+    tile_bytes: int  # most bytes of the stored basemap's tiles the phone keeps; 0 keeps none
 
 
 def field_form(site) -> FieldForm:
@@ -29,4 +30,7 @@ def field_form(site) -> FieldForm:
     west, south, east, north = walk_area.to_crs(WGS84).total_bounds
     attribution = " | ".join(part for part in (basemap.attribution, _(SCB_ATTRIBUTION)) if part)
     categories = [(c.key, c.label(language())) for c in site.vocabulary().categories]
-    return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]])
+    # Only the stored basemap's tiles are kept (from geoapp itself): a tile server's terms seldom allow keeping.
+    tile_bytes = int(site.settings["FIELD_TILES_MB"]) * 2**20 if basemap.local else 0
+    return FieldForm(categories, basemap.url, attribution, [[float(south), float(west)], [float(north), float(east)]],
+                     tile_bytes)

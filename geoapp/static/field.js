@@ -253,7 +253,9 @@
       .then((registration) => {
         const assets = document.querySelectorAll("script[src], link[rel='stylesheet'], link[rel='icon']");
         const urls = [data.page, data.areas, ...Array.from(assets, (el) => el.src || el.href)];
-        registration.active.postMessage({ cache: urls });
+        // The tiles shown before the worker took over the page are kept too (the worker keeps later ones itself).
+        const tiles = Array.from(document.querySelectorAll("#field-map .leaflet-tile-pane img"), (img) => img.src);
+        registration.active.postMessage({ cache: urls, tiles });
       })
       .catch(() => {}); // without a worker the open page still keeps and sends entries
   }
