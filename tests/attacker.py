@@ -164,6 +164,9 @@ class Attacker:
             covered += [(None, universe.atoms(Unit((area,)), period, c)) for area, period in sorted(state.empty)
                         for c in universe.categories]
             for fact, found in covered:
+                # A number other than 0 over no atom would make the system unsolvable, and every target look pinned.
+                if fact is not None and fact.value and not found:
+                    raise ValueError(f"the universe covers no atom of {fact}: build it over every period published")
                 ids = []
                 for atom in found:
                     if atom not in index:

@@ -37,7 +37,14 @@ CATEGORIES = ("lighting", "litter", "graffiti", SAFE)
 SQUARES = [(TJARNA, 2088, 26825), (TJARNA, 2089, 26825), (TJARNA, 2088, 26826), (JAKOBS, 2086, 26823),
            (JAKOBS, 2087, 26822), (TJARNA, 2088, 26824), (JAKOBS, 2088, 26824)]
 YEARS = (2025, 2026)
-PERIODS = [p for y in YEARS for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
+def periods_of(years) -> list[str]:
+    return [p for y in years for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
+
+
+PERIODS = periods_of(YEARS)
+# The datasets start in late 2024 and compare=1 publishes the same period a year before: the attacker's
+# universe covers that year too.
+COVERED = periods_of((YEARS[0] - 1, *YEARS))
 # Days around the ends of months, tertials and the year, where crossing periods did their damage.
 DAYS = [date(2025, 1, 2), date(2025, 3, 31), date(2025, 4, 28), date(2025, 5, 2), date(2025, 8, 30),
         date(2025, 9, 1), date(2025, 10, 30), date(2025, 11, 3), date(2025, 12, 30), date(2026, 1, 2)]
@@ -78,7 +85,7 @@ def world(tmp_path, data_dir):
                       "TESTING": True})
     areas = app.extensions["geoapp"].areas_by_id()
     geometries = {code: areas[code]["geometry"] for code in (TJARNA, JAKOBS)}
-    universe = Universe.build(geometries, SIZE, CATEGORIES, PERIODS)
+    universe = Universe.build(geometries, SIZE, CATEGORIES, COVERED)
     places = {}
     for code, col, row in SQUARES:
         square = shapely.box(col * SIZE, row * SIZE, (col + 1) * SIZE, (row + 1) * SIZE)
@@ -340,7 +347,7 @@ def test_the_residents_pages_publish_nothing_the_attacker_can_use(world):
     # The pages show the last two closed tertials, whatever today is: the data lies in them.
     latest, earlier = closed_tertials(datetime.now(STOCKHOLM).date())
     years = sorted({latest.year, earlier.year})
-    periods = [p for y in years for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
+    periods = periods_of(years)
     areas = app.extensions["geoapp"].areas_by_id()
     universe = Universe.build({code: areas[code]["geometry"] for code in (TJARNA, JAKOBS)}, SIZE, CATEGORIES, periods)
     day = lambda period, offset: period.first_day + timedelta(days=offset)  # noqa: E731
