@@ -3,7 +3,11 @@ GEOAPP_FIELD_TILES_MB, and shown again offline."""
 
 from __future__ import annotations
 
+import io
+import random
+
 import pytest
+from PIL import Image
 
 from tests.basemap_archives import borlange_tiles, plain_tile, tiles_around, write_mbtiles
 from tests.conftest import TEST_PASSWORD
@@ -16,12 +20,24 @@ pytestmark = pytest.mark.browser
 KEPT = """async () => { const cache = await caches.open('geoapp-field-tiles-v1');
     const kept = await Promise.all((await cache.keys()).map(k => cache.match(k)));
     return [kept.length, kept.reduce((n, r) => n + Number(r.headers.get('X-Geoapp-Bytes')), 0)]; }"""
+KEPT_ZOOMS = """async () => (await (await caches.open('geoapp-field-tiles-v1')).keys())
+    .map(k => Number(new URL(k.url).pathname.split('/')[2]))"""
 CONTROLLED = "async () => !!navigator.serviceWorker.controller && !!(await navigator.serviceWorker.ready).active"
 
 
-def served_with_basemap(serve, tmp_path, **settings) -> str:
-    """Serve an instance with a basemap deep around western Borlänge and an uploader account; return its URL."""
-    tiles = {**borlange_tiles(), **tiles_around(["2081R013", "2081R004"], range(13, 17), reach=1.5, render=plain_tile)}
+def noisy_tile(tile) -> bytes:
+    """Draw a tile that does not compress: about 200 kB, so that a few of them fill a MiB."""
+    noise = random.Random(f"{tile.z}/{tile.x}/{tile.y}").randbytes(256 * 256 * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (256, 256), noise).save(out, format="PNG")
+    return out.getvalue()
+
+
+def served_with_basemap(serve, tmp_path, noisy: range = range(0), **settings) -> str:
+    """Serve an instance with a basemap deep around western Borlänge (tiles of the `noisy` zooms large) and an
+    uploader account; return its URL."""
+    tiles = {**borlange_tiles(), **tiles_around(["2081R013", "2081R004"], range(13, 17), reach=1.5, render=plain_tile),
+             **tiles_around(["2081R013", "2081R004"], noisy, reach=0.5, render=noisy_tile)}
     archive = write_mbtiles(tmp_path / "baskarta.mbtiles", tiles)
     imported = serve.run("basemap", "import", str(archive), TILES="local")
     assert imported.returncode == 0, imported.stderr
@@ -96,4 +112,22 @@ def test_no_tile_is_kept_when_the_setting_keeps_none(serve, browser, tmp_path):
     page.reload()
     page.wait_for_timeout(1000)
     assert page.evaluate(LOADED_TILES) == 0  # the form opens, its map without streets
+    context.close()
+
+
+def test_the_tiles_kept_stay_within_the_setting_and_a_deeper_zoom_waits_past_it(serve, browser, tmp_path):
+    base = served_with_basemap(serve, tmp_path, noisy=range(13, 15), FIELD_TILES_MB=1)
+    context, page = open_form(browser, base)
+    page.wait_for_function("() => [...document.querySelectorAll('.leaflet-tile-pane img')].every(i => i.complete)")
+    shown = page.evaluate(LOADED_TILES)
+    page.wait_for_function(f"async () => (await ({KEPT})())[0] >= 4", polling=200)
+    page.wait_for_timeout(500)  # for any tile still on its way into the cache
+    kept, size = page.evaluate(KEPT)
+    assert 4 <= kept < shown and size <= 2**20, (kept, shown, size)  # five tiles of about 200 kB fill the MiB
+    assert set(page.evaluate(KEPT_ZOOMS)) == {13}
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.leaflet-tile-pane img')]"
+                           ".some(i => i.complete && i.naturalWidth === 256 && i.src.includes('/tiles/14/'))")
+    page.wait_for_timeout(500)
+    assert set(page.evaluate(KEPT_ZOOMS)) == {13} and page.evaluate(KEPT) == [kept, size]  # the deeper zoom waits
     context.close()
