@@ -112,3 +112,23 @@ def test_what_the_periods_show_is_sealed_by_the_privacy_rules():
         PublishedOutlook("tjarna-angar", None, ())
     with pytest.raises(SealError):
         PeriodShows(None, 2, 1, 1)
+
+
+def period_options(page: str) -> list[str]:
+    menu = re.search(r'<select id="period" name="period">(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]+)"', menu)
+
+
+def test_the_period_menu_offers_the_periods_with_walks_and_the_one_chosen(client):
+    options = period_options(client.get("/?area=tjarna-angar&period=2025-05").get_data(as_text=True))
+    assert options == ["2025", "2025-T3", "2025-T2", "2025-09", "2025-06", "2025-05"]
+    # A period without walks asked for by its address stays chosen, and says why it is empty.
+    page = client.get("/?area=tjarna-angar&period=2025-03").get_data(as_text=True)
+    assert period_options(page) == ["2025", "2025-T3", "2025-T2", "2025-09", "2025-06", "2025-05", "2025-03"]
+    assert '<option value="2025-03" selected>' in page
+
+
+def test_an_area_without_walks_offers_only_the_period_chosen(client):
+    page = client.get("/?area=2081R001&period=2025").get_data(as_text=True)
+    assert period_options(page) == ["2025"]
+    assert "Inga vandringar" in answer_of(page) and "Ingen period visar rutor i det här området ännu" in answer_of(page)

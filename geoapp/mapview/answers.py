@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from geoapp.domain.periods import Period
 from geoapp.mapview.numbers import outlook
+from geoapp.privacy.outlook import PublishedOutlook
 
 NO_WALKS, CATEGORY, WITHHELD = "no_walks", "category", "withheld"
 ELSEWHERE = 6  # other periods offered as links, nearest first
@@ -24,15 +25,24 @@ class EmptyAnswer:
     elsewhere: tuple[Period, ...]  # other periods drawing squares for the category, nearest in time first
 
 
-def empty_answers(site, shown) -> list[EmptyAnswer | None]:
+def view_outlook(site, shown) -> PublishedOutlook:
+    """Return what each period of the menu shows of a view's (a MapView's) area and category."""
+    offered = [p for _label, periods in shown.period_groups for p in periods]
+    return outlook(site, shown.published.request, offered, shown.version)
+
+
+def period_menu(shown, seen: PublishedOutlook) -> list:
+    """Return the period menu's groups with only the periods that had walks in the area, and the one chosen."""
+    chosen = shown.published.request.period
+    kept = [(label, [p for p in periods if p == chosen or (seen.of(p) is not None and seen.of(p).walks != 0)])
+            for label, periods in shown.period_groups]
+    return [(label, periods) for label, periods in kept if periods]
+
+
+def empty_answers(shown, seen: PublishedOutlook) -> list[EmptyAnswer | None]:
     """Return, for each map of a view (a MapView), why it draws no squares, or None where it draws some."""
     published = shown.published
     request = published.request
-    empty = [layer for layer in published.layers if not layer.cells and not layer.safe_places]
-    if not empty:
-        return [None] * len(published.layers)
-    offered = [p for _label, periods in shown.period_groups for p in periods]
-    seen = outlook(site, request, offered, shown.version)
     answers = []
     for layer in published.layers:
         if layer.cells or layer.safe_places:

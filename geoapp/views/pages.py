@@ -8,7 +8,7 @@ from geoapp.domain.periods import KIND_NAMES
 from geoapp.i18n import _
 from geoapp.maps import ACTION_SYMBOLS, build_view_maps, render_parts
 from geoapp.mapview import map_view
-from geoapp.mapview.answers import empty_answers
+from geoapp.mapview.answers import empty_answers, period_menu, view_outlook
 from geoapp.mapview.filters import QueryError
 from geoapp.site import current_site
 from geoapp.views.access import require_role
@@ -31,14 +31,15 @@ def index():
         shown = map_view(site, request.args)
     except QueryError as exc:
         abort(400, description=str(exc))
+    seen = view_outlook(site, shown)
     maps = build_view_maps(shown.published, shown.areas, shown.features, site.basemap, asset_url, shown.classes,
                            shown.labels, shown.activities, shown.actions, shown.action_words)
     return render_template(
         "map.html", published=shown.published, maps=[render_parts(m, nonce=csp_nonce()) for m in maps],
         classes=shown.classes, labels=shown.labels,
         areas=shown.areas[["id", "name", "kind", "approximation"]].to_dict("records"),
-        categories=site.vocabulary().categories, period_groups=shown.period_groups,
+        categories=site.vocabulary().categories, period_groups=period_menu(shown, seen),
         period_kinds={kind: _(name) for kind, name in KIND_NAMES.items()},
         delay=site.settings["ACTIVITY_DELAY_DAYS"], actions=shown.actions, action_names=shown.action_words,
-        action_symbols=ACTION_SYMBOLS, answers=empty_answers(site, shown),
+        action_symbols=ACTION_SYMBOLS, answers=empty_answers(shown, seen),
     )
