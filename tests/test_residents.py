@@ -377,3 +377,31 @@ def test_many_long_actions_are_cut_short_and_counted_above_the_footer(crowded, l
     for i in under_way:
         assert f"… {month.format(month=months[i - 1])}" in text, i
     assert_body_above_footer(reader, language)
+
+
+@pytest.fixture
+def busy(crowded, tmp_path):
+    """The crowded app with four more citizen dialogues announced, five in all, and a contact of four lines."""
+    from geoapp.cli import main
+
+    rows = [[TORGET, "medborgardialog", (ANNOUNCED + timedelta(days=7 * i)).isoformat(), "17.30", "60", "", "ja"]
+            for i in range(1, 5)]
+    (tmp_path / "more.csv").write_bytes(csv_bytes([*HEADERS, "Annonserad"], rows, delimiter=";"))
+    result = crowded.test_cli_runner().invoke(main, ["activities", "import", str(tmp_path / "more.csv")])
+    assert result.exit_code == 0, result.output
+    crowded.extensions["geoapp"].settings["RESIDENTS_CONTACT"] = (
+        "Trygghetssamordnaren\n0243-123 45\ntrygghet@borlange.example.se\nBesök: Stadshuset, Borlänge")
+    return crowded
+
+
+@pytest.mark.parametrize("language, more", [("sv", "… och {n} till"), ("en", "… and {n} more")])
+def test_many_dialogues_and_actions_share_the_room_above_the_footer(busy, language, more):
+    reader = flyer_of(busy, language)
+    assert len(reader.pages) == 1
+    lines = [text for _, text in flyer_lines(reader)]
+    text = " ".join(" ".join(lines).split())
+    assert "Klart nummer 1:" in text and "Pågår nummer 1:" in text  # the actions keep their lines
+    assert "trygghet@borlange.example.se" in text
+    dialogues = len(re.findall(r"\b17[.:]30: Torget", text))  # each announced at half past five
+    assert dialogues >= 1 and (dialogues == 5 or more.format(n=5 - dialogues) in lines), (dialogues, lines)
+    assert_body_above_footer(reader, language)

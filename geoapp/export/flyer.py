@@ -25,6 +25,10 @@ GAP = 3.0  # the least white space between the body's last line and the footer
 ACTION_LINE, ACTION_SIZE, BULLET = 4.4, 9.5, 3.5  # mm, pt, mm of the hanging indent
 ACTION_LINES = 6  # the most lines a column of actions takes, so the list stays a glance and the page says the rest
 ACTION_WRAP = 2  # the most lines one action takes; a longer one ends in "…"
+ACTION_LEAST = 3  # lines of actions the announced dialogues leave at least, when there are more than one
+ACTION_TITLE = 6.0  # mm: a column's title (the tertial, "under way")
+HEADING_ABOVE, HEADING_BELOW, HEADING_LINE = 2.0, 1.2, 6.5  # mm: above and below a section's rule, its heading
+HEADING = HEADING_ABOVE + HEADING_BELOW + HEADING_LINE
 # The pointer to the other language is written in that language, for its readers: by the flyer's own language.
 OTHER_LANGUAGE_LINE = {"sv": "In English:", "en": "På svenska:"}
 
@@ -54,18 +58,24 @@ def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], l
     _map(pdf, page, sketch, classes)
     # The actions take the room the sections after them leave above the footer, measured first, so that no number
     # or length of actions pushes the text into the QR code and the address.
-    top = pdf.get_y()
-    with pdf.offset_rendering() as trial:
-        _after_actions(trial, page, contact)
-        after = trial.get_y() - top
-    _actions(pdf, page, labels, FOOTER_TOP - GAP - after - top)
-    _after_actions(pdf, page, contact)
+    # Many announced dialogues give way to a few lines of actions: the flyer then lists the first and how many more.
+    invitations = len(page.invitations)
+    while True:
+        with pdf.offset_rendering() as trial:
+            _after_actions(trial, page, contact, invitations)
+            room = FOOTER_TOP - GAP - trial.get_y()
+        if invitations <= 1 or _action_lines(room) >= ACTION_LEAST:
+            break
+        invitations -= 1
+    _actions(pdf, page, labels, _action_lines(room))
+    _after_actions(pdf, page, contact, invitations)
     _footer(pdf, page, url, other_url)
     return bytes(pdf.output())
 
 
-def _after_actions(pdf: FPDF, page: AreaPage, contact: str) -> None:
-    """Write what the municipality and the police did, how to take part and whom to contact."""
+def _after_actions(pdf: FPDF, page: AreaPage, contact: str, invitations: int) -> None:
+    """Write what the municipality and the police did, how to take part (the first `invitations` dialogues
+    announced) and whom to contact."""
     _heading(pdf, _("What the municipality and the police did"))
     _columns(pdf, [effort_sentences(e) for e in page.efforts], [period_words(e.period) for e in page.efforts])
     _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
@@ -73,27 +83,32 @@ def _after_actions(pdf: FPDF, page: AreaPage, contact: str) -> None:
     # How to take part and whom to ask share a row: one under the other, they ran into the footer.
     _heading(pdf, "")
     top = bottom = pdf.get_y()
-    for i, write in enumerate((_take_part, _contact)):
-        pdf.set_xy(MARGIN + i * (COLUMN + 6), top)
-        write(pdf, page, contact)
-        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(MARGIN, top)
+    _take_part(pdf, page, invitations)
+    bottom = pdf.get_y()
+    pdf.set_xy(MARGIN + COLUMN + 6, top)
+    _contact(pdf, contact)
+    bottom = max(bottom, pdf.get_y())
     pdf.set_xy(MARGIN, bottom)
 
 
-def _take_part(pdf: FPDF, page: AreaPage, contact: str) -> None:
-    """Write the next announced dialogues, or that none is announced, and the invitation to walk along."""
+def _take_part(pdf: FPDF, page: AreaPage, invitations: int) -> None:
+    """Write the first `invitations` dialogues announced and how many more, or that none is, and the invitation to
+    walk along."""
     _column_heading(pdf, _("Take part"))
     if page.invitations:
         _column_text(pdf, _("Come to a citizen dialogue. Tell us what you think about safety where you live."))
-        for invitation in page.invitations:
+        for invitation in page.invitations[:invitations]:
             _column_text(pdf, f"• {invitation_words(invitation)}", bold=True)
+        if len(page.invitations) > invitations:
+            _column_text(pdf, _("… and %(n)d more", n=len(page.invitations) - invitations), bold=True)
         _column_text(pdf, _("Do you want to join a safety walk? Contact us."))
     else:
         _column_text(pdf, _("No citizen dialogue here has been announced yet. Come back later, or ask us.") + " "
                      + _("Do you want to join a safety walk? Contact us."))
 
 
-def _contact(pdf: FPDF, page: AreaPage, contact: str) -> None:
+def _contact(pdf: FPDF, contact: str) -> None:
     """Write whom to contact, as the instance's setting says, and the police's numbers."""
     _column_heading(pdf, _("Contact"))
     if contact:
@@ -103,7 +118,7 @@ def _contact(pdf: FPDF, page: AreaPage, contact: str) -> None:
 
 def _column_heading(pdf: FPDF, text: str) -> None:
     pdf.set_font("DejaVu", "B", 14)
-    pdf.cell(COLUMN, 6.5, text, new_x="LEFT", new_y="NEXT")
+    pdf.cell(COLUMN, HEADING_LINE, text, new_x="LEFT", new_y="NEXT")
 
 
 def _column_text(pdf: FPDF, text: str, bold: bool = False) -> None:
@@ -111,17 +126,19 @@ def _column_text(pdf: FPDF, text: str, bold: bool = False) -> None:
     pdf.multi_cell(COLUMN, 4.8, text, align="L", new_x="LEFT", new_y="NEXT")
 
 
-def _actions(pdf: FPDF, page: AreaPage, labels: dict[str, str], room: float) -> None:
-    """Write in at most `room` mm what was done in the latest tertial and what is under way, and where the rest is."""
-    start = pdf.get_y()
+def _action_lines(room: float) -> int:
+    """Return how many lines a column of actions may take when the section has `room` mm."""
+    return max(1, min(ACTION_LINES, int((room - HEADING - ACTION_TITLE) // ACTION_LINE)))
+
+
+def _actions(pdf: FPDF, page: AreaPage, labels: dict[str, str], lines: int) -> None:
+    """Write what was done in the latest tertial and what is under way in `lines` lines each, and where the rest is."""
     _heading(pdf, _("What was done"))
     # Where the rest is stands on the heading's row, right of it, to leave the lines below to the actions.
     pdf.set_font("DejaVu", "", ACTION_SIZE)
     pointer = _("All actions are on the web page: scan the QR code below.")
-    pdf.set_xy(WIDTH - MARGIN - pdf.get_string_width(pointer) - 1, pdf.get_y() - 6.5)
-    pdf.cell(pdf.get_string_width(pointer) + 1, 6.5, pointer, align="R", new_x="LMARGIN", new_y="NEXT")
-    fixed = pdf.get_y() - start + 6  # the heading and the columns' titles
-    lines = max(1, min(ACTION_LINES, int((room - fixed) // ACTION_LINE)))
+    pdf.set_xy(WIDTH - MARGIN - pdf.get_string_width(pointer) - 1, pdf.get_y() - HEADING_LINE)
+    pdf.cell(pdf.get_string_width(pointer) + 1, HEADING_LINE, pointer, align="R", new_x="LMARGIN", new_y="NEXT")
     done = [(action_words(a, labels), "") for a in page.done[0]]
     under_way = [(action_words(a, labels), due_words(a)) for a in page.under_way]  # the month is never cut
     columns = [_fit(pdf, items, lines) if items else [(False, line) for line in _wrap(pdf, none, COLUMN - BULLET)]
@@ -132,7 +149,7 @@ def _actions(pdf: FPDF, page: AreaPage, labels: dict[str, str], room: float) -> 
         x = MARGIN + i * (COLUMN + 6)
         pdf.set_xy(x, top)
         pdf.set_font("DejaVu", "B", 11.5)
-        pdf.cell(COLUMN, 6, title, new_x="LEFT", new_y="NEXT")
+        pdf.cell(COLUMN, ACTION_TITLE, title, new_x="LEFT", new_y="NEXT")
         pdf.set_font("DejaVu", "", ACTION_SIZE)
         for bullet, line in column:
             if bullet:
@@ -165,9 +182,17 @@ def _wrap(pdf: FPDF, text: str, width: float, tail: str = "", most: int = 0) -> 
 
 def _fit(pdf: FPDF, items: list[tuple[str, str]], lines: int) -> list[tuple[bool, str]]:
     """Return (starts an item, line) of as many `items` (text, tail) as fit in `lines` lines, then how many more."""
+    fitted, shown = _fitted(pdf, items, lines, ACTION_WRAP)
+    if shown < len(items) and lines <= 3:  # a short column: one line an action, so that one shows with the count
+        fitted, shown = _fitted(pdf, items, lines, 1)
+    return fitted
+
+
+def _fitted(pdf: FPDF, items: list[tuple[str, str]], lines: int, most: int) -> tuple[list[tuple[bool, str]], int]:
+    """Return the lines of the first `items` that fit in `lines`, each in at most `most`, and how many they are."""
     wrapped: list[list[str]] = []
     for text, tail in items:  # only as many are broken into lines as may be shown
-        wrapped.append(_wrap(pdf, text, COLUMN - BULLET, tail, ACTION_WRAP))
+        wrapped.append(_wrap(pdf, text, COLUMN - BULLET, tail, most))
         more = 1 if len(wrapped) < len(items) else 0
         if sum(len(w) for w in wrapped) + more > lines:
             wrapped.pop()
@@ -179,7 +204,7 @@ def _fit(pdf: FPDF, items: list[tuple[str, str]], lines: int) -> list[tuple[bool
     elif left:
         fitted.append((False, ngettext("%(n)s action, on the web page", "%(n)s actions, on the web page", left,
                                        n=number(left))))
-    return fitted
+    return fitted, len(wrapped)
 
 
 def _text(pdf: FPDF, text: str, size: float, bold: bool = False, width: float = 0) -> None:
@@ -189,14 +214,14 @@ def _text(pdf: FPDF, text: str, size: float, bold: bool = False, width: float = 
 
 def _heading(pdf: FPDF, text: str) -> None:
     """Draw the rule that opens a section and, unless `text` is empty, its heading."""
-    pdf.ln(2)
+    pdf.ln(HEADING_ABOVE)
     pdf.set_draw_color(*BLUE)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN, pdf.get_y(), WIDTH - MARGIN, pdf.get_y())
-    pdf.ln(1.2)
+    pdf.ln(HEADING_BELOW)
     if text:
         pdf.set_font("DejaVu", "B", 14)
-        pdf.cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, HEADING_LINE, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _found_lines(found, labels: dict[str, str]) -> list[str]:
