@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+import platformdirs
 from flask import Flask
 
 from geoapp import config as configuration
@@ -15,6 +16,12 @@ from geoapp.site import Site
 from geoapp.store import Store, sqlite_url
 
 
+def instance_folder(configured: str | None) -> str:
+    """Return the instance folder: the configured one, or the user's data folder for geoapp."""
+    # Not Flask's default, which lies inside the virtual environment: removing the environment would remove the data.
+    return os.path.abspath(configured or platformdirs.user_data_dir("geoapp", appauthor=False))
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a geoapp Flask application; `config` overrides defaults and GEOAPP_* variables."""
     overrides = dict(config or {})
@@ -22,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configuration.check(settings)
     app = Flask(
         __name__,
-        instance_path=os.path.abspath(settings["INSTANCE_PATH"]) if settings["INSTANCE_PATH"] else None,
+        instance_path=instance_folder(settings["INSTANCE_PATH"]),
         template_folder=str(bundled_dir("templates")),
         static_folder=None,
     )

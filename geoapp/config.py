@@ -73,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
         "INSTANCE_PATH",
         None,
         "Folder for the SQLite database and generated secrets, made readable by its owner only; unset means "
-        "Flask's instance folder for geoapp.",
+        "the user's data folder for geoapp (~/.local/share/geoapp on Linux), outside any virtual environment.",
     ),
     Setting(
         "DATA_DIR",

@@ -66,20 +66,21 @@ def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -
         from waitress import create_server
 
         server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=largest_body)
-        announce(host, server.effective_port)
+        announce(host, server.effective_port, site)
         server.run()
         return
     from geoapp.cli.prefork import serve_workers
 
     # Each worker opens its own database connections; none may inherit one from the master.
     serve_workers(app, host, port, workers, threads, largest_body, around_fork=site.store.dispose,
-                  ready=lambda bound: announce(host, bound))
+                  ready=lambda bound: announce(host, bound, site))
 
 
-def announce(host: str, port: int) -> None:
-    """Print the address being served, at once (a supervisor may be waiting for it)."""
+def announce(host: str, port: int, site) -> None:
+    """Print the address being served and where its data is kept, at once (a supervisor may be waiting for it)."""
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(_("geoapp is serving on %(url)s (Ctrl+C stops it)", url=f"http://{shown_host}:{port}/"))
+    click.echo(_("its data is kept in %(where)s", where=site.store.location()))
     sys.stdout.flush()
 
 

@@ -94,6 +94,11 @@ class Store:
         with self.engine.connect() as conn:
             yield conn
 
+    def location(self) -> str:
+        """Return where the data is kept: the SQLite file, or the server's URL without its password."""
+        url = self.engine.url
+        return url.database if self.is_sqlite else url.render_as_string(hide_password=True)
+
     def ping(self) -> bool:
         """Return True when the database answers a trivial query."""
         with self.engine.connect() as conn:
