@@ -66,8 +66,7 @@ def draw_areas(ax, areas, focus_id: str, crs: str) -> bool:
 
 
 def draw_area_names(ax, areas, focus_id: str, crs: str, extent, renderer=None) -> int:
-    """Write the name of each neighbouring RegSO area inside its part within the panel, clear of the scale bar, the
-    north arrow and the names before it when `renderer` can measure them; return how many."""
+    """Name each neighbouring RegSO area inside its part of the panel, clear of the marks and names; return how many."""
     focus = areas[areas["id"] == focus_id].iloc[0]
     inside = set(focus["members"]) | {focus_id}
     regso = areas[(areas["kind"] != AREA_KIND_GROUP) & ~areas["id"].isin(inside)]
@@ -107,8 +106,7 @@ def _drawn_box(artist, renderer):
 
 
 def _clear_of(ax, label, part, marks, renderer) -> bool:
-    """Move `label` within `part` off the display boxes `marks` and the panel's edge, if it is on one; return
-    whether it is clear of the marks."""
+    """Move `label` within `part` off the display boxes `marks` and the panel's edge; return whether it is clear."""
     box, panel = _drawn_box(label, renderer), ax.get_window_extent(renderer)
     on_mark = any(box.overlaps(mark) for mark in marks)
     if not on_mark and panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1:

@@ -74,16 +74,14 @@ def flyer_pdf(page: AreaPage, sketch: Sketch, classes: tuple[ColorClass, ...], l
 
 
 def _after_actions(pdf: FPDF, page: AreaPage, contact: str, invitations: int) -> None:
-    """Write what the municipality and the police did, how to take part (the first `invitations` dialogues
-    announced) and whom to contact."""
+    """Write what the municipality and the police did, how to take part (`invitations` dialogues) and whom to ask."""
     _heading(pdf, _("What the municipality and the police did"))
     _columns(pdf, [effort_sentences(e) for e in page.efforts], [period_words(e.period) for e in page.efforts])
     _text(pdf, _("We show what was done only when at least %(days)s days have passed. We never say where the police "
                  "will be.", days=page.delay_days), 9)
     # How to take part and whom to ask share a row: one under the other, they ran into the footer.
     _heading(pdf, "")
-    top = bottom = pdf.get_y()
-    pdf.set_xy(MARGIN, top)
+    top = pdf.get_y()
     _take_part(pdf, page, invitations)
     bottom = pdf.get_y()
     pdf.set_xy(MARGIN + COLUMN + 6, top)
@@ -93,8 +91,7 @@ def _after_actions(pdf: FPDF, page: AreaPage, contact: str, invitations: int) ->
 
 
 def _take_part(pdf: FPDF, page: AreaPage, invitations: int) -> None:
-    """Write the first `invitations` dialogues announced and how many more, or that none is, and the invitation to
-    walk along."""
+    """Write the first `invitations` dialogues announced and how many more (or that none is), and how to walk along."""
     _column_heading(pdf, _("Take part"))
     if page.invitations:
         _column_text(pdf, _("Come to a citizen dialogue. Tell us what you think about safety where you live."))
