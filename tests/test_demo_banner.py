@@ -7,6 +7,7 @@ import pytest
 from geoapp.accounts.administration import delete_upload, list_uploads
 from geoapp.domain.users import Actor
 from geoapp.ingest.demo import load_demo
+from tests.exporting import pdf_pages
 from tests.observation_files import EN_HEADERS, csv_bytes, en_rows, run
 
 SV = "alla vandringar, observationer och aktiviteter som visas här är påhittade (syntetiska data)"
@@ -56,3 +57,21 @@ def test_the_banner_goes_with_the_last_demo_upload(demo, as_role):
     for upload in list_uploads(store):
         delete_upload(store, upload["id"], Actor("tests"))
     assert banner_of(viewer.get("/").get_data(as_text=True)) == ""
+
+
+@pytest.mark.parametrize("language, words", [("sv", "Demo: alla vandringar, observationer och aktiviteter här är påhittade"),
+                                             ("en", "Demo: every walk, observation and activity here is invented")])
+def test_the_exports_of_demo_data_say_it_is_invented(demo, as_role, language, words):
+    viewer = as_role("viewer")
+    query = f"area=tjarna-angar&period=2025&lang={language}"
+    pages = " ".join(pdf_pages(viewer.get(f"/export/map.pdf?{query}").get_data()))
+    assert words in " ".join(pages.split())
+    html = viewer.get(f"/export/map.html?{query}").get_data(as_text=True)
+    assert f'<p class="demo-banner" role="note">{words}' in html
+
+
+def test_the_exports_of_real_data_say_nothing_of_a_demo(app, as_role):
+    run(app, csv_bytes(EN_HEADERS, en_rows()), "walk.csv", uploaded_by="anna")
+    viewer = as_role("viewer")
+    assert "Demo" not in " ".join(pdf_pages(viewer.get("/export/map.pdf?area=tjarna-angar&period=2025").get_data()))
+    assert '<p class="demo-banner"' not in viewer.get("/export/map.html?area=tjarna-angar&period=2025").get_data(as_text=True)

@@ -54,6 +54,7 @@ class Briefing:
     actions: object = None
     period_actions: object = None
     responsible_names: dict = field(default_factory=dict)
+    demo: bool = False  # the synthetic demo files are stored: the export says its data is invented
 
     def activities_in(self, period_code: str):
         """Return the published activities of one period, or None."""
@@ -89,7 +90,7 @@ def gather_briefing(site, args: Mapping[str, str]) -> Briefing:
         offline_tiles_bytes=int(site.settings["EXPORT_HTML_TILES_MB"]) * 2**20,
         language=language, generated=datetime.now(ZoneInfo(STOCKHOLM_TZ)).date(), dpi=dpi, activities=shown.activities,
         actions=shown.actions, period_actions=period_actions(site, request.area.members, request.period),
-        responsible_names=shown.action_words[1],
+        responsible_names=shown.action_words[1], demo=site.shows_demo_data(),
     )
 
 

@@ -36,6 +36,8 @@ def table_figure(briefing, size: tuple[float, float]) -> Figure:
             cell.set_facecolor("#f3f4f6")
     notes = [w["dash_note"].format(k=published.k), w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise),
              f"{w['generated'].format(date=briefing.generated.isoformat())} · {w['attribution']}"]
+    if briefing.demo:
+        notes.insert(0, w["demo"])
     for i, note in enumerate(notes):
         fig.text(0.04, 0.1 - i * 0.03, note, fontsize=8.5, va="center")
     return fig

@@ -85,6 +85,8 @@ def words(language: str) -> dict:
                        t.pgettext("export", "area"),
                        t.pgettext("export", "count")),
         "attribution": t.pgettext("export", "Based on SCB RegSO 2025 (CC0)"),
+        "demo": t.pgettext("export", "Demo: every walk, observation and activity here is invented (synthetic data), "
+                                     "not what happened in Borlänge."),
     }
     return {key: _placeholders(text) for key, text in texts.items()}
 
