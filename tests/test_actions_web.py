@@ -129,13 +129,16 @@ def test_the_briefing_pdf_has_a_page_of_the_areas_actions_and_the_walk_sheet_lis
     assert "Ta bort klotter" not in text.split("What the last walks found")[0].split("check them on the spot")[1]
 
 
-def test_the_follow_up_counts_actions_decided_done_and_overdue_per_tertial(app, as_role, listed):
+def test_the_follow_up_counts_actions_decided_done_overdue_and_open_per_tertial(app, as_role, listed):
     rows = as_role("viewer").get("/api/v1/followup?area=tjarna-angar").get_json()["rows"]
     now = rows[-1]
-    assert (now["actions_decided"], now["actions_done"], now["actions_overdue"]) == (3, 1, 1)
+    # The proposal is neither decided nor open; the decided one past its due date and the ongoing one are open.
+    assert (now["actions_decided"], now["actions_done"], now["actions_overdue"], now["actions_open"]) == (3, 1, 1, 2)
     assert now["median_days_to_done"] is None
     csv_text = as_role("viewer").get("/export/followup.csv?area=tjarna-angar").get_data(as_text=True)
-    assert "Beslutade åtgärder" in csv_text.splitlines()[0]
+    header = csv_text.splitlines()[0].split(",")
+    assert "Beslutade åtgärder" in header and "Öppna åtgärder" in header
+    assert csv_text.splitlines()[-1].split(",")[header.index("Öppna åtgärder")] == "2"
 
 
 def test_the_list_downloads_for_keepers_only(app, as_role, listed):

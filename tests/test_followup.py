@@ -98,7 +98,7 @@ def test_followup_page_and_csv(loaded, as_role):
     assert raw.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][:3] == ["Tertial", "Area", "Dialogues held"]
-    assert table[1:] == [[str(v) for v in row] + ["0", "0", "0", "fewer than 5 or protected"] for row in EXPECTED]
+    assert table[1:] == [[str(v) for v in row] + ["0", "0", "0", "0", "fewer than 5 or protected"] for row in EXPECTED]
 
 
 def test_csv_neutralises_formulas():

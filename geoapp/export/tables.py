@@ -52,7 +52,7 @@ def csv_document(briefing) -> bytes:
 CSV_HEADER = [N_("Tertial"), N_("Area"), N_("Dialogues held"), N_("Participants in dialogues"),
               N_("Police presence occasions"), N_("Police presence hours"), N_("Advice sessions"),
               N_("Safety-walk observations"), N_("Actions decided"), N_("Actions done"), N_("Actions overdue"),
-              N_("Median days from walk to done")]
+              N_("Actions open"), N_("Median days from walk to done")]
 
 
 def followup_csv(followup) -> str:
@@ -66,5 +66,6 @@ def followup_csv(followup) -> str:
                                                                                         k=followup.k)
         writer.writerow([neutralise(v) for v in (r.tertial, r.area_name, r.dialogues, r.dialogue_participants,
                                                   r.police_presence, r.police_presence_hours, r.advice, observations,
-                                                  r.actions_decided, r.actions_done, r.actions_overdue, median)])
+                                                  r.actions_decided, r.actions_done, r.actions_overdue,
+                                                  r.actions_open, median)])
     return "\ufeff" + out.getvalue()

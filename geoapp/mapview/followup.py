@@ -36,6 +36,7 @@ class FollowupRow:
     actions_decided: int = 0
     actions_done: int = 0
     actions_overdue: int = 0
+    actions_open: int = 0  # decided or in progress at the tertial's end (today for the current one)
     median_days_to_done: float | None = None  # None: fewer than k done actions from two walks
 
 
@@ -92,7 +93,7 @@ def build_followup(site, area, period: Period, now: datetime | None = None) -> F
                                         actions.walks, *tertial.bounds_utc(), now, k)
             rows.append(replace(_row(tertial, area_id, name, here, value, note), actions_decided=counted.decided,
                                 actions_done=counted.done, actions_overdue=counted.overdue,
-                                median_days_to_done=counted.median_days))
+                                actions_open=counted.open, median_days_to_done=counted.median_days))
     return Followup(area["id"], area["name"], period, delay, k, tuple(rows))
 
 

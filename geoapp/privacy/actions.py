@@ -9,6 +9,9 @@
 - What links an action to a walk, its squares and categories, is never published, nor who made a change.
 - The median days from walk to done is a number about walks' dates: it is published only over at least k
   done actions from at least two walks, in whole days, so no one walk's date can be read from it.
+- The counts per area and period (decided, done, overdue, open) count published actions only, never a
+  proposal, so they tell of no action the list withholds; like the list, they say nothing of walks or
+  observations. They leave the server sealed (`ActionFollowup`), for the follow-up table and the promise alike.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from statistics import median
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from geoapp.domain.actions import (DONE, PUBLISHED_STATUSES, HistoryEntry, done_at, first_reached,
-                                   is_overdue, overdue_on)
+from geoapp.domain.actions import (COMMITTED_OPEN, DONE, PUBLISHED_STATUSES, HistoryEntry, done_at,
+                                   first_reached, is_overdue, overdue_on, status_on)
 from geoapp.domain.grid import cell_at
 from geoapp.domain.model import STOCKHOLM_TZ, SWEREF99TM, WGS84, transformer
 from geoapp.privacy.redact import redact
@@ -112,22 +115,23 @@ def publish_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[Hi
 
 
 @dataclass(frozen=True)
-class ActionFollowup:
-    """The actions of one area in one tertial: decided, done, overdue, and the median days from walk to done."""
+class ActionFollowup(Sealed):
+    """The actions of one area in one period: decided, done, overdue, open, and the median days from walk to done."""
 
     decided: int
     done: int
     overdue: int
     median_days: float | None  # None: fewer than k done actions from two walks, or none
+    open: int  # decided or in progress at the period's end (or now)
 
 
 def follow_up_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[HistoryEntry]],
                       walk_started: Mapping[int, datetime], start: datetime, end: datetime, now: datetime,
                       k: int) -> ActionFollowup:
-    """Count the actions of `rows` (one area's) decided and done in [start, end), overdue at its end (or now)."""
+    """Count the actions of `rows` (one area's) decided and done in [start, end), overdue and open at its end (or now)."""
     moment = min(end, now)
     day = _local_day(moment)
-    decided = done = overdue = 0
+    decided = done = overdue = still_open = 0
     spans: list[tuple[int, int]] = []  # (days, walk id)
     for row in rows:
         history = histories.get(row["id"], ())
@@ -140,8 +144,11 @@ def follow_up_actions(rows: Sequence[Mapping], histories: Mapping[int, Sequence[
             if walked is not None:
                 spans.append(((_local_day(finished) - _local_day(walked)).days, row["walk_id"]))
         overdue += overdue_on(history, row["due"], moment, day)
+        # A proposal is never committed-open, so it is not counted here either.
+        still_open += status_on(history, moment) in COMMITTED_OPEN
     enough = len(spans) >= k and len({walk for _, walk in spans}) >= MIN_WALKS
-    return ActionFollowup(decided, done, overdue, float(round(median(d for d, _ in spans))) if enough else None)
+    return ActionFollowup(decided, done, overdue, float(round(median(d for d, _ in spans))) if enough else None,
+                          still_open)
 
 
 def _done_within(history: Sequence[HistoryEntry], start: datetime, end: datetime) -> datetime | None:
