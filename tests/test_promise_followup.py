@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from geoapp.domain.users import Actor
+from geoapp.actions.records import add_action
+from geoapp.domain.periods import periods_of_year
+from tests.actions_data import form
 from tests.activity_files import HEADERS
 from tests.observation_files import csv_bytes
 from tests.test_followup import ACTIVITIES, observation_rows
@@ -70,6 +75,20 @@ party = "kommun"
 wording.sv = "Högst tre observationer per vandring"
 indicator = "observations_per_walk"
 target = { per = "tertial", at_most = 3 }
+areas = ["tjarna-angar"]
+
+[[commitments]]
+id = "beslut"
+party = "kommun"
+wording.sv = "Åtgärder som beslutas efter vandringarna"
+indicator = "actions_decided"
+areas = ["tjarna-angar"]
+
+[[commitments]]
+id = "klara"
+party = "kommun"
+wording.sv = "Åtgärder som blir klara"
+indicator = "actions_done"
 areas = ["tjarna-angar"]
 '''
 
@@ -146,6 +165,26 @@ def test_walks_and_observations_per_walk_are_the_maps_numbers(loaded, as_role):
     assert per_walk[("tjarna-angar", "2025-T2")] == (None, "no_data")  # no walks in T2
     assert per_walk[("tjarna-angar", "2025-T3")] == (2.5, "met")
     assert status_of(body, "fynd") == "met"
+
+
+def test_actions_decided_done_and_open_are_the_stored_actions_of_each_tertial(loaded, as_role):
+    with loaded.test_request_context():
+        for changes in ({"title": "Förslag", "status": "proposed"}, {"title": "Byt lampor", "due": "2025-01-31"},
+                        {"title": "Klipp buskage", "status": "in_progress"}, {"title": "Ta bort klotter", "status": "done"}):
+            assert add_action(loaded.extensions["geoapp"], form(**changes), Actor("anna"))[1] == {}
+    today = date.today()
+    now = [t for t in periods_of_year(today.year, "tertial") if t.first_day <= today][-1].code
+    before = periods_of_year(today.year - 1, "tertial")[-1].code
+    body = as_role("viewer", on=loaded).get(f"/api/v1/promise?area=vastra-borlange&period={today.year}").get_json()
+    # The proposal is not decided; the decided, ongoing and done ones are, in the tertial they were stored in.
+    assert readings(body, "beslut")[("tjarna-angar", now)] == (3, "no_target")
+    assert readings(body, "klara")[("tjarna-angar", now)] == (1, "no_target")
+    assert readings(body, "beslut")[("tjarna-angar", str(today.year))] == (3, "no_target")
+    trend = next(t for t in body["trends"] if t["key"] == "actions")
+    values = {(v["area"], v["series"], v["period"]): v["value"] for v in trend["values"]}
+    assert [values[(area, s, now)] for area in ("vastra-borlange", "2081R013", "2081R004")
+            for s in ("actions_done", "actions_open")] == [1, 2, 1, 2, 0, 0]
+    assert values[("2081R013", "actions_done", before)] == values[("2081R013", "actions_open", before)] == 0
 
 
 def test_outside_its_years_a_promise_has_no_target(loaded, as_role):

@@ -34,7 +34,7 @@ def test_each_chart_draws_the_numbers_of_its_table_and_of_the_api(loaded, as_rol
     api = viewer.get("/api/v1/promise?area=vastra-borlange&period=2025").get_json()
     charts = dict(IMAGE.findall(page))
     assert set(charts) == {t["key"] for t in api["trends"]} >= {"observations_per_walk", "walks", "dialogues",
-                                                                  "dialogue_participants", "police_presence_hours"}
+                                                                  "dialogue_participants", "police_presence_hours", "actions"}
     for trend in api["trends"]:
         published = {(v["area"], v["series"], v["period"]): v["value"] for v in trend["values"]}
         svg = base64.b64decode(charts[trend["key"]]).decode("utf-8")

@@ -68,6 +68,9 @@ REGISTRY: dict[str, Indicator] = {i.key: i for i in (
     Indicator("police_presence_hours", N_("Police presence hours"), HOURS, _presence_hours),
     Indicator("walks", N_("Safety walks held"), COUNT, lambda s, area, period: s.walks(area, period)),
     Indicator("observations_per_walk", N_("Observations per walk"), RATIO, _observations_per_walk),
+    Indicator("actions_decided", N_("Actions decided"), COUNT, lambda s, area, period: s.actions(area, period).decided),
+    Indicator("actions_done", N_("Actions done"), COUNT, lambda s, area, period: s.actions(area, period).done),
+    Indicator("actions_open", N_("Actions open"), COUNT, lambda s, area, period: s.actions(area, period).open),
 )}
 
 

@@ -1,7 +1,8 @@
 """The published numbers indicators are read from, gathered once per request for one area and its members.
 
 Everything here comes out of the privacy rules: observation and walk counts from the map's own
-published views, activities only once the delay has passed, survey results only as the aggregates
+published views, activities only once the delay has passed, action counts as the action list's
+rules publish them (the follow-up table's own numbers), survey results only as the aggregates
 the survey rule lets through. An indicator can therefore never show more than the map does.
 """
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from geoapp.actions.listing import action_rows
 from geoapp.domain.activities import Activity
 from geoapp.domain.periods import Period
 from geoapp.mapview.numbers import published_view
+from geoapp.privacy.actions import ActionFollowup, follow_up_actions
 from geoapp.privacy.activities import published_in
 from geoapp.privacy.published import ALL, Published
 from geoapp.privacy.surveys import PublishedSurveys, publish_surveys
@@ -69,6 +72,18 @@ class Sources:
         found = self.once(("activities", period), build)
         codes = self.codes(area_id)
         return [a for place, a in found if place["area_code"] in codes]
+
+    def actions(self, area_id: str, period: Period) -> ActionFollowup:
+        """Return the action counts of the area in `period` (decided, done, open), as the follow-up table has them."""
+        def build():
+            with self.instance.store.connect() as conn:
+                return action_rows(conn, self.members)
+
+        found = self.once("actions", build)
+        codes = self.codes(area_id)
+        return self.once(("actions", area_id, period), lambda: follow_up_actions(
+            [r for r in found.rows if r["area_code"] in codes], found.histories, found.walks, *period.bounds_utc(),
+            self.now, int(self.instance.settings["K_MIN"])))
 
     def survey_value(self, area_id: str, period: Period, name: str) -> float | None:
         """Return the published survey result `name` of the area in a year (surveys are yearly), or None."""

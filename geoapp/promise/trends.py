@@ -80,6 +80,7 @@ def trend_specs(groups: tuple[CategoryGroup, ...]) -> list[TrendSpec]:
         TrendSpec("dialogues", N_("Dialogues held"), COUNT, (_indicator("dialogues"),)),
         TrendSpec("dialogue_participants", N_("Participants in dialogues"), COUNT, (_indicator("dialogue_participants"),)),
         TrendSpec("police_presence_hours", N_("Police presence hours"), HOURS, (_indicator("police_presence_hours"),)),
+        TrendSpec("actions", N_("Actions done and open"), COUNT, (_indicator("actions_done"), _indicator("actions_open"))),
     ]
 
 
