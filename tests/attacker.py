@@ -585,13 +585,19 @@ class Published:
     k: int
     # The promise's trend numbers (/api/v1/promise): (trend, area id, series, period, value), value not None.
     trends: list[tuple[str, str, str, str, float]] = field(default_factory=list)
+    # The follow-up table's action counts: (area id, tertial) -> {"decided": n, "done": n, "open": n}.
+    actions: dict = field(default_factory=dict)
+    # The published action list (/api/v1/actions): (RegSO code, status, local date done or None) per action.
+    listed: list[tuple[str, str, date | None]] = field(default_factory=list)
 
 
 def underived(published: Published, members: dict[str, tuple[str, ...]], periods: Sequence[str]) -> list[tuple]:
     """Return the trend numbers that are not worked out from numbers the attacker already solves, exactly as shown.
 
     Walks must be the published walk counts; observations per walk the published count of all categories divided
-    by the published walks, to one decimal. Anything else would be a new number for the attacker to solve.
+    by the published walks, to one decimal; actions done and open the follow-up table's own counts of the area and
+    tertial (which `unexplained_actions` checks against the published list). Anything else would be a new number
+    for the attacker to solve.
     """
     counts = {(f.unit.areas, f.period, f.category): f.value for f in published.facts if f.unit.piece is None}
     walks = {(area, period): n for area, period, n in published.walks}
@@ -604,6 +610,8 @@ def underived(published: Published, members: dict[str, tuple[str, ...]], periods
         elif trend == "observations_per_walk" and series == ALL:
             count, n = counts.get((members[area], period, ALL)), walks.get((area, period))
             ok = count is not None and bool(n) and round(count / n, 1) == value
+        elif trend == "actions" and series.startswith("actions_"):
+            ok = published.actions.get((area, period), {}).get(series.removeprefix("actions_")) == value
         else:
             ok = trend in ("dialogues", "dialogue_participants", "police_presence_hours")  # activities, no observation
         if not ok:
@@ -615,7 +623,7 @@ def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str],
             residents: bool = True) -> Published:
     """Read every filter combination of /api/v1/summary, /api/v1/cells, /api/v1/followup and /api/v1/promise, and the
     residents' pages."""
-    facts, empty, walks, trends = set(), set(), set(), set()
+    facts, empty, walks, trends, actions = set(), set(), set(), set(), {}
     for area in members if residents else ():
         facts.update(residents_facts(client, area, members, periods))
     noise, k = 0, None
@@ -650,12 +658,78 @@ def collect(client, members: dict[str, tuple[str, ...]], periods: Sequence[str],
             for row in followup.get_json()["rows"]:
                 if row["observations"] is not None:
                     facts.add(Fact(Unit(members[row["area_id"]]), row["tertial"], ALL, row["observations"]))
+                actions[(row["area_id"], row["tertial"])] = {kind: row[f"actions_{kind}"] for kind in ACTION_COUNTS}
         for year in sorted({p[:4] for p in periods}):
             promise = client.get(f"/api/v1/promise?area={area}&period={year}")
             assert promise.status_code == 200
             trends.update((t["key"], v["area"], v["series"], v["period"], v["value"])
                           for t in promise.get_json()["trends"] for v in t["values"] if v["value"] is not None)
-    return Published(sorted(facts, key=repr), empty, sorted(walks), noise, k, sorted(trends))
+    listed = client.get("/api/v1/actions")
+    assert listed.status_code == 200
+    shown = [(f["properties"]["area"], f["properties"]["status"],
+              date.fromisoformat(f["properties"]["done_on"]) if f["properties"]["done_on"] else None)
+             for f in listed.get_json()["features"]]
+    return Published(sorted(facts, key=repr), empty, sorted(walks), noise, k, sorted(trends), actions, sorted(shown, key=repr))
+
+
+ACTION_COUNTS = ("decided", "done", "open")
+COMMITTED_OPEN = ("decided", "in_progress")
+
+
+def unexplained_actions(published: Published, members: dict[str, tuple[str, ...]], today: date) -> list[tuple]:
+    """Return the action counts that prove an action the published list withholds (a proposal), or an area's secret.
+
+    The list shows every published action with its area, status now and the day it was done. From it the attacker
+    knows exactly what the tertial holding today must say (open: decided or in progress now; done: done now, on a day
+    in it), that no earlier tertial counts more done or open actions than the area lists, that each listed action
+    was decided in one tertial only and not after the one it was done in (an integer program over the tertials
+    read), and that a group's counts are its members' sums. A count that breaks any of these is a finding:
+    (area, tertial or None, what, value).
+    """
+    found = []
+    tertials = sorted({period for _area, period in published.actions}, key=period_days)
+    for area, codes in members.items():
+        here = [(status, done) for code, status, done in published.listed if code in codes]
+        counts = {t: published.actions[(area, t)] for t in tertials if (area, t) in published.actions}
+        for tertial, count in counts.items():
+            first, end = period_days(tertial)
+            if first <= today < end:
+                exact = {"open": sum(status in COMMITTED_OPEN for status, _ in here),
+                         "done": sum(status == "done" and done is not None and first <= done < end for status, done in here)}
+                found += [(area, tertial, kind, count[kind]) for kind, n in exact.items() if count[kind] != n]
+            found += [(area, tertial, kind, count[kind]) for kind in ACTION_COUNTS if count[kind] > len(here)]
+            if len(codes) > 1:
+                parts = [published.actions.get((code, tertial)) for code in codes]
+                if all(parts):
+                    found += [(area, tertial, f"{kind}: not its members' sum", count[kind]) for kind in ACTION_COUNTS
+                              if count[kind] != sum(p[kind] for p in parts)]
+        if len(codes) == 1 and counts and not _decided_explained(here, counts):
+            found.append((area, None, "decided: more than the listed actions can be", sorted(counts.items())))
+    return found
+
+
+def _decided_explained(listed: list[tuple[str, date | None]], counts: dict[str, dict]) -> bool:
+    """Return whether the listed actions can be given tertials of decision that give every decided count read."""
+    tertials = list(counts)
+    if not listed:
+        return all(c["decided"] == 0 for c in counts.values())
+    n, width = len(listed), len(tertials)
+    # x[i, t] = 1: action i was decided in tertial t; an action decided outside the tertials read has no 1.
+    upper = np.ones(n * width)
+    for i, (_status, done) in enumerate(listed):
+        for t, tertial in enumerate(tertials):
+            if done is not None and period_days(tertial)[0] > done:
+                upper[i * width + t] = 0  # decided after it was done: impossible
+    rows = [np.zeros(n * width) for _ in range(n + width)]
+    for i in range(n):
+        for t in range(width):
+            rows[i][i * width + t] = 1
+            rows[n + t][i * width + t] = 1
+    lower = [0] * n + [counts[t]["decided"] for t in tertials]
+    high = [1] * n + [counts[t]["decided"] for t in tertials]
+    result = milp(np.zeros(n * width), constraints=[LinearConstraint(np.array(rows), lower, high)],
+                  integrality=np.ones(n * width), bounds=Bounds(np.zeros(n * width), upper))
+    return result.status == 0
 
 
 def residents_facts(client, area: str, members: dict[str, tuple[str, ...]], periods: Sequence[str]) -> set[Fact]:

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from geoapp.accounts.administration import delete_upload
 from geoapp.domain.users import Actor
 from geoapp.mapview.residents import closed_tertials
-from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, State, Unit, Universe, attack, collect,
-                            collect_actions, period_days, residents_facts, underived, walk_attacker)
+from tests.attacker import (ALL, SAFE, Attacker, Fact, Observation, Published, State, Unit, Universe, attack, collect,
+                            collect_actions, period_days, residents_facts, unexplained_actions, underived, walk_attacker)
 from tests.observations import Obs, random_points, store_observations
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -441,3 +441,83 @@ def test_the_median_days_to_done_needs_k_done_actions_from_two_walks(world):
                                            **dict(zip(("lat", "lon"), _point_in(places, 1))), "walk": "b"}, Actor("t"))
         move_action(geoapp, action_id, "done", Actor("t"))
     assert median() == (datetime.now(STOCKHOLM).date() - date(2025, 5, 6)).days
+
+
+def _propose(app, places) -> None:
+    """Store a proposal in Tjärna Ängar: seen by uploaders and admins only, so no published count may tell of it."""
+    from geoapp.actions.records import add_action
+
+    with app.test_request_context():
+        _, errors = add_action(app.extensions["geoapp"], {
+            "title": "Förslag", "responsible": "tunabyggen", "status": "proposed",
+            **dict(zip(("lat", "lon"), _point_in(places, 0)))}, Actor("t"))
+        assert errors == {}, errors
+
+
+def _with_actions(app, places):
+    """Store two walks' observations, their actions (two done, two decided) and a proposal; return what is published."""
+    store(app, places, [(w, date(2025, 5, 6), "lighting", s) for w in ("a", "b") for s in (0, 1) for _ in range(4)],
+          random.Random(8))
+    _actions_for_walks(app, places, ["a", "b"])
+    _propose(app, places)
+    year = datetime.now(STOCKHOLM).year
+    periods = periods_of_years(sorted({*YEARS, year}))
+    return collect(app.test_client(), MEMBERS, periods, CATEGORIES, residents=False), periods
+
+
+def periods_of_years(years) -> list[str]:
+    return [p for y in years for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
+
+
+def test_the_action_counts_and_their_trend_tell_of_no_action_the_list_withholds(world):
+    app, _, places = world
+    published, periods = _with_actions(app, places)
+    today = datetime.now(STOCKHOLM).date()
+    [now] = [p for p in periods if "-T" in p and period_days(p)[0] <= today < period_days(p)[1]]
+    # The four decided actions lie in Tjärna Ängar, decided today; the proposal is in no count.
+    assert published.actions[(TJARNA, now)] == published.actions[(GROUP, now)] == {"decided": 4, "done": 2, "open": 2}
+    assert published.actions[(JAKOBS, now)] == {"decided": 0, "done": 0, "open": 0}
+    assert len(published.listed) == 4
+    shown = {(area, series): value for trend, area, series, period, value in published.trends
+             if trend == "actions" and period == now}
+    assert shown[(TJARNA, "actions_done")] == shown[(TJARNA, "actions_open")] == 2
+    assert unexplained_actions(published, MEMBERS, today) == []
+    assert underived(published, MEMBERS, periods) == []
+
+
+def test_the_attacker_finds_a_proposal_in_the_action_counts_when_they_are_unprotected(world, monkeypatch):
+    from geoapp.domain import actions as rules
+    from geoapp.privacy import actions as publisher
+
+    # A publisher that counts proposals as decided and open: the list still withholds them, the counts tell.
+    monkeypatch.setattr(publisher, "COMMITTED_OPEN", (rules.PROPOSED, *rules.COMMITTED_OPEN))
+    monkeypatch.setattr(publisher, "first_reached",
+                        lambda history, statuses: rules.first_reached(history, (rules.PROPOSED, *statuses)))
+    app, _, places = world
+    published, periods = _with_actions(app, places)
+    found = unexplained_actions(published, MEMBERS, datetime.now(STOCKHOLM).date())
+    assert {(area, what) for area, _period, what, _value in found} >= {
+        (TJARNA, "open"), (GROUP, "open"), (TJARNA, "decided"), (TJARNA, "decided: more than the listed actions can be")}
+    # The trend reads the same counts, so it is derived from them: the leak is in the counts, and caught there.
+    assert underived(published, MEMBERS, periods) == []
+
+
+def test_an_action_trend_value_that_is_not_the_follow_up_tables_count_is_a_new_number():
+    published = Published([], set(), [], 0, K, [("actions", TJARNA, "actions_done", "2025-T2", 3)],
+                          {(TJARNA, "2025-T2"): {"decided": 3, "done": 2, "open": 1}}, [])
+    assert underived(published, MEMBERS, ["2025-T2"]) == [("actions", TJARNA, "actions_done", "2025-T2", 3)]
+    published.trends = [("actions", TJARNA, "actions_done", "2025-T2", 2)]
+    assert underived(published, MEMBERS, ["2025-T2"]) == []
+
+
+def test_decided_counts_more_than_the_listed_actions_can_give_are_found():
+    listed = [(TJARNA, "done", date(2025, 3, 1)), (TJARNA, "decided", None)]
+    counts = {(TJARNA, "2025-T1"): {"decided": 1, "done": 1, "open": 1},
+              (TJARNA, "2025-T2"): {"decided": 1, "done": 0, "open": 1}}
+    published = Published([], set(), [], 0, K, [], counts, listed)
+    members = {TJARNA: (TJARNA,)}
+    assert unexplained_actions(published, members, date(2026, 1, 10)) == []
+    # Two decided in 2025-T2: the done action was done in T1, so it cannot have been decided after: one is hidden.
+    counts[(TJARNA, "2025-T2")]["decided"] = 2
+    assert unexplained_actions(published, members, date(2026, 1, 10)) == [
+        (TJARNA, None, "decided: more than the listed actions can be", [(t, c) for (_a, t), c in sorted(counts.items())])]
