@@ -461,12 +461,8 @@ def _with_actions(app, places):
     _actions_for_walks(app, places, ["a", "b"])
     _propose(app, places)
     year = datetime.now(STOCKHOLM).year
-    periods = periods_of_years(sorted({*YEARS, year}))
+    periods = periods_of(sorted({*YEARS, year}))
     return collect(app.test_client(), MEMBERS, periods, CATEGORIES, residents=False), periods
-
-
-def periods_of_years(years) -> list[str]:
-    return [p for y in years for p in [str(y), *(f"{y}-T{i}" for i in (1, 2, 3)), *(f"{y}-{m:02d}" for m in range(1, 13))]]
 
 
 def test_the_action_counts_and_their_trend_tell_of_no_action_the_list_withholds(world):
