@@ -32,15 +32,6 @@ def figures(mapped):
         yield drawn
 
 
-def covered(artist, renderer):
-    """Return the display box an artist covers, its white halo included."""
-    patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
-    if patch is not None:
-        artist.update_bbox_position_size(renderer)
-        return patch.get_window_extent(renderer)
-    return artist.get_window_extent(renderer)
-
-
 def test_every_text_and_the_legend_lie_inside_the_figure_and_the_notes_under_the_maps(figures):
     for case, fig, renderer, briefing in figures:
         page = fig.bbox
@@ -66,8 +57,8 @@ def test_area_names_keep_clear_of_the_north_arrow_the_scale_bar_and_each_other(f
     for case, fig, renderer, _briefing in figures:
         names = marks = 0
         for ax in fig.axes:
-            labels = [covered(t, renderer) for t in ax.texts if t.get_gid() == carto.AREA_NAME]
-            drawn = [covered(a, renderer) for a in (*ax.texts, *ax.patches)
+            labels = [carto.drawn_box(t, renderer) for t in ax.texts if t.get_gid() == carto.AREA_NAME]
+            drawn = [carto.drawn_box(a, renderer) for a in (*ax.texts, *ax.patches)
                      if a.get_gid() in (carto.NORTH_ARROW, carto.SCALE_BAR)]
             panel = ax.get_window_extent(renderer)
             for i, label in enumerate(labels):

@@ -74,7 +74,7 @@ def draw_area_names(ax, areas, focus_id: str, crs: str, extent, renderer=None) -
         return 0
     west, east, south, north = extent
     panel = shapely.box(west, south, east, north)
-    marks = [_drawn_box(a, renderer) for a in (*ax.texts, *ax.patches) if a.get_gid() in (SCALE_BAR, NORTH_ARROW)
+    marks = [drawn_box(a, renderer) for a in (*ax.texts, *ax.patches) if a.get_gid() in (SCALE_BAR, NORTH_ARROW)
              ] if renderer is not None else []
     written = 0
     for name, shape in zip(regso["name"], gpd.GeoSeries(list(regso.geometry), crs=SWEREF99TM).to_crs(crs)):
@@ -91,12 +91,12 @@ def draw_area_names(ax, areas, focus_id: str, crs: str, extent, renderer=None) -
             if not _clear_of(ax, label, part, marks, renderer):
                 label.remove()
                 continue
-            marks.append(_drawn_box(label, renderer))  # the next names keep clear of this one too
+            marks.append(drawn_box(label, renderer))  # the next names keep clear of this one too
         written += 1
     return written
 
 
-def _drawn_box(artist, renderer):
+def drawn_box(artist, renderer):
     """Return the display box an artist covers, its halo included."""
     patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
     if patch is not None:
@@ -107,7 +107,7 @@ def _drawn_box(artist, renderer):
 
 def _clear_of(ax, label, part, marks, renderer) -> bool:
     """Move `label` within `part` off the display boxes `marks` and the panel's edge; return whether it is clear."""
-    box, panel = _drawn_box(label, renderer), ax.get_window_extent(renderer)
+    box, panel = drawn_box(label, renderer), ax.get_window_extent(renderer)
     on_mark = any(box.overlaps(mark) for mark in marks)
     if not on_mark and panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1:
         return True
@@ -127,7 +127,7 @@ def _clear_of(ax, label, part, marks, renderer) -> bool:
     if point is None:
         return not on_mark  # a name cut at the panel's edge stays, one on a mark goes
     label.set_position((point.x, point.y))
-    return not any(_drawn_box(label, renderer).overlaps(mark) for mark in marks)
+    return not any(drawn_box(label, renderer).overlaps(mark) for mark in marks)
 
 
 def draw_cells(ax, layer, classes, crs: str) -> None:
