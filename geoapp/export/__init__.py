@@ -75,6 +75,7 @@ def cache_key(site, fmt: str, briefing: Briefing, versions: Mapping[str, int]) -
         "made": briefing.generated.isoformat(), "basemap": [briefing.basemap.url, briefing.basemap.attribution],
         "areas": versions.get(AREAS_VERSION, 0), "observations": sorted(observed.items()),
         "activities": versions.get(ACTIVITIES_VERSION, 0), "actions": versions.get(ACTIONS_VERSION, 0),
+        "demo": briefing.demo,  # deleting the demo files elsewhere leaves this view's versions as they were
         # Settings (k, noise, colour classes, grid) and the code decide the drawing too, and the folder outlives both.
         "settings": sorted((name, str(value)) for name, value in site.settings.items()), "code": _code_version(),
     }

@@ -110,9 +110,11 @@ def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
              va="center", gid="title")
     fig.text(NOTES_X, 0.91, w["subtitle"].format(grid=published.grid_size, category=category), fontsize=10.5,
              va="center", gid="subtitle")
-    notes = [w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise)]
     if briefing.demo:
-        notes.insert(0, w["demo"])
+        # Beside the subtitle rather than among the notes, which would then have to shrink.
+        fig.text(1 - NOTES_X, 0.91, w["demo_mark"], fontsize=10.5, fontweight="bold", color="#b45309", ha="right",
+                 va="center", gid="demo")
+    notes = [w["privacy"].format(k=published.k, walks=published.min_walks, noise=published.noise)]
     if request.area.approximation:
         notes.append(w["approximation"].format(area=request.area.name))
     notes.append(" · ".join([w["attribution"]] + ([basemap_attribution] if basemap_attribution else [])))

@@ -85,6 +85,7 @@ def words(language: str) -> dict:
                        t.pgettext("export", "area"),
                        t.pgettext("export", "count")),
         "attribution": t.pgettext("export", "Based on SCB RegSO 2025 (CC0)"),
+        "demo_mark": t.pgettext("export", "Demo: invented data"),
         "demo": t.pgettext("export", "Demo: every walk, observation and activity here is invented (synthetic data), "
                                      "not what happened in Borlänge."),
     }
