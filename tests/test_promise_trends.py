@@ -6,6 +6,7 @@ import base64
 import html
 import re
 from datetime import date
+from xml.etree import ElementTree
 
 import pytest
 
@@ -13,6 +14,7 @@ from geoapp.domain.periods import Period
 from geoapp.promise.trends import trend_tertials
 from tests.test_promise_followup import loaded, promise_data  # noqa: F401  (fixtures)
 
+SVG = "{http://www.w3.org/2000/svg}"
 IMAGE = re.compile(r'<div class="trend" id="trend-([^"]+)">\s*<figure[^>]*>\s*<img src="data:image/svg\+xml;base64,([^"]+)"')
 ROW = re.compile(r'<tr data-area="([^"]+)" data-series="([^"]+)">(.*?)</tr>', re.S)
 POINT = re.compile(r'<g id="point\|([^|]+)\|([^|]+)\|([^|]+)\|([^"]+)">')
@@ -65,3 +67,34 @@ def test_trends_cover_three_years_from_the_first_with_data_and_no_tertial_to_com
     codes = [t.code for t in trend_tertials(Period("year", 2026), date(2026, 6, 1), 2020)]
     assert codes == ["2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2026-T2"]
     assert [t.code for t in trend_tertials(Period("tertial", 2025, 2), date(2026, 6, 1), 2025)] == ["2025-T1", "2025-T2"]
+
+
+def y_ticks(svg: str) -> list[str]:
+    """Return the tick labels of the charts' value axes, as the SVG writes them (a shared axis labels one panel)."""
+    root = ElementTree.fromstring(svg)
+    return [text.text.strip() for group in root.iter(SVG + "g") if group.get("id", "").startswith("ytick_")
+            for text in group.iter(SVG + "text")]
+
+
+@pytest.mark.parametrize("lang, separator", [("sv", ","), ("en", ".")])
+def test_the_value_axis_writes_numbers_with_the_languages_decimal_separator(lang, separator):
+    from geoapp.privacy.series import publish_trend
+    from geoapp.promise.charts import trend_svg
+
+    values = {"2025-T1": 4.5, "2025-T2": 10.9, "2025-T3": None}
+    trend = publish_trend("observations_per_walk", "Observations per walk", "ratio", list(values),
+                          [("2081R013", "Tjärna Ängar")], [("all", "All")], lambda _a, _s, p: values[p])
+    ticks = y_ticks(trend_svg(trend, "–", lang).decode("utf-8"))
+    assert ticks == [f"0{separator}0", f"2{separator}5", f"5{separator}0", f"7{separator}5", f"10{separator}0",
+                     f"12{separator}5"]
+
+
+def test_a_count_is_drawn_on_whole_ticks():
+    from geoapp.privacy.series import publish_trend
+    from geoapp.promise.charts import trend_svg
+
+    values = {"2025-T1": 1, "2025-T2": 2}
+    trend = publish_trend("walks", "Safety walks held", "count", list(values), [("2081R013", "Tjärna Ängar")],
+                          [("walks", "Walks")], lambda _a, _s, p: values[p])
+    assert y_ticks(trend_svg(trend, "–", "sv").decode("utf-8")) == ["0", "1", "2"]
+

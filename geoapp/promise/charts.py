@@ -11,10 +11,13 @@ import io
 import math
 
 import matplotlib
+from babel.numbers import get_decimal_symbol
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from geoapp.export.figure import drawing
 from geoapp.privacy.series import PublishedTrend, require_trend
+from geoapp.promise.indicators import COUNT
 
 COLORS = ("#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e")
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -27,8 +30,22 @@ def _period_label(code: str) -> str:
     return code.replace("-", "\n", 1) if "-T" in code else code
 
 
-def trend_figure(trend: PublishedTrend, no_value: str, into=None) -> Figure:
-    """Draw one panel per area of `trend` on a shared scale, into a new figure or a subfigure; hold `drawing()`."""
+class DecimalFormatter(ScalarFormatter):
+    """Axis tick labels as matplotlib chooses them, written with a language's decimal separator (Swedish 12,5)."""
+
+    def __init__(self, language: str):
+        super().__init__(useOffset=False)
+        self.decimal = get_decimal_symbol(language)
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).replace(".", self.decimal)
+
+
+def trend_figure(trend: PublishedTrend, no_value: str, language: str, into=None) -> Figure:
+    """Draw one panel per area of `trend` on a shared scale, into a new figure or a subfigure; hold `drawing()`.
+
+    Tick labels are written the way `language` writes numbers; the drawing processes have no request to ask.
+    """
     trend = require_trend(trend)
     count = len(trend.areas)
     fig = into if into is not None else Figure(
@@ -52,6 +69,9 @@ def trend_figure(trend: PublishedTrend, no_value: str, into=None) -> Figure:
         ax.set_title(name, fontsize=8.5, loc="left")
         ax.set_xticks(x, [_period_label(p) for p in trend.periods], fontsize=6.5)
         ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        if trend.unit == COUNT:
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no tick at half a walk or action
+        ax.yaxis.set_major_formatter(DecimalFormatter(language))
         ax.grid(axis="y", color="#e5e7eb", linewidth=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -67,11 +87,11 @@ def trend_figure(trend: PublishedTrend, no_value: str, into=None) -> Figure:
     return fig
 
 
-def trend_svg(trend: PublishedTrend, no_value: str) -> bytes:
-    """Return the trend's small multiples as an SVG document."""
+def trend_svg(trend: PublishedTrend, no_value: str, language: str) -> bytes:
+    """Return the trend's small multiples as an SVG document, its numbers written as `language` writes them."""
     buffer = io.BytesIO()
     with drawing(), matplotlib.rc_context(SVG_RC):
-        trend_figure(trend, no_value).savefig(buffer, format="svg", metadata={"Date": None, "Creator": "geoapp"})
+        trend_figure(trend, no_value, language).savefig(buffer, format="svg", metadata={"Date": None, "Creator": "geoapp"})
     return buffer.getvalue()
 
 
@@ -80,9 +100,9 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def chart_uri(site, trend: PublishedTrend, no_value: str) -> str:
-    """Return the trend's SVG as a data: URI, drawn once for the same numbers and words."""
+def chart_uri(site, trend: PublishedTrend, no_value: str, language: str) -> str:
+    """Return the trend's SVG as a data: URI, drawn once for the same numbers, words and language."""
     trend = require_trend(trend)
     key = ("trend_svg", trend.key, trend.title, trend.periods, trend.areas, trend.series,
-           tuple(sorted(trend.values.items())), no_value)
-    return site.cached(key, None, lambda: svg_data_uri(trend_svg(trend, no_value)))
+           tuple(sorted(trend.values.items())), no_value, language)
+    return site.cached(key, None, lambda: svg_data_uri(trend_svg(trend, no_value, language)))

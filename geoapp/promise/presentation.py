@@ -83,7 +83,7 @@ def promise_page(site, area_id: str, period: Period, now: datetime | None = None
     """Follow the promise up for an area and period and prepare it for a page in the current language."""
     lang = language()
     followup = follow_promise(site, site.areas_by_id()[area_id], period, now)
-    charts = [(t, chart_uri(site, t, _(NO_VALUE))) for t in followup.trends]
+    charts = [(t, chart_uri(site, t, _(NO_VALUE), lang)) for t in followup.trends]
     promise = followup.promise
     if promise is None:
         return PromisePage(followup, "", None, [], False, [], [], charts)

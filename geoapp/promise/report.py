@@ -138,7 +138,7 @@ def _pages(report: Report) -> list[Figure]:
         pages.append(_table_page(_("Value of each indicator per tertial and year (status against the target)"),
                                  [_("Indicator"), _("Area")] + page.periods, readings))
     for trend, _uri in page.charts:
-        pages.append(_trend_page(trend))
+        pages.append(_trend_page(trend, report.language))
     pages.append(map_figure(report.briefing, A4_LANDSCAPE_INCHES))
     if report.actions is not None:
         from geoapp.domain.actions import status_label
@@ -156,11 +156,11 @@ def _pages(report: Report) -> list[Figure]:
     return pages
 
 
-def _trend_page(trend) -> Figure:
+def _trend_page(trend, language: str) -> Figure:
     fig = Figure(figsize=A4_LANDSCAPE_INCHES, facecolor="white")
     fig.text(0.04, 0.95, trend.title, fontsize=14, fontweight="bold", va="center")
     top, bottom = fig.subfigures(2, 1, height_ratios=[1.1, 1])
-    trend_figure(trend, _(NO_VALUE), top)
+    trend_figure(trend, _(NO_VALUE), language, top)
     rows = [[f"{name}: {label}" if len(trend.series) > 1 else name] + [_value(trend.value(a, s, p)) for p in trend.periods]
             for a, name in trend.areas for s, label in trend.series]
     ax = bottom.add_axes((0.04, 0.04, 0.92, 0.9))
