@@ -190,3 +190,62 @@ def test_every_page_fits_speaks_one_language_and_has_its_legends(site, chromium,
                 problems[where + ": axe"] = violations
     page.context.close()
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
+
+
+def page_problems(page, where: str, language: str, axe: bool = True) -> dict:
+    """Return what the guards find wrong with the page open in `page`: width, the other language, axe."""
+    problems = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        size = page.evaluate(WIDTH_OF_PAGE)
+        if size["page"] > size["viewport"]:
+            problems[f"{where} at {width} px: width"] = size
+    text = page.evaluate(TEXT_OF_PAGE)
+    wrong = [p for p in foreign_phrases(language) if found_in(text, p)]
+    if wrong:
+        problems[where + ": other language"] = wrong
+    if axe:
+        page.add_script_tag(content=axe_script())
+        violations = page.evaluate(RUN_AXE, WCAG_AA)
+        if violations:
+            problems[where + ": axe"] = violations
+    return problems
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_upload_report_and_a_field_days_confirmation_pass_the_guards(site, chromium, tmp_path, language):
+    base, _accounts = site
+    month = {"sv": "09", "en": "10"}[language]  # each language uploads rows of its own, so both are new
+    rows = ["Datum;Tid;Latitud;Longitud;Kategori;Allvarlighet;Trygg;Kommentar;Vandring"]
+    places = [("60,492869", "15,399074"), ("60,492310", "15,397251"), ("60,490818", "15,401562")]
+    for i in range(5):
+        lat, lon = places[i % 3]
+        rows.append(f"2025-{month}-1{i};18.{10 + i};{'60,402869' if i == 3 else lat};{lon};belysning;2;nej;;"
+                    f"Skärmvandring {language}")
+    path = tmp_path / f"skarmvandring-{language}.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page = open_as(chromium, site, "uploader", language)
+    page.goto(base + "observations/upload")
+    page.set_input_files("input[name=file]", str(path))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator(".verdict.imported").count() == 1
+    assert page.locator("ul.covered a").count() >= 1 and page.locator("table.warnings tbody tr").count() == 1
+    problems = page_problems(page, "/observations/upload (report)", language)
+    page.goto(base + "observations/field")
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    for i in range(2):
+        entry = {"idempotency_key": f"screens-{language}-{i}-0000", "walk": f"Fältvandring {language}",
+                 "observed_at": f"2025-{month}-20T19:0{i}:00+02:00", "lat": 60.492869, "lon": 15.399074 + i / 10000,
+                 "category": "belysning", "severity": 2}
+        response = page.request.post(base + "api/v1/observations", data=entry, headers={"X-CSRFToken": token})
+        assert response.status == 201, response.text()
+    page.context.close()
+    page = open_as(chromium, site, "admin", language)
+    page.goto(base + "admin/uploads")
+    page.locator(f'a[href*="/admin/uploads/field/"][href*="/2025-{month}-20/delete"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("form.confirm button").count() == 1
+    problems.update(page_problems(page, "/admin/uploads/field/… (confirm)", language))
+    page.context.close()
+    assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
