@@ -59,6 +59,7 @@ RULES = {
     "api.followup": Rule("map", "/api/v1/followup"),
     "promise.promise_json": Rule("map", "/api/v1/promise"),
     "promise.report": Rule("map", "/export/report.html"),
+    "promise.survey_form": Rule("uploader", "/surveys/upload"),
     "promise.upload_surveys": Rule("uploader", "/surveys/upload", "POST"),
     "api.actions": Rule("map", "/api/v1/actions"),
     "actions.list_page": Rule("map", "/actions"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import io
+import re
+
 import pytest
 
 from tests.observation_files import csv_bytes
@@ -127,3 +131,47 @@ areas = ["vastra-borlange"]
         [commitment] = body["commitments"]
         assert commitment["status"] == state
         assert [r["actual"] for r in commitment["readings"] if r["period"] == year] == [value]
+
+
+STORED = {"sv": "Enkätresultat sparade: 4", "en": "Survey results stored: 4"}
+SURVEY_PAGE = {"sv": ("Ladda upp enkätresultat", "högst 20 MiB", "Inget sparades", "rad", "Värde"),
+               "en": ("Upload survey results", "at most 20 MiB", "Nothing was saved", "row", "Värde")}
+
+
+def _upload(client, rows, name="enkat.csv"):
+    return client.post("/surveys/upload", data={"file": (io.BytesIO(csv_bytes(HEADERS, rows, delimiter=";")), name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_upload_page_stores_a_survey_file_whole_or_names_the_row_and_column_to_correct(app, as_role, lang):
+    from geoapp.store.surveys import results_of
+
+    client = as_role("uploader")
+    client.set_cookie("lang", lang)
+    title, limit, nothing, _row, column = SURVEY_PAGE[lang]
+    page = client.get("/surveys/upload")
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and title in text and limit in text
+    assert 'action="/surveys/upload"' in text and 'name="csrf_token"' in text and 'name="sheet"' in text
+    assert 'href="/surveys/upload"' in html.unescape(client.get("/followup").get_data(as_text=True))
+    refused = _upload(client, GOOD + [["vastra-borlange", "2025", "trygghetsindex", "hög", "100", "", ""]])
+    shown = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and nothing in shown and "enkat.csv" in shown
+    [cells] = re.findall(r"<tr><td>6</td><td>([^<]*)</td><td><code>([^<]*)</code></td><td>([^<]*)</td>", shown)
+    assert cells[:2] == (column, "hög")
+    with app.extensions["geoapp"].store.connect() as conn:
+        assert results_of(conn, ["vastra-borlange", "tjarna-angar", "2081R013", "2081R004"]) == []
+    stored = _upload(client, GOOD)
+    shown = html.unescape(stored.get_data(as_text=True))
+    assert stored.status_code == 201 and STORED[lang] in shown and "Observations" not in shown
+    assert 'href="/surveys/upload"' in shown  # upload another file: this form again
+    with app.extensions["geoapp"].store.connect() as conn:
+        assert len(results_of(conn, ["vastra-borlange", "tjarna-angar", "2081R013", "2081R004"])) == 4
+
+
+def test_the_survey_upload_page_is_for_uploaders_and_needs_the_forms_token(app, as_role):
+    assert as_role("viewer").get("/surveys/upload").status_code == 403
+    client = as_role("uploader")
+    del client.environ_base["HTTP_X_CSRFTOKEN"]
+    assert _upload(client, GOOD).status_code == 400

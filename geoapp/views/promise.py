@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from geoapp.i18n import language
 from geoapp.ingest.surveys import KIND, import_surveys
@@ -52,6 +52,15 @@ def report(fmt: str):
     made = gather_report(current_site(), request.args)
     return Response(render(made), mimetype=media_type.split(";")[0],
                     headers={"Content-Disposition": f'attachment; filename="{report_filename(made, fmt)}"'})
+
+
+@bp.get("/surveys/upload")
+@require_role("uploader")
+def survey_form():
+    """Show the form for a file of survey results, beside the other upload pages."""
+    settings = current_site().settings
+    return render_template("surveys_upload.html", max_mb=settings["MAX_UPLOAD_MB"], max_rows=settings["MAX_ROWS"],
+                           min_n=int(settings["SURVEY_MIN_N"]))
 
 
 @bp.post("/surveys/upload")
