@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import random
 import sqlite3
 from pathlib import Path
 from typing import Mapping
@@ -70,6 +71,14 @@ def plain_tile(tile: Tile) -> bytes:
     ImageDraw.Draw(image).text((8, 8), f"{tile.z}/{tile.x}/{tile.y}", fill=(40, 40, 40))
     out = io.BytesIO()
     image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def noisy_tile(tile: Tile) -> bytes:
+    """Draw a tile that does not compress: about 200 kB, so that a few of them fill a MiB."""
+    noise = random.Random(f"{tile.z}/{tile.x}/{tile.y}").randbytes(256 * 256 * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (256, 256), noise).save(out, format="PNG")
     return out.getvalue()
 
 

@@ -1,4 +1,5 @@
-"""The stored archive's tiles over an extent for a map used offline, coarse zooms first, within a size cap."""
+"""The stored archive's tiles over an extent for a map used offline (an exported file, the field form's phone), coarse
+zooms first, within a size cap."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import base64
 import math
 from dataclasses import dataclass
 from typing import Sequence
+
+import mercantile
 
 from geoapp.basemap.archive import media_type
 from geoapp.basemap.grid import TILE_PX, Tile, tiles_for
@@ -69,3 +72,43 @@ def _counted(data: bytes, data_url: bool) -> int:
 def as_data_url(data: bytes) -> str:
     """Return a tile as a data: URL of its own media type."""
     return f"data:{media_type(data) or 'image/png'};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class WalkTiles:
+    """The archive's tiles over an area for a phone to keep: shallow zooms first, each from the middle out."""
+
+    tiles: tuple[Tile, ...]  # those within the cap, in the order to keep them
+    total: int  # every tile the archive has over the area at those zooms
+    size: int  # bytes of `tiles`
+
+    @property
+    def capped(self) -> bool:
+        """Return whether the cap left tiles of the area out."""
+        return len(self.tiles) < self.total
+
+
+def walk_tiles(basemap: LocalBasemap, bounds_wgs84: Sequence[float], zooms: tuple[int, int],
+               max_bytes: int) -> WalkTiles:
+    """Return the archive's tiles over `bounds_wgs84` at each zoom of `zooms` (from, to), shallowest first and from the
+    middle of the area out, as many as fit in `max_bytes` before the first that does not."""
+    west, south, east, north = bounds_wgs84
+    chosen: list[Tile] = []
+    total = size = 0
+    full = False
+    for zoom in range(zooms[0], zooms[1] + 1):
+        middle = mercantile.tile((west + east) / 2, (south + north) / 2, zoom)
+        # From the middle out, so that a cap reached within a zoom leaves out its edges rather than one side.
+        level = sorted(tiles_for(bounds_wgs84, [zoom]), key=lambda t: (t.x - middle.x) ** 2 + (t.y - middle.y) ** 2)
+        for tile in level:
+            data = basemap.tile(tile.z, tile.x, tile.y)
+            if data is None:
+                continue
+            total += 1
+            # Past the cap a phone keeps no deeper tile in place of a shallower one, so the list stops at the first.
+            if not full and size + len(data) <= max_bytes:
+                chosen.append(tile)
+                size += len(data)
+            else:
+                full = True
+    return WalkTiles(tuple(chosen), total, size)

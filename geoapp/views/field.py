@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from geoapp.ingest import import_entry
 from geoapp.ingest.entry import ENTRY_NAME, entry_reply, read_body
-from geoapp.ingest.field_form import field_form
+from geoapp.ingest.field_form import field_form, walk_area_tiles
 from geoapp.ingest.report import too_large
 from geoapp.site import current_site
 from geoapp.views.access import current_actor, public, require_role
@@ -23,6 +23,16 @@ bp = Blueprint("field", __name__)
 def form():
     """Show the field form (Swedish first)."""
     return render_template("field.html", form=field_form(current_site()))
+
+
+@bp.get("/observations/field/tiles.json")
+@require_role("uploader")
+def walk_tiles():
+    """List the stored basemap's tiles of the walk area for the phone to keep, within GEOAPP_FIELD_TILES_MB."""
+    chosen = walk_area_tiles(current_site())
+    if chosen is None:
+        return jsonify(tiles=[], total=0, capped=False)
+    return jsonify(tiles=[[t.z, t.x, t.y] for t in chosen.tiles], total=chosen.total, capped=chosen.capped)
 
 
 @bp.get("/observations/field-sw.js")
