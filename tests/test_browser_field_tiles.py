@@ -1,15 +1,13 @@
-"""The field form's map without a network: the stored basemap's tiles it has shown are kept on the phone, up to
-GEOAPP_FIELD_TILES_MB, and shown again offline."""
+"""The field form's map without a network: the stored basemap's tiles of the walk area, and those the map has shown, are
+kept on the phone up to GEOAPP_FIELD_TILES_MB, and shown again offline."""
 
 from __future__ import annotations
 
-import io
-import random
+import re
 
 import pytest
-from PIL import Image
 
-from tests.basemap_archives import borlange_tiles, plain_tile, tiles_around, write_mbtiles
+from tests.basemap_archives import borlange_tiles, noisy_tile, plain_tile, tiles_around, write_mbtiles
 from tests.conftest import TEST_PASSWORD
 from tests.test_browser_basemap import LOADED_TILES
 from tests.test_browser_field import PHONE, PROBE_NETWORK
@@ -22,15 +20,12 @@ KEPT = """async () => { const cache = await caches.open('geoapp-field-tiles-v1')
     return [kept.length, kept.reduce((n, r) => n + Number(r.headers.get('X-Geoapp-Bytes')), 0)]; }"""
 KEPT_ZOOMS = """async () => (await (await caches.open('geoapp-field-tiles-v1')).keys())
     .map(k => Number(new URL(k.url).pathname.split('/')[2]))"""
+SETTLED = """() => { const s = document.getElementById('offline-map');
+    return !s.hidden && s.dataset.state !== 'working' && s.getAttribute('aria-busy') === 'false'; }"""
+WALK_LIST = "fetch('/observations/field/tiles.json', {headers: {Accept: 'application/json'}}).then(r => r.json())"
+SHOWN = "[...document.querySelectorAll('.leaflet-tile-pane img')].map(i => i.src)"
+ALL_SHOWN = "() => [...document.querySelectorAll('.leaflet-tile-pane img')].every(i => i.complete)"
 CONTROLLED = "async () => !!navigator.serviceWorker.controller && !!(await navigator.serviceWorker.ready).active"
-
-
-def noisy_tile(tile) -> bytes:
-    """Draw a tile that does not compress: about 200 kB, so that a few of them fill a MiB."""
-    noise = random.Random(f"{tile.z}/{tile.x}/{tile.y}").randbytes(256 * 256 * 3)
-    out = io.BytesIO()
-    Image.frombytes("RGB", (256, 256), noise).save(out, format="PNG")
-    return out.getvalue()
 
 
 def served_with_basemap(serve, tmp_path, noisy: range = range(0), **settings) -> str:
@@ -78,7 +73,8 @@ def pan(page, dx: float, dy: float) -> None:
 def test_the_tiles_shown_are_kept_and_shown_again_offline(serve, browser, tmp_path):
     base = served_with_basemap(serve, tmp_path)
     context, page = open_form(browser, base)
-    page.wait_for_function("() => [...document.querySelectorAll('.leaflet-tile-pane img')].every(i => i.complete)")
+    page.wait_for_function(ALL_SHOWN)
+    page.wait_for_function(SETTLED, polling=200)  # the walk area's tiles are kept too: wait until they are
     shown = page.evaluate(LOADED_TILES)
     # The tiles shown before the worker took the page over are kept at its asking; those of a pan by the worker.
     page.wait_for_function(f"async () => (await ({KEPT})())[0] >= {shown}", polling=200)
@@ -130,4 +126,53 @@ def test_the_tiles_kept_stay_within_the_setting_and_a_deeper_zoom_waits_past_it(
                            ".some(i => i.complete && i.naturalWidth === 256 && i.src.includes('/tiles/14/'))")
     page.wait_for_timeout(500)
     assert set(page.evaluate(KEPT_ZOOMS)) == {13} and page.evaluate(KEPT) == [kept, size]  # the deeper zoom waits
+    context.close()
+
+
+def test_the_walk_area_is_kept_when_the_form_opens_and_shown_offline_where_the_map_never_went(serve, browser, tmp_path):
+    base = served_with_basemap(serve, tmp_path)
+    context, page = open_form(browser, base)
+    status = page.locator("#offline-map")
+    page.wait_for_function(SETTLED, polling=200)
+    listed = page.evaluate(WALK_LIST)
+    assert 100 < listed["total"] == len(listed["tiles"]) and not listed["capped"]
+    assert status.inner_text() == f"Kartan för offlinebruk: alla {listed['total']} kartplattor över vandringsområdet sparade."
+    assert status.get_attribute("role") == "status"
+    assert page.evaluate(KEPT)[0] >= listed["total"]
+    assert {z for z, _x, _y in listed["tiles"]} == {13, 14, 15, 16} <= set(page.evaluate(KEPT_ZOOMS))
+    assert {int(re.search(r"/tiles/(\d+)/", src).group(1)) for src in page.evaluate(SHOWN)} == {13}
+
+    context.set_offline(True)
+    assert page.evaluate(PROBE_NETWORK) == "unreachable"
+    tiles = []
+    page.on("response", lambda r: tiles.append((r.status, r.from_service_worker, r.url)) if "/tiles/" in r.url else None)
+    # Three zooms in and a pan: streets the map never showed with a network, in the middle of the walk area.
+    for _ in range(3):
+        page.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)  # the zoom's animation
+    page.wait_for_function(ALL_SHOWN)
+    pan(page, -150, 100)
+    shown = page.evaluate(LOADED_TILES)
+    assert shown >= 4 and shown == page.evaluate("document.querySelectorAll('.leaflet-tile-pane img').length")
+    # Online the map showed zoom 13 alone; each zoom on the way in came from the tiles kept for the walk area.
+    assert {16} <= {int(re.search(r"/tiles/(\d+)/", url).group(1)) for _s, _w, url in tiles} <= {14, 15, 16}
+    assert len(tiles) >= shown and all(t[:2] == (200, True) for t in tiles), tiles
+    assert status.inner_text().startswith("Kartan för offlinebruk:")
+    context.close()
+
+
+def test_the_size_cap_stops_keeping_the_walk_area_and_the_form_says_so(serve, browser, tmp_path):
+    base = served_with_basemap(serve, tmp_path, noisy=range(13, 15), FIELD_TILES_MB=1)
+    context, page = open_form(browser, base)
+    page.wait_for_function(SETTLED, polling=200)
+    page.wait_for_timeout(500)  # for any tile the map showed still on its way into the cache
+    listed = page.evaluate(WALK_LIST)
+    said = re.fullmatch(r"Kartan för offlinebruk: (\d+) av (\d+) kartplattor sparade, så många som ryms i 1 MiB; "
+                        r"närmare inzoomat saknas en del gator utan nätverk\.", page.locator("#offline-map").inner_text())
+    assert said, page.locator("#offline-map").inner_text()
+    kept, total = int(said.group(1)), int(said.group(2))
+    assert listed["capped"] and total == listed["total"] and 0 < kept < len(listed["tiles"]) < total
+    count, size = page.evaluate(KEPT)
+    assert count < total and size <= 2**20
+    assert set(page.evaluate(KEPT_ZOOMS)) == {13}  # the shallowest zoom filled the cap; none deeper came in its place
     context.close()

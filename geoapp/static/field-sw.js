@@ -1,7 +1,8 @@
 /* Service worker of the field form: the page and its assets come from the network when it answers in time,
    else from the copy kept here, so the form opens on a phone without a connection after one visit. The stored
    basemap's tiles the map has shown are kept as well, up to the size the worker's address names
-   (?tiles=bytes, from GEOAPP_FIELD_TILES_MB), so the map still shows the streets without a network. */
+   (?tiles=bytes, from GEOAPP_FIELD_TILES_MB), so the map still shows the streets without a network; and so are, at
+   the page's asking, all the tiles of the walk area, shallow zooms first, until that size is reached. */
 "use strict";
 
 const CACHE = "geoapp-field-v1";
@@ -24,6 +25,13 @@ self.addEventListener("activate", (event) => {
 // The open page names what it needs (itself, its scripts, styles and the area outlines) and the tiles it showed
 // before this worker took it over; keep what is missing.
 self.addEventListener("message", (event) => {
+  if (event.data && Array.isArray(event.data.prefetch) && event.ports[0]) {
+    const reply = event.ports[0];
+    event.waitUntil(prefetch(TILE_BYTES > 0 ? event.data.prefetch.filter(isTile) : [])
+      .catch(() => ({ kept: 0, capped: false, missed: event.data.prefetch.length }))
+      .then((answer) => reply.postMessage(answer)));
+    return;
+  }
   const urls = (event.data && event.data.cache) || [];
   const tiles = TILE_BYTES > 0 ? ((event.data && event.data.tiles) || []).filter(isTile) : [];
   event.waitUntil(Promise.all([
@@ -81,9 +89,10 @@ function keptTiles(cache) {
   return index;
 }
 
+// Returns whether the tile is kept now (or was already); false when the size leaves no room for it.
 async function keep(cache, url, response) {
   const tiles = await keptTiles(cache);
-  if (tiles.has(url)) return;
+  if (tiles.has(url)) return true;
   const body = await response.arrayBuffer();
   const version = new URL(url).searchParams.get("v");
   for (const [old] of tiles) {
@@ -99,7 +108,7 @@ async function keep(cache, url, response) {
   while (total + body.byteLength > TILE_BYTES) {
     let deepest = null;
     for (const [kept, about] of tiles) if (about.zoom > zoom && (!deepest || about.zoom > deepest[1].zoom)) deepest = [kept, about];
-    if (!deepest) return;
+    if (!deepest) return false;
     await cache.delete(deepest[0]);
     tiles.delete(deepest[0]);
     total -= deepest[1].bytes;
@@ -107,6 +116,42 @@ async function keep(cache, url, response) {
   const headers = { "Content-Type": response.headers.get("Content-Type") || "image/png", [SIZE]: String(body.byteLength) };
   await cache.put(url, new Response(body, { status: 200, headers }));
   tiles.set(url, { zoom, bytes: body.byteLength });
+  return true;
+}
+
+// The walk area's tiles the page names (absolute addresses, in the order to keep them), fetched one at a time so the
+// form's own requests are not held up, and none fetched again that is kept already. The first one the size leaves no
+// room for stops the rest: they are as deep or deeper. Answers how many are kept, whether the size stopped them,
+// and how many could not be fetched (no network, or not in the archive).
+async function prefetch(urls) {
+  const cache = await caches.open(TILES);
+  const tiles = await keptTiles(cache);
+  const answer = { kept: 0, capped: false, missed: 0 };
+  for (const url of urls) {
+    if (tiles.has(url)) {
+      answer.kept += 1;
+      continue;
+    }
+    let response;
+    try {
+      response = await fetch(new Request(url, { credentials: "same-origin" }));
+    } catch (e) {
+      answer.missed += 1;
+      continue;
+    }
+    if (!response.ok || response.redirected) {
+      answer.missed += 1;
+      continue;
+    }
+    const done = keeping.then(() => keep(cache, url, response));
+    keeping = done.catch(() => {});
+    if (await done.catch(() => false)) answer.kept += 1; // a full storage quota stops it as the size does
+    else {
+      answer.capped = true;
+      break;
+    }
+  }
+  return answer;
 }
 
 async function respond(request) {

@@ -10,6 +10,8 @@
   const WALK = "geoapp.field.walk";
   const RETRY_MS = 15000;
   const SEND_TIMEOUT_MS = 20000; // a stalled connection is given up and tried again; the key prevents a double
+  const KEEP_BATCH = 16; // tiles of the walk area asked for at a time, so the count moves and the worker is not held long
+  const KEEP_TIMEOUT_MS = 120000;
   const AREA_STYLE = { color: "#374151", weight: 1, fillOpacity: 0.03 };
   const $ = (id) => document.getElementById(id);
   const walkInput = $("walk");
@@ -128,7 +130,8 @@
     if (!window.L) return;
     map = L.map("field-map", { zoomSnap: 0.5, zoomControl: false }).fitBounds(JSON.parse(data.bounds));
     L.control.zoom({ zoomInTitle: text("zoom-in"), zoomOutTitle: text("zoom-out") }).addTo(map);
-    if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution }).addTo(map);
+    const options = Object.assign({ maxZoom: 19, attribution: data.attribution }, JSON.parse(data.tileOptions || "{}"));
+    if (data.tiles) L.tileLayer(data.tiles, options).addTo(map);
     else map.attributionControl.addAttribution(data.attribution);
     L.control.scale({ imperial: false }).addTo(map);
     map.on("click", (e) => choose(e.latlng));
@@ -246,16 +249,71 @@
     }
   }
 
+  // Asks the worker to keep some of the walk area's tiles; answers {kept, capped, missed}. A worker stopped on the
+  // way never answers: after a while those tiles count as not kept, for the next visit to keep.
+  function askToKeep(worker, urls) {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      const late = setTimeout(() => resolve({ kept: 0, capped: false, missed: urls.length }), KEEP_TIMEOUT_MS);
+      channel.port1.onmessage = (event) => {
+        clearTimeout(late);
+        resolve(event.data);
+      };
+      worker.postMessage({ prefetch: urls }, [channel.port2]);
+    });
+  }
+
+  // Every tile of the walk area is kept in the background, a few at a time, while the page says how far it has come;
+  // the form is usable all the while.
+  async function keepWalkArea(worker) {
+    const status = $("offline-map");
+    if (!data.walkTiles || !data.tiles || !status) return;
+    let list;
+    try {
+      const response = await fetch(data.walkTiles, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+      if (!response.ok || response.redirected) return;
+      list = await response.json();
+    } catch (e) {
+      return; // offline on a first visit: only the tiles shown are kept
+    }
+    if (!list.total) return;
+    const address = (t) => new URL(data.tiles.replace("{z}", t[0]).replace("{x}", t[1]).replace("{y}", t[2]), location.href).href;
+    const urls = list.tiles.map(address);
+    let kept = 0;
+    let missed = 0;
+    let capped = list.capped;
+    const show = (state) => {
+      status.hidden = false;
+      status.dataset.state = state;
+      status.setAttribute("aria-busy", String(state === "working")); // read out once, when it is done
+      status.textContent = text("offline-" + state, { kept: kept.toLocaleString(lang), total: list.total.toLocaleString(lang), mb: data.tilesMb });
+    };
+    show("working");
+    for (let i = 0; i < urls.length; i += KEEP_BATCH) {
+      const answer = await askToKeep(worker, urls.slice(i, i + KEEP_BATCH));
+      kept += answer.kept;
+      missed += answer.missed;
+      if (answer.capped) {
+        capped = true;
+        break;
+      }
+      show("working");
+    }
+    show(missed ? "incomplete" : capped ? "capped" : "done");
+  }
+
   function installWorker() {
     if (!("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register(data.worker, { scope: data.page })
       .then(() => navigator.serviceWorker.ready)
       .then((registration) => {
         const assets = document.querySelectorAll("script[src], link[rel='stylesheet'], link[rel='icon']");
-        const urls = [data.page, data.areas, ...Array.from(assets, (el) => el.src || el.href)];
+        // The list of the walk area's tiles too, so that offline the page still says how many are kept.
+        const urls = [data.page, data.areas, ...(data.walkTiles ? [data.walkTiles] : []), ...Array.from(assets, (el) => el.src || el.href)];
         // The tiles shown before the worker took over the page are kept too (the worker keeps later ones itself).
         const tiles = Array.from(document.querySelectorAll("#field-map .leaflet-tile-pane img"), (img) => img.src);
         registration.active.postMessage({ cache: urls, tiles });
+        keepWalkArea(registration.active);
       })
       .catch(() => {}); // without a worker the open page still keeps and sends entries
   }
