@@ -21,6 +21,7 @@ from geoapp.promise.indicators import COUNT
 
 COLORS = ("#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e")
 MARKERS = ("o", "s", "^", "D", "v", "P")
+LINESTYLES = ("-", (0, (4, 2)), (0, (1, 1.5)), "-.")
 PANEL_INCHES = (2.9, 2.2)
 # Text stays text (searchable in the PDF, small in SVG); fixed ids make the same trend the same file.
 SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "geoapp-trend", "font.size": 8}
@@ -59,12 +60,15 @@ def trend_figure(trend: PublishedTrend, no_value: str, language: str, into=None)
         for i, (series, label) in enumerate(trend.series):
             ys = [trend.value(area_id, series, p) for p in trend.periods]
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
-            ax.plot(x, [math.nan if y is None else y for y in ys], color=color, linewidth=1.4,
-                    label=label if ax is axes[0] else None)
+            # Earlier series are drawn wider and dashed differently, so two series with the same values (as many
+            # actions done as open) still show both, not one line over the other.
+            wider = len(trend.series) - 1 - i
+            ax.plot(x, [math.nan if y is None else y for y in ys], color=color, linewidth=1.4 + 1.6 * wider,
+                    linestyle=LINESTYLES[i % len(LINESTYLES)], label=label if ax is axes[0] else None)
             for xi, period, y in zip(x, trend.periods, ys):
                 if y is None:
                     continue
-                point, = ax.plot([xi], [y], linestyle="", marker=marker, markersize=4, color=color)
+                point, = ax.plot([xi], [y], linestyle="", marker=marker, markersize=4 + 2.5 * wider, color=color)
                 point.set_gid(f"point|{area_id}|{series}|{period}|{y:g}")
         ax.set_title(name, fontsize=8.5, loc="left")
         ax.set_xticks(x, [_period_label(p) for p in trend.periods], fontsize=6.5)
