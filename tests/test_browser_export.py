@@ -45,3 +45,82 @@ def test_offline_html_draws_the_published_cells_from_disk_without_network(mapped
     assert errors == []
     assert requests and all(url.startswith(("file://", "data:")) for url in requests)
     context.close()
+
+
+@pytest.mark.parametrize("language, drawing, started", [
+    ("sv", "Ritar PNG-bilden i 300 dpi … hämtningen börjar när den är klar.", "Hämtningen har börjat: "),
+    ("en", "Drawing the 300 dpi PNG … the download starts when it is ready.", "The download has started: "),
+])
+def test_the_export_menu_says_a_png_is_being_drawn_until_its_download_starts(serve, browser, language, drawing,
+                                                                              started):
+    assert serve.run("demo").returncode == 0
+    base = serve(PUBLIC_MAP=1)
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    errors, held = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # The drawing is held back until the page has been read, as a slow server would.
+    page.route("**/export/map.png*", lambda route: held.append(route))
+    page.goto(base + f"language/{language}?next=/%3Farea%3Dvastra-borlange%26period%3D2025", wait_until="networkidle")
+    page.locator(".export-menu summary").click()
+    status = page.get_by_role("status")
+    assert status.inner_text() == ""
+    page.locator("a[data-drawing]").nth(1).click()
+    page.wait_for_function("document.getElementById('export-status').textContent.length > 0")
+    assert status.inner_text() == drawing
+    with page.expect_download() as download:
+        held[0].continue_()
+    # The file keeps the server's name, which tells the 300 dpi PNG from the 150 dpi one.
+    assert download.value.suggested_filename == "geoapp_vastra-borlange_2025_300dpi.png"
+    assert download.value.path().read_bytes().startswith(b"\x89PNG")
+    page.wait_for_function(f"document.getElementById('export-status').textContent.startsWith({started!r})")
+    assert status.inner_text() == started + "geoapp_vastra-borlange_2025_300dpi.png"
+    assert errors == []
+    context.close()
+
+
+def test_without_javascript_the_export_links_download_as_plain_links(serve, browser):
+    assert serve.run("demo").returncode == 0
+    base = serve(PUBLIC_MAP=1)
+    context = browser.new_context(accept_downloads=True, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "?area=vastra-borlange&period=2025")
+    page.locator(".export-menu summary").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF, A4: karta och sammanfattande tabell").click()
+    assert download.value.suggested_filename == "geoapp_vastra-borlange_2025.pdf"
+    assert page.get_by_role("status").inner_text() == ""
+    context.close()
+
+
+@pytest.mark.parametrize("language, dialogues, presence", [
+    ("sv", "Medborgardialog och rådgivning", "Polisnärvaro"),
+    ("en", "Dialogues and advice", "Police presence"),
+])
+def test_offline_html_carries_the_activity_layers_with_their_legend_and_fits_the_screen(
+        serve, browser, tmp_path, language, dialogues, presence):
+    assert serve.run("demo").returncode == 0
+    base = serve(PUBLIC_MAP=1)
+    context = browser.new_context()
+    exported = context.request.get(base + f"export/map.html?area=vastra-borlange&period=2025&lang={language}")
+    assert exported.ok
+    path = tmp_path / "offline.html"
+    path.write_bytes(exported.body())
+    for width in (360, 1366):
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("document.querySelectorAll('path[stroke=\"#4c1d95\"]').length > 0")
+        # As on the web map: the 11 synthetic places, a purple circle for dialogues and an orange ring for police.
+        assert page.locator('path[stroke="#4c1d95"]').count() == 11
+        assert page.locator('path[stroke="#c2410c"]').count() == 11
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
+        legend = page.locator(".map-legend").first
+        assert legend.locator(".swatch.layer-dialogue").count() == 1 and legend.locator(".swatch.layer-police").count() == 1
+        assert dialogues in legend.inner_text() and presence in legend.inner_text()
+        overlays = page.eval_on_selector_all(".leaflet-control-layers-overlays label", "ls => ls.map(l => l.textContent.trim())")
+        legend_layers = legend.locator("[data-layer]").evaluate_all("es => es.map(e => e.dataset.layer)")
+        assert set(overlays) <= set(legend_layers)
+        page.close()
+    context.close()

@@ -63,7 +63,7 @@ def inline_assets(header: str) -> str:
 def _panels(briefing, maps) -> list[dict]:
     published = briefing.published
     return [{"caption": panel_text(published, layer.period.code, briefing.language), "body": parts.body,
-             "script": parts.script} for parts, layer in zip(maps, published.layers)]
+             "script": parts.script, "legend": parts.legend} for parts, layer in zip(maps, published.layers)]
 
 
 def _carried_tiles(briefing) -> tuple[object, dict[str, str], OfflineTiles | None]:
@@ -102,7 +102,7 @@ def map_html(briefing) -> bytes:
     basemap, tiles, chosen = _carried_tiles(briefing)
     with force_locale(briefing.language):  # the map's own words (layers, zoom, attribution) in the export's language
         maps = build_view_maps(published, briefing.areas, briefing.features, basemap, _asset_token,
-                               briefing.classes, briefing.labels)
+                               briefing.classes, briefing.labels, briefing.activities)
         parts = [render_parts(m) for m in maps]
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(bundled_dir("templates")), autoescape=True)
     headings, rows = summary_rows(briefing)

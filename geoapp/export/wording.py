@@ -25,6 +25,7 @@ def words(language: str) -> dict:
                                         "made of parts moved up or down by at most %(noise)s, so differences between "
                                         "views and days never give one walk's exact count."),
         "legend": t.pgettext("export", "Legend"),
+        "layers": t.pgettext("export", "Layers of the map"),
         "class": t.pgettext("export", "%(label)s observations in a square"),
         "or_more": t.pgettext("export", "%(lower)s or more"),
         "safe": t.pgettext("export", "Place that feels safe (counted the same way)"),
