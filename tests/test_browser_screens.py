@@ -30,7 +30,7 @@ PAGES = {
     "anonymous": ["login", "", "?compare=1", "?period=2025-T1&compare=1&category=litter", "followup", "ogc", "ogc/collections",
                   "ogc/collections/cells/items?area=vastra-borlange&period=2025&f=html", "docs/api", "actions"],
     "viewer": ["account"],
-    "uploader": ["observations/upload", "observations/field", "activities/new", "actions", "actions/new?walk=1"],
+    "uploader": ["observations/upload", "observations/field", "activities/new", "activities/places/new", "actions", "actions/new?walk=1"],
     "admin": ["admin/uploads", "admin/uploads/1/delete", "admin/accounts", "admin/audit"],
 }
 ROLES = list(PAGES)

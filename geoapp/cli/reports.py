@@ -40,6 +40,8 @@ def echo_report(report) -> None:
             click.echo("  " + (_("%(area)s: %(day)s (map: %(periods)s)", area=covered.area_name, day=first, periods=periods)
                                if first == last else _("%(area)s: %(first)s to %(last)s (map: %(periods)s)",
                                                        area=covered.area_name, first=first, last=last, periods=periods)))
+        if report.delay_note():
+            click.echo("  " + report.delay_note())
         for warning in report.warnings:
             click.echo("  " + _("check: %(warning)s", warning=warning), err=True)
         return

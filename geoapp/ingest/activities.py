@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.domain.activities import DIALOGUE, KINDS, LABELS, kind_of
+from geoapp.domain.activities import DIALOGUE, KINDS, LABELS, Activity, kind_of
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.domain.users import Actor
 from geoapp.i18n import N_, _
 from geoapp.ingest import fields as parse
@@ -17,6 +20,7 @@ from geoapp.ingest.places import clean_name
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, parse_when, read_columns
 from geoapp.ingest.table import RawTable
+from geoapp.privacy.activities import shown_from
 from geoapp.store import activities as stored
 from geoapp.store import audit
 from geoapp.store.observations import add_upload
@@ -139,6 +143,14 @@ def _fresh(conn, frame: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return fresh, repeated
 
 
+def held_back(rows: list[dict], delay_days: int, now: datetime | None = None) -> list[date]:
+    """Return the Swedish day from which each of `rows` not shown yet (GEOAPP_ACTIVITY_DELAY_DAYS) shows, earliest first."""
+    now = now or datetime.now(timezone.utc)
+    moments = [shown_from(Activity(r["place_id"], r["kind"], r["started_at"], r["duration_min"]), delay_days)
+               for r in rows]
+    return sorted(m.astimezone(ZoneInfo(STOCKHOLM_TZ)).date() for m in moments if m > now)
+
+
 def _save(site, checked: CheckedActivities, name: str, digest: str, by: Actor) -> ImportReport:
     """Store the upload and its new activities in one transaction."""
     with site.store.begin() as conn:
@@ -147,14 +159,20 @@ def _save(site, checked: CheckedActivities, name: str, digest: str, by: Actor) -
         rows = stored.insert_activities(conn, fresh, upload_id, by.name)
         audit.record(conn, "upload", actor=by.name, detail=f"activities file {name}: {rows} rows", address=by.address)
     duplicates = sorted(checked.duplicates + repeated, key=lambda d: d["row"])
-    return ImportReport(IMPORTED, name, rows=rows, duplicates=duplicates, ignored_columns=checked.ignored, kind=KIND)
+    delay = site.settings["ACTIVITY_DELAY_DAYS"]
+    return ImportReport(IMPORTED, name, rows=rows, duplicates=duplicates, ignored_columns=checked.ignored, kind=KIND,
+                        shows_from=held_back(fresh, delay), delay_days=delay)
 
 
 FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants", "announced")
 
 
-def record_activity(site, form: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:
-    """Store one activity from the form's fields; return the problems by field (empty when stored)."""
+def record_activity(site, form: dict[str, str], by: str | None, address: str | None = None,
+                    shows: list[date] | None = None) -> dict[str, str]:
+    """Store one activity from the form's fields; return the problems by field (empty when stored).
+
+    When `shows` is a list, the day from which the stored activity shows is added to it if that lies ahead.
+    """
     table = RawTable(headers=list(FORM_FIELDS), cells=pd.DataFrame([[form.get(f, "") for f in FORM_FIELDS]], index=[1]))
     with site.store.connect() as conn:
         places = list_places(conn)
@@ -171,4 +189,6 @@ def record_activity(site, form: dict[str, str], by: str | None, address: str | N
             audit.record(conn, "activity_record", actor=by, detail=f"{fresh[0]['kind']} at {place}", address=address)
     except IntegrityError:
         return {"form": _(ALREADY_RECORDED)}
+    if shows is not None:
+        shows.extend(held_back(fresh, site.settings["ACTIVITY_DELAY_DAYS"]))
     return {}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from geoapp.domain.model import AREA_KIND_REGSO
-from geoapp.i18n import N_, _
+from geoapp.domain.model import AREA_KIND_REGSO, SWEREF99TM, WGS84, transformer
+from geoapp.i18n import N_, _, number
 from geoapp.ingest import fields as parse
 from geoapp.ingest.columns import LOCATION_ALIASES, Layout
 from geoapp.ingest.importer import clean_filename, receive
-from geoapp.ingest.location import ObservationsOutside, locate_areas
+from geoapp.ingest.location import LAT_RANGE, LON_RANGE, ObservationsOutside, locate_areas
 from geoapp.ingest.report import IMPORTED, ImportReport, RowError, rejected
 from geoapp.ingest.rows import Findings, coordinates, has_control_characters, read_columns
 from geoapp.store import audit
@@ -84,6 +84,64 @@ def import_places(site, data: bytes, filename: str | None, by: str | None = None
         if audited:  # the shipped starter set, loaded on first start, is not someone's action
             audit.record(conn, "places_import", actor=by, detail=f"places file {name}: {added} added, {updated} updated")
     return ImportReport(IMPORTED, name, rows=added + updated, kind=KIND)
+
+
+FORM_FIELDS = ("name", "kind", "lat", "lon")
+DEGREES = {"lat": (LAT_RANGE, N_("the latitude must be degrees north, such as 60.48")),
+           "lon": (LON_RANGE, N_("the longitude must be degrees east, such as 15.42"))}
+OUTSIDE_SWEDEN = {"lat": N_("the latitude is outside Sweden (%(low)s to %(high)s degrees)"),
+                  "lon": N_("the longitude is outside Sweden (%(low)s to %(high)s degrees)")}
+
+
+def _degrees(text: str) -> float | None:
+    """Read a number of degrees written with a decimal point or a Swedish decimal comma, or None."""
+    try:
+        value = float(text.strip().replace(",", ".").replace("\u2212", "-"))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _text_problem(field: str, text: str, longest: int) -> str | None:
+    if not text:
+        return _(EMPTY[field])
+    if len(text) > longest:
+        return _(TOO_LONG[field], n=longest)
+    return _(CONTROL[field]) if has_control_characters(text) else None
+
+
+def add_place(site, values: dict[str, str], by: str | None, address: str | None = None) -> dict[str, str]:
+    """Add one place (name, kind, WGS84 latitude and longitude) to the register, audited; return problems by field."""
+    name, kind = clean_name(values.get("name", "")), clean_name(values.get("kind", ""))
+    errors = {field: problem for field, problem in (("name", _text_problem("name", name, MAX_NAME)),
+                                                    ("kind", _text_problem("kind", kind, MAX_KIND))) if problem}
+    point = {}
+    for field, ((low, high), malformed) in DEGREES.items():
+        value = _degrees(values.get(field, ""))
+        if value is None:
+            errors[field] = _(malformed)
+        elif not low <= value <= high:
+            errors[field] = _(OUTSIDE_SWEDEN[field], low=number(low), high=number(high))
+        else:
+            point[field] = round(value, 7)
+    if len(point) < 2:
+        return errors
+    areas = site.area_frame()
+    e, n = transformer(WGS84, SWEREF99TM).transform(point["lon"], point["lat"])
+    codes, problems = locate_areas(pd.Series([e]), pd.Series([n]), areas)
+    if problems:
+        errors["lat"] = next(iter(problems.values()))
+    if errors:
+        return errors
+    area_name = dict(zip(areas["id"], areas["name"])).get(codes.iloc[0], codes.iloc[0])
+    with site.store.begin() as conn:
+        # The file import updates a place of the same name; one typed here must not move a known place unseen.
+        if any(p["name"].casefold() == name.casefold() for p in stored.list_places(conn)):
+            return {"name": _("the register already has a place named %(name)s", name=name)}
+        stored.save_places(conn, [{"name": name, "kind": kind, "lon": point["lon"], "lat": point["lat"],
+                                   "e": round(e, 2), "n": round(n, 2), "area_code": codes.iloc[0]}])
+        audit.record(conn, "place_add", actor=by, detail=f"place {name} in {area_name}", address=address)
+    return {}
 
 
 def register(site) -> list[dict]:

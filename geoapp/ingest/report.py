@@ -75,6 +75,9 @@ class ImportReport:
     kind: str = "observations"  # or activities, places, actions
     covered: list[Covered] = field(default_factory=list)  # where and when the stored observations are
     warnings: list[RowError] = field(default_factory=list)  # rows stored, but worth checking
+    # The Swedish days from which the stored activities still inside GEOAPP_ACTIVITY_DELAY_DAYS show, earliest first.
+    shows_from: list[date] = field(default_factory=list)
+    delay_days: int = 0
 
     @property
     def redaction_count(self) -> int:
@@ -105,6 +108,21 @@ class ImportReport:
         return ngettext("rejected: %(num)d problem in %(file)s; nothing was saved",
                         "rejected: %(num)d problems in %(file)s; nothing was saved", self.error_count, file=self.file)
 
+    def delay_note(self) -> str | None:
+        """Return the sentence saying from when the activities still inside the delay show, or None."""
+        if not self.shows_from:
+            return None
+        first, last = self.shows_from[0].isoformat(), self.shows_from[-1].isoformat()
+        if len(self.shows_from) == 1:
+            return _("It ended less than %(days)s days ago: it shows on the map and in the follow-up from %(date)s.",
+                     days=self.delay_days, date=first)
+        if first == last:
+            return _("%(n)s of them ended less than %(days)s days ago: they show on the map and in the follow-up "
+                     "from %(date)s.", n=len(self.shows_from), days=self.delay_days, date=first)
+        return _("%(n)s of them ended less than %(days)s days ago: they show on the map and in the follow-up from "
+                 "%(first)s to %(last)s, each %(days)s days after it ended.", n=len(self.shows_from),
+                 days=self.delay_days, first=first, last=last)
+
     def to_json(self) -> dict:
         """Return the report as the upload API's JSON document."""
         doc = {
@@ -123,6 +141,9 @@ class ImportReport:
                                "last": c.last.isoformat(), "periods": list(c.periods)} for c in self.covered]
         if self.warnings:
             doc["warnings"] = [{k: v for k, v in asdict(w).items() if k != "file"} for w in self.warnings]
+        if self.shows_from:
+            doc["shows_from"] = [day.isoformat() for day in self.shows_from]
+            doc["delay_note"] = self.delay_note()
         if self.uploaded_at is not None:
             doc["uploaded_at"] = self.uploaded_at.isoformat()
         if self.status == REJECTED:

@@ -16,9 +16,14 @@ from geoapp.store import activities as stored
 from geoapp.store.places import list_places
 
 
+def shown_from(activity: Activity, delay_days: int) -> datetime:
+    """Return the moment from which the activity is shown: `delay_days` days after it ended."""
+    return activity.ended_at + timedelta(days=delay_days)
+
+
 def visible(activity: Activity, now: datetime, delay_days: int) -> bool:
     """Return True when the activity ended at least `delay_days` days before `now` (never when in the future)."""
-    return activity.ended_at <= now - timedelta(days=delay_days)
+    return shown_from(activity, delay_days) <= now
 
 
 @dataclass(frozen=True)
