@@ -62,13 +62,13 @@ def trend_figure(trend: PublishedTrend, no_value: str, language: str, into=None)
             color, marker = COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]
             # Earlier series are drawn wider and dashed differently, so two series with the same values (as many
             # actions done as open) still show both, not one line over the other.
-            wider = len(trend.series) - 1 - i
-            ax.plot(x, [math.nan if y is None else y for y in ys], color=color, linewidth=1.4 + 1.6 * wider,
+            wider = min(len(trend.series) - 1 - i, 2)  # at most two steps, so that many series stay thin
+            ax.plot(x, [math.nan if y is None else y for y in ys], color=color, linewidth=1.4 + 1.2 * wider,
                     linestyle=LINESTYLES[i % len(LINESTYLES)], label=label if ax is axes[0] else None)
             for xi, period, y in zip(x, trend.periods, ys):
                 if y is None:
                     continue
-                point, = ax.plot([xi], [y], linestyle="", marker=marker, markersize=4 + 2.5 * wider, color=color)
+                point, = ax.plot([xi], [y], linestyle="", marker=marker, markersize=4 + 1.8 * wider, color=color)
                 point.set_gid(f"point|{area_id}|{series}|{period}|{y:g}")
         ax.set_title(name, fontsize=8.5, loc="left")
         ax.set_xticks(x, [_period_label(p) for p in trend.periods], fontsize=6.5)
