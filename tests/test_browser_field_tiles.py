@@ -11,6 +11,7 @@ from tests.basemap_archives import borlange_tiles, noisy_tile, plain_tile, tiles
 from tests.conftest import TEST_PASSWORD
 from tests.test_browser_basemap import LOADED_TILES
 from tests.test_browser_field import PHONE, PROBE_NETWORK
+from tests.test_browser_map import RECORD_CSP_VIOLATIONS
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,7 @@ def open_form(browser, base: str):
     """Log in on a phone without a position (the map stays on the walk area) and open the field form."""
     context = browser.new_context(viewport=PHONE, locale="sv-SE")
     page = context.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(base + "login?next=/observations/field")
     page.get_by_label("Kontonamn").fill("walker")
     page.get_by_label("Lösenord").fill(TEST_PASSWORD)
@@ -141,6 +143,12 @@ def test_the_walk_area_is_kept_when_the_form_opens_and_shown_offline_where_the_m
     assert page.evaluate(KEPT)[0] >= listed["total"]
     assert {z for z, _x, _y in listed["tiles"]} == {13, 14, 15, 16} <= set(page.evaluate(KEPT_ZOOMS))
     assert {int(re.search(r"/tiles/(\d+)/", src).group(1)) for src in page.evaluate(SHOWN)} == {13}
+    # Opened again with a network, the worker fetches none of the tiles it keeps.
+    fetched = []
+    context.on("request", lambda r: fetched.append(r.url) if r.service_worker and "/tiles/" in r.url else None)
+    page.reload()
+    page.wait_for_function(SETTLED, polling=200)
+    assert status.inner_text().startswith("Kartan för offlinebruk: alla ") and fetched == []
 
     context.set_offline(True)
     assert page.evaluate(PROBE_NETWORK) == "unreachable"
@@ -157,7 +165,12 @@ def test_the_walk_area_is_kept_when_the_form_opens_and_shown_offline_where_the_m
     # Online the map showed zoom 13 alone; each zoom on the way in came from the tiles kept for the walk area.
     assert {16} <= {int(re.search(r"/tiles/(\d+)/", url).group(1)) for _s, _w, url in tiles} <= {14, 15, 16}
     assert len(tiles) >= shown and all(t[:2] == (200, True) for t in tiles), tiles
-    assert status.inner_text().startswith("Kartan för offlinebruk:")
+    assert page.evaluate("window.__csp") == []
+
+    # Opened again without a network, the form still says what the phone keeps of the walk area.
+    page.reload()
+    page.wait_for_function(SETTLED, polling=200)
+    assert status.inner_text() == f"Kartan för offlinebruk: alla {listed['total']} kartplattor över vandringsområdet sparade."
     context.close()
 
 
