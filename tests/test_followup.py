@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 
 import pytest
@@ -145,3 +146,27 @@ def test_observations_are_exactly_what_the_map_publishes(loaded, as_role):
         on_map = {a["id"]: a["counts"]["all"] for a in summary["areas"]}
         shown = {r["area_id"]: r["observations"] for r in rows if r["tertial"] == tertial}
         assert shown == {key: on_map[key] for key in shown}
+
+
+def followup_periods(page: str) -> list[tuple[str, list[str]]]:
+    """Return the follow-up's period menu: each group's label and the periods it offers."""
+
+    menu = re.search(r'<select id="period" name="period">(.*?)</select>', page, re.S).group(1)
+    return [(label, re.findall(r'<option value="([^"]+)"', body))
+            for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', menu, re.S)]
+
+
+def test_the_followup_offers_the_years_and_tertials_with_walks_as_the_map_does(loaded, as_role):
+    viewer = as_role("viewer", on=loaded)
+    viewer.set_cookie("lang", "sv")
+    page = viewer.get("/followup?area=tjarna-angar&period=2025-T2").get_data(as_text=True)
+    # Walks in every tertial of 2025 and none since; no month, as the follow-up counts per tertial.
+    assert followup_periods(page) == [("År", ["2025"]), ("Tertial", ["2025-T3", "2025-T2", "2025-T1"])]
+    assert '<option value="2025-T2" selected>' in page and 'pattern=' not in page
+    map_page = viewer.get("/?area=tjarna-angar&period=2025-T2").get_data(as_text=True)
+    assert [p for _label, ps in followup_periods(page) for p in ps] == [
+        p for p in re.findall(r'<option value="(\d{4}(?:-T\d)?)"', map_page.split('id="period"')[1].split("</select>")[0])]
+    # Jakobsgårdarna had no walk in T3; a period asked for by its address stays chosen.
+    page = viewer.get("/followup?area=2081R004&period=2026").get_data(as_text=True)
+    assert followup_periods(page) == [("År", ["2026", "2025"]), ("Tertial", ["2025-T2", "2025-T1"])]
+    assert '<option value="2026" selected>' in page

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geoapp.domain.periods import Period
+from geoapp.domain.periods import KINDS, Period, choices
+from geoapp.mapview.filters import data_years
 from geoapp.mapview.numbers import outlook
 from geoapp.privacy.outlook import PublishedOutlook
+from geoapp.privacy.published import ViewArea, ViewRequest
 
 NO_WALKS, CATEGORY, WITHHELD = "no_walks", "category", "withheld"
+FOLLOWUP_KINDS = ("year", "tertial")
 ELSEWHERE = 6  # other periods offered as links, nearest first
 
 
@@ -33,10 +36,24 @@ def view_outlook(site, shown) -> PublishedOutlook:
 
 def period_menu(shown, seen: PublishedOutlook) -> list:
     """Return the period menu's groups with only the periods that had walks in the area, and the one chosen."""
-    chosen = shown.published.request.period
+    return _with_walks(shown.period_groups, seen, shown.published.request.period)
+
+
+def _with_walks(groups, seen: PublishedOutlook, chosen: Period) -> list:
     kept = [(label, [p for p in periods if p == chosen or (seen.of(p) is not None and seen.of(p).walks != 0)])
-            for label, periods in shown.period_groups]
+            for label, periods in groups]
     return [(label, periods) for label, periods in kept if periods]
+
+
+def followup_period_menu(site, area: dict, chosen: Period) -> list:
+    """Return the follow-up's menu: the years and tertials that had walks in `area` (a row of the area frame), and `chosen`."""
+    version = site.store.data_version()
+    # The map's groups and outlook, without months: the follow-up counts per tertial.
+    groups = [group for group, kind in zip(choices(data_years(site, version)), KINDS) if kind in FOLLOWUP_KINDS]
+    request = ViewRequest(ViewArea(area["id"], area["name"], tuple(area["members"]), bool(area["approximation"])),
+                          chosen)
+    seen = outlook(site, request, [p for _label, periods in groups for p in periods], version)
+    return _with_walks(groups, seen, chosen)
 
 
 def empty_answers(shown, seen: PublishedOutlook) -> list[EmptyAnswer | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from geoapp.export.tables import CSV_HEADER, followup_csv
+from geoapp.mapview.answers import followup_period_menu
 from geoapp.mapview.filters import QueryError
 from geoapp.mapview.filters import area_and_period
 from geoapp.mapview.followup import build_followup
@@ -35,8 +36,10 @@ def page():
         promise, problem = promise_page(current_site(), followup.area_id, followup.period), None
     except PromiseError as exc:
         promise, problem = None, str(exc)
+    area = current_site().areas_by_id()[followup.area_id]
     return render_template("followup.html", followup=followup, areas=areas, headers=CSV_HEADER, promise=promise,
-                           promise_problem=problem, symbols=SYMBOLS)
+                           promise_problem=problem, symbols=SYMBOLS,
+                           period_groups=followup_period_menu(current_site(), area, followup.period))
 
 
 @bp.get("/export/followup.csv")
