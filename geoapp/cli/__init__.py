@@ -15,6 +15,7 @@ from geoapp.cli import actions as actions_commands
 from geoapp.cli import basemap as basemap_commands
 from geoapp.cli import export as export_commands
 from geoapp.cli import users as users_commands
+from geoapp.cli.help import help_language, translate_help
 from geoapp.cli.reports import echo_report, reject, within_limit
 from geoapp.domain import areas as area_files
 from geoapp.i18n import _, ngettext
@@ -33,7 +34,15 @@ def _create_app():
         raise click.UsageError(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+class _Geoapp(FlaskGroup):
+    """The geoapp group, which shows its help in the language of GEOAPP_LANGUAGE."""
+
+    def main(self, *args, **kwargs):
+        translate_help(self, help_language())
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Geoapp, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main() -> None:
     """geoapp: anonymised safety-walk maps for a municipality and its police area."""
 
