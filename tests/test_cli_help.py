@@ -61,7 +61,9 @@ def _texts(command: click.Command, path: str = "geoapp"):
         if isinstance(parameter, click.Option) and parameter.help:
             yield f"{path} {parameter.opts[-1]}", parameter.help
     for name, sub in getattr(command, "commands", {}).items():
-        yield from _texts(sub, f"{path} {name}")
+        # Plugins' commands (Flask-Limiter's, once an app has loaded them) bring their own English.
+        if (sub.callback.__module__ if sub.callback else "").startswith("geoapp."):
+            yield from _texts(sub, f"{path} {name}")
 
 
 def test_every_command_and_option_has_its_help_in_swedish_and_english():
@@ -71,5 +73,6 @@ def test_every_command_and_option_has_its_help_in_swedish_and_english():
     swedish = dict(_texts(main))
     translate_help(main, "en")
     assert dict(_texts(main)) == english  # the English is kept to start again from
+    assert len(english) > 60 and "geoapp users add --role" in english
     untranslated = [path for path, text in english.items() if swedish[path] == text]
     assert untranslated == []
