@@ -172,7 +172,8 @@ def _place(get, context: Context, point, clean: dict, errors: dict) -> None:
     if get("place"):
         found = context.places.get(clean_name(get("place")).casefold())
         if found is None:
-            errors["place"] = _("unknown place; add it with geoapp places import, or pick a point on the map")
+            errors["place"] = _("unknown place; add it with geoapp places import or on the page Add a place, or pick a "
+                                "point on the map")
             return
         clean.update(place_id=found["id"], lon=found["lon"], lat=found["lat"], e=found["e"], n=found["n"],
                      area_code=found["area_code"])

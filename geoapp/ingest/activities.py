@@ -74,7 +74,8 @@ def check_activities(table: RawTable, filename: str, places: list[dict]) -> Chec
     known = ", ".join(p["name"] for p in places[:5])
     frame["place_id"], problems = parse.parse_choice(
         cell("place"), lambda t: ids.get(clean_name(t).casefold()),
-        lambda t: _("no place") if not t else _("unknown place; add it with geoapp places import, or use one of: %(places)s …", places=known),
+        lambda t: _("no place") if not t else _("unknown place; add it with geoapp places import or on the page Add a "
+                                                "place, or use one of: %(places)s …", places=known),
         optional=False)
     found.add(problems, found.header("place"), cell("place"))
     frame["kind"], problems = parse.parse_choice(cell("kind"), kind_of,
