@@ -506,12 +506,34 @@ class _WalkSquares(Layer):
         self.get_root().script.add_child(_Script(script), name=name)
 
 
+# The register's places on the map that adds one: small dark rings, apart from every layer of the web map.
+STYLE_PLACE = {"color": "#111827", "fillColor": "#ffffff", "weight": 2, "fillOpacity": 0.9, "radius": 5}
+
+
+def _add_register(fmap: folium.Map, places: list[dict]) -> None:
+    """Add the layer of the register's places, each named (escaped) with its kind in a tooltip."""
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p["lon"], 6), round(p["lat"], 6)]},
+                 "properties": {"label": f"<strong>{html.escape(p['name'])}</strong><br>{html.escape(p['kind'])}"}}
+                for p in places]
+    name = _("Places of the register")
+    group = folium.FeatureGroup(name=html.escape(name))
+    if features:
+        folium.GeoJson({"type": "FeatureCollection", "features": features},
+                       marker=folium.CircleMarker(radius=STYLE_PLACE["radius"], fill=True),
+                       style_function=lambda _feature: STYLE_PLACE,
+                       tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(group)
+    _add(fmap, group, name, "place", _("a ring per place already in the register"))
+
+
 def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
-                     asset_url: AssetUrl, squares: list[dict], labels: dict[str, str]) -> folium.Map:
-    """Draw the map of the action form: the area, a walk's squares to tick, and a click to set the point."""
+                     asset_url: AssetUrl, squares: list[dict], labels: dict[str, str],
+                     places: list[dict] | None = None) -> folium.Map:
+    """Draw the map of the action or place form: the area, a walk's squares or the register's places, a click's point."""
     from geoapp.domain.grid import parse_cell_id
 
     fmap = _base_map(areas, features, focus, basemap, asset_url)
+    if places is not None:
+        _add_register(fmap, places)
     if squares:
         shapes = display_shapes([parse_cell_id(s["cell"]).polygon() for s in squares])
         found = [{"type": "Feature", "geometry": shape,

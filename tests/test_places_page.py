@@ -30,6 +30,9 @@ def test_an_uploader_adds_a_place_picked_on_the_map_and_it_is_audited_and_listed
     assert "<h1>Lägg till en plats</h1>" in form and 'name="csrf_token"' in form
     assert '<label for="lat">Latitud</label>' in form and '<option value="torg">' in form  # the register's kinds
     assert "map.on('click'" in form  # a click on the map writes the point into the fields
+    # The register's places are on the map, named in their tooltips, and in its legend.
+    assert "Torget (exempel)" in form.split('<div class="map action-map"')[1]
+    assert '<li data-layer="Registrets platser"><span class="swatch layer-place"' in form
     response = uploader.post("/activities/places/new", data=NEAR_TORGET)
     assert response.status_code == 302 and response.headers["Location"] == "/activities/new#places"
     page = uploader.get("/activities/new").get_data(as_text=True)

@@ -56,8 +56,9 @@ def record():
 
 def _place_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     site = current_site()
-    fmap = build_picker_map(site.area_frame(), display_areas(site), DEFAULT_AREA, site.basemap, asset_url, [], {})
     places = register(site)
+    fmap = build_picker_map(site.area_frame(), display_areas(site), DEFAULT_AREA, site.basemap, asset_url, [], {},
+                            places)
     return render_template("place_form.html", errors=errors or {}, values=values or {},
                            kinds=sorted({p["kind"] for p in places}, key=str.casefold),
                            map=render_parts(fmap, nonce=csp_nonce())), status
