@@ -168,28 +168,24 @@ def _save(site, checked: CheckedActivities, name: str, digest: str, by: Actor) -
 FORM_FIELDS = ("place", "kind", "date", "time", "duration", "participants", "announced")
 
 
-def record_activity(site, form: dict[str, str], by: str | None, address: str | None = None,
-                    shows: list[date] | None = None) -> dict[str, str]:
-    """Store one activity from the form's fields; return the problems by field (empty when stored).
-
-    When `shows` is a list, the day from which the stored activity shows is added to it if that lies ahead.
-    """
+def record_activity(site, form: dict[str, str], by: str | None,
+                    address: str | None = None) -> tuple[dict[str, str], date | None]:
+    """Store one activity from the form's fields; return the problems by field and the day it shows from, if ahead."""
     table = RawTable(headers=list(FORM_FIELDS), cells=pd.DataFrame([[form.get(f, "") for f in FORM_FIELDS]], index=[1]))
     with site.store.connect() as conn:
         places = list_places(conn)
     checked = check_activities(table, "form", places)
     if checked.errors:
-        return {e.column or "form": e.message for e in checked.errors}
+        return {e.column or "form": e.message for e in checked.errors}, None
     try:
         with site.store.begin() as conn:
             fresh, repeated = _fresh(conn, checked.activities)
             if repeated:
-                return {"form": _(ALREADY_RECORDED)}
+                return {"form": _(ALREADY_RECORDED)}, None
             stored.insert_activities(conn, fresh, None, by)
             place = next(p["name"] for p in places if p["id"] == fresh[0]["place_id"])
             audit.record(conn, "activity_record", actor=by, detail=f"{fresh[0]['kind']} at {place}", address=address)
     except IntegrityError:
-        return {"form": _(ALREADY_RECORDED)}
-    if shows is not None:
-        shows.extend(held_back(fresh, site.settings["ACTIVITY_DELAY_DAYS"]))
-    return {}
+        return {"form": _(ALREADY_RECORDED)}, None
+    ahead = held_back(fresh, site.settings["ACTIVITY_DELAY_DAYS"])
+    return {}, (ahead[0] if ahead else None)

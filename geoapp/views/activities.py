@@ -42,15 +42,14 @@ def record():
     """Store one activity from the form, or show the form again with what to correct."""
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     actor = current_actor()
-    shows: list = []
-    errors = record_activity(current_site(), values, actor.name, actor.address, shows)
+    errors, shows_from = record_activity(current_site(), values, actor.name, actor.address)
     if errors:
         return _page(errors, values, 400)
     flash(_("Recorded: %(kind)s at %(place)s on %(date)s.", kind=kind_label(values["kind"]),
             place=values["place"], date=values["date"]))
-    if shows:
+    if shows_from:
         flash(_("It ended less than %(days)s days ago: it shows on the map and in the follow-up from %(date)s.",
-                days=current_site().settings["ACTIVITY_DELAY_DAYS"], date=shows[0].isoformat()))
+                days=current_site().settings["ACTIVITY_DELAY_DAYS"], date=shows_from.isoformat()))
     return redirect(url_for("activities.new"))
 
 
