@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+import branca.element
 import folium
 import geopandas as gpd
 import shapely
@@ -27,6 +28,25 @@ from geoapp.mapview.geojson import CONTEXT_GEOMETRY, COORD_DECIMALS, display_sha
 from geoapp.privacy.activities import PlaceActivities, PublishedActivities
 from geoapp.i18n import date as format_day
 from geoapp.privacy.published import require_published
+
+
+
+class _Finished:
+    """A finished piece of a page, kept by branca as if it were a template: its render returns the text as it is."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
+
+
+# branca keeps every rendered piece of a map (each layer's script, with its data and tooltips) as an Element made
+# from the text, which it compiles as a Jinja template and renders again: a place or action named "{{ ... }}"
+# would run as code on the server, and the compiling took a quarter of a page's time. Elements made from a string
+# keep it as it is instead. (branca's Div and IFrame also pass Element a template of their own this way; geoapp
+# uses neither.)
+branca.element.Template = _Finished
 
 _SCRIPT_OR_STYLE_TAG = re.compile(r"(<(?:script|style)\b)(?![^>]*\bnonce=)", re.IGNORECASE)
 # Folium's own viewport tag forbids zooming (WCAG 1.4.4); the page's template sets its own.
@@ -130,17 +150,6 @@ def _localise(element, asset_url: AssetUrl) -> None:
     element.default_css = [("leaflet_css", asset_url("leaflet", "leaflet.css"))]
 
 
-class _Script(Element):
-    """Script text added to the page as it is; branca would otherwise compile it as a template."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
 class _GeoJsonLayer(Layer):
     """A GeoJSON overlay with one style, per-feature fill colours and escaped HTML tooltips."""
 
@@ -163,7 +172,7 @@ class _GeoJsonLayer(Layer):
             " layer.bindTooltip(f.properties.label, {sticky: true}); } } });"
             + (f" {name}.addTo({parent});" if self.show else "")
         )
-        self.get_root().script.add_child(_Script(script), name=name)
+        self.get_root().script.add_child(Element(script), name=name)
 
 
 def _layer(features: list[dict], name: str, style: dict, show: bool = True) -> _GeoJsonLayer:
@@ -188,7 +197,7 @@ class _EmbeddedTiles(Layer):
             f" {name}.getTileUrl = function (c) {{ return {EMBEDDED_TILES}[this._getZoomForUrl() + '/' + c.x + '/' + c.y]"
             f" || {htmlsafe_json_dumps(BLANK_TILE)}; }}; {name}.addTo({parent});"
         )
-        self.get_root().script.add_child(_Script(script), name=name)
+        self.get_root().script.add_child(Element(script), name=name)
 
 
 def _add_basemap(fmap: folium.Map, basemap: TileSource) -> None:
@@ -246,7 +255,7 @@ class _AreaLabels(Layer):
             " return L.marker([l[0], l[1]], {icon: L.divIcon({className: 'area-label', html: l[2], iconSize: null}),"
             f" interactive: false, keyboard: false}}); }})); {name}.addTo({parent});"
         )
-        self.get_root().script.add_child(_Script(script), name=name)
+        self.get_root().script.add_child(Element(script), name=name)
 
 
 def _neighbour_labels(rows: list[dict], features: dict[str, dict], focus: str, context_ids: list[str]) -> _AreaLabels | None:
@@ -503,7 +512,7 @@ class _WalkSquares(Layer):
             " }); } });"
             f" {name}.addTo({parent});"
         )
-        self.get_root().script.add_child(_Script(script), name=name)
+        self.get_root().script.add_child(Element(script), name=name)
 
 
 # The register's places on the map that adds one: small dark rings, apart from every layer of the web map.

@@ -87,6 +87,23 @@ def test_place_names_are_escaped_on_the_form_the_map_and_in_the_api(app, runner,
     assert response.mimetype == "application/geo+json" and response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+TEMPLATE_SYNTAX = "Torget {{ 6*7 }} {{ lipsum.__globals__ }}"
+
+
+def test_template_syntax_in_a_place_name_is_shown_as_typed_not_run(app, runner, tmp_path, as_role):
+    path = tmp_path / "p.csv"
+    path.write_bytes(csv_bytes(["name", "kind", "lat", "lon"], [[TEMPLATE_SYNTAX, "{% if 1 %}torg{% endif %}", "60.4915",
+                                                                "15.4030"]]))
+    assert runner("places", "import", str(path)).exit_code == 0
+    uploader = as_role("uploader")
+    assert uploader.post("/activities/new", data=form(place=TEMPLATE_SYNTAX)).status_code == 302
+    response = uploader.get("/?area=tjarna-angar&period=2025")
+    page = response.get_data(as_text=True)
+    # The map's tooltips carry the name and kind as typed; a template engine would have printed 42 and a module.
+    assert response.status_code == 200 and "Torget {{ 6*7 }} {{ lipsum.__globals__ }}" in page
+    assert "{% if 1 %}torg{% endif %}" in page and "Torget 42" not in page and "__builtins__" not in page
+
+
 def test_map_and_api_show_counts_per_place_and_period(app, as_role, runner, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_bytes(HEADERS, [[TORGET, "dialog", "2025-02-10", "18:00", "90", "12"],
