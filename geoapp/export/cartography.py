@@ -143,21 +143,24 @@ def draw_cells(ax, layer, classes, crs: str) -> None:
 
 def draw_activities(ax, activities, crs: str) -> bool:
     """Mark each place with dialogues or advice, and with police presence, with its published count; return whether any."""
-    drawn = False
+    marks: dict[int, list[tuple[float, float]]] = {-1: [], 1: []}
     for place in activities.places if activities is not None else ():
         x, y = _transformer(WGS84, crs).transform(place.lon, place.lat)
         counts = place.counts
-        for style, n, dx in ((DIALOGUE_STYLE, counts.get("dialogue", 0) + counts.get("advice", 0), -1),
-                             (PRESENCE_STYLE, counts.get("police_presence", 0), 1)):
+        for n, dx in ((counts.get("dialogue", 0) + counts.get("advice", 0), -1), (counts.get("police_presence", 0), 1)):
             if n:
-                # Side by side, the circle left of the place and the square right of it, so neither hides the other.
-                beside = offset_copy(ax.transData, fig=ax.figure, x=5 * dx, y=0, units="points")
-                ax.scatter([x], [y], s=60, edgecolors="white", linewidths=1, zorder=7, c=style["color"],
-                           marker=style["marker"], transform=beside)
+                marks[dx].append((x, y))
                 ax.annotate(str(n), (x, y), xytext=(13 * dx, 6), textcoords="offset points", fontsize=7, zorder=8,
                             ha="left" if dx > 0 else "right", bbox=_HALO)
-                drawn = True
-    return drawn
+    for style, dx in ((DIALOGUE_STYLE, -1), (PRESENCE_STYLE, 1)):
+        if marks[dx]:
+            # Side by side, the circle left of the place and the square right of it, so neither hides the other;
+            # one scatter per kind, as each costs as much to set up as a hundred points.
+            beside = offset_copy(ax.transData, fig=ax.figure, x=5 * dx, y=0, units="points")
+            xs, ys = zip(*marks[dx])
+            ax.scatter(xs, ys, s=60, edgecolors="white", linewidths=1, zorder=7, c=style["color"],
+                       marker=style["marker"], transform=beside)
+    return bool(marks[-1] or marks[1])
 
 
 def draw_actions(ax, published, crs: str) -> bool:

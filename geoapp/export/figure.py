@@ -16,6 +16,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import TextToPath
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from geoapp.domain.model import SWEREF99TM
 from geoapp.export import cartography as carto
@@ -27,6 +29,7 @@ from geoapp.privacy.published import require_published
 WEB_MERCATOR = "EPSG:3857"
 SLIDE_INCHES = (12.0, 6.75)  # 16:9
 A4_LANDSCAPE_INCHES = (11.69, 8.27)
+PNG_COMPRESSION = 3  # zlib's level
 MAPS_BOX = (0.015, 0.125, 0.74, 0.7)  # left, bottom, width, height as fractions of the figure
 LEGEND_BOX = (0.77, 0.125, 0.22, 0.73)
 # The notes under the maps (privacy, approximation, attribution): from the figure's left edge to as far from its right.
@@ -49,6 +52,13 @@ def drawing():
     """Hold the drawing lock with the export's matplotlib settings."""
     with RENDERING, matplotlib.rc_context(RC):
         yield
+
+
+class _PrintCanvas(FigureCanvasAgg):
+    """An Agg canvas that draws only when asked to, as a printed figure is drawn once."""
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        """Draw nothing now: geopandas asks after every plot, and Agg would draw the whole figure each time."""
 
 
 def _panel_boxes(count: int) -> list[tuple[float, float, float, float]]:
@@ -163,7 +173,7 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
     published = require_published(briefing.published)
     w = words(briefing.language)
     fig = Figure(figsize=size, dpi=briefing.dpi, facecolor="white")
-    canvas = FigureCanvasAgg(fig)  # measures the texts as they will be drawn; savefig still writes PDF as well
+    canvas = _PrintCanvas(fig)  # measures the texts as they will be drawn; savefig still writes PDF as well
     areas = briefing.areas
     focus_id = published.request.area.id
     boxes = _panel_boxes(len(published.layers))
@@ -197,8 +207,15 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
 
 def map_png(briefing) -> bytes:
     """Return the map of the view as a 16:9 PNG at the briefing's dpi."""
-    buffer = io.BytesIO()
     with drawing():
-        fig = map_figure(briefing, SLIDE_INCHES)
-        fig.savefig(buffer, format="png", dpi=briefing.dpi, metadata={"Software": "geoapp"})
+        canvas = map_figure(briefing, SLIDE_INCHES).canvas
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        # The figure is opaque: without its alpha channel the file is smaller, and at zlib's level 3 both smaller
+        # and quicker to write than matplotlib's RGBA at level 6.
+        image = image.convert("RGB")
+    metadata = PngInfo()
+    metadata.add_text("Software", "geoapp")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=PNG_COMPRESSION, dpi=(briefing.dpi, briefing.dpi), pnginfo=metadata)
     return buffer.getvalue()
