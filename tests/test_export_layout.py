@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import replace
+
 import pytest
 
 from geoapp.export import cartography as carto
@@ -69,3 +72,23 @@ def test_area_names_keep_clear_of_the_north_arrow_the_scale_bar_and_each_other(f
                 assert panel.y0 - 1 <= label.y0 and label.y1 <= panel.y1 + 1, case
             names, marks = names + len(labels), marks + len(drawn)
         assert names >= 1 and marks >= 4, case  # the neighbours are still named, the marks still drawn
+
+
+def _names(fig) -> list[tuple[float, float, str]]:
+    return [(*t.get_position(), t.get_text()) for ax in fig.axes for t in ax.texts if t.get_gid() == carto.AREA_NAME]
+
+
+def test_names_placed_once_for_an_area_are_placed_the_same_again_and_follow_a_renamed_area(mapped):
+    site = mapped.extensions["geoapp"]
+    with mapped.test_request_context():
+        briefing = gather_briefing(site, {"area": "2081R016", "period": "2025-05"})
+    with drawing():
+        carto._PLACED.clear()
+        placed = _names(map_figure(briefing, SLIDE_INCHES))
+        assert len(carto._PLACED) == 1 and len(placed) >= 1
+        assert _names(map_figure(briefing, SLIDE_INCHES)) == placed and len(carto._PLACED) == 1
+        areas = briefing.areas.copy()
+        renamed = next(i for i, name in areas["name"].items() if textwrap.fill(name, carto.LABEL_WRAP) == placed[0][2])
+        areas.loc[renamed, "name"] = "Nytt namn"
+        again = _names(map_figure(replace(briefing, areas=areas), SLIDE_INCHES))
+    assert "Nytt namn" in [text for _x, _y, text in again] and placed[0][2] not in [text for _x, _y, text in again]
