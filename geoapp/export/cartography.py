@@ -9,9 +9,12 @@ from collections import OrderedDict
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import shapely
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
 from matplotlib.transforms import offset_copy
 from pyproj import Geod, Transformer
 
@@ -50,9 +53,18 @@ def panel_extent(focus_geometry, crs: str, aspect: float) -> tuple[float, float,
 
 
 def _plot(ax, geometries, crs: str, **style) -> None:
-    """Draw SWEREF 99 TM polygons in `crs`; nothing when there are none (geopandas warns on empty plots)."""
+    """Draw SWEREF 99 TM polygons in `crs` as one collection (style lists give one value per geometry)."""
     if len(geometries):
-        gpd.GeoSeries(list(geometries), crs=SWEREF99TM).to_crs(crs).plot(ax=ax, **style)
+        shapes = gpd.GeoSeries(list(geometries), crs=SWEREF99TM)
+        if crs != SWEREF99TM:
+            shapes = shapes.to_crs(crs)
+        ax.add_collection(PathCollection([_path(shape) for shape in shapes], **style), autolim=False)
+
+
+def _path(shape) -> Path:
+    """Return a polygon or multipolygon as one matplotlib path, each hole a ring of its own, as geopandas draws them."""
+    rings = [ring for polygon in getattr(shape, "geoms", [shape]) for ring in (polygon.exterior, *polygon.interiors)]
+    return Path.make_compound_path(*[Path(np.asarray(ring.coords)[:, :2]) for ring in rings])
 
 
 def draw_areas(ax, areas, focus_id: str, crs: str) -> bool:

@@ -197,7 +197,8 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         # The names come last, once the panel has its final place, so they can be measured against the marks.
         ax.apply_aspect()
         carto.draw_area_names(ax, areas, focus_id, crs, extent, canvas.get_renderer())
-        ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left")
+        # At the panel's top edge, where matplotlib would put it after measuring the ticks of the hidden axes.
+        ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left", y=1)
         ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9ca3af", linewidth=0.8,
                                zorder=10))
     _legend(fig, briefing, group_drawn, activities_drawn, w, actions_drawn)
