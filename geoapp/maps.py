@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,8 +21,8 @@ from folium.template import Template
 from geoapp.basemap.source import TileSource
 from geoapp.domain.activities import KINDS, LAYERS, kind_label
 from geoapp.domain.areas import SCB_ATTRIBUTION
-from geoapp.domain.model import AREA_KIND_GROUP, WGS84
-from geoapp.i18n import N_, _, ngettext, number
+from geoapp.domain.model import AREA_KIND_GROUP
+from geoapp.i18n import _, ngettext, number
 from geoapp.mapview.colors import ColorClass, color_of
 from geoapp.mapview.geojson import CONTEXT_GEOMETRY, COORD_DECIMALS, display_shapes
 from geoapp.privacy.activities import PlaceActivities, PublishedActivities
@@ -258,31 +258,57 @@ class _AreaLabels(Layer):
         self.get_root().script.add_child(Element(script), name=name)
 
 
-def _neighbour_labels(rows: list[dict], features: dict[str, dict], focus: str, context_ids: list[str]) -> _AreaLabels | None:
-    """Return the layer naming each neighbouring area near the chosen one, or None when there are none."""
-    if focus not in features or not context_ids:
-        return None
-    window = near_window(shapely.geometry.shape(features[focus]["geometry"]))
+@dataclass(frozen=True)
+class _AreaFraming:
+    """What every map of one chosen area draws of the others: their rows, the context shapes, name points, bounds."""
+
+    rows: list[dict]  # id, name, kind, approximation and members of every area
+    context: list[dict]  # the display features of the RegSO areas around the chosen one
+    labels: list[tuple[float, float, str]]  # (lat, lon, escaped name) of the neighbours near it
+    bounds: tuple[float, float, float, float]  # west, south, east, north of the chosen area (or of all)
+
+
+# Framings by (areas, features, focus): the same for every view of an area until the boundaries change, and
+# working them out (shapes from GeoJSON, the neighbours' name points) took a fifth of a map page's time.
+_FRAMINGS: OrderedDict[tuple[int, int, str], tuple[object, object, _AreaFraming]] = OrderedDict()
+FRAMING_ENTRIES = 256
+
+
+def _framing(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str) -> _AreaFraming:
+    """Return the framing of `focus`, worked out once per frame of areas and set of display features."""
+    key = (id(areas), id(features), focus)
+    hit = _FRAMINGS.get(key)
+    if hit is not None and hit[0] is areas and hit[1] is features:  # the very objects, not others at their address
+        return hit[2]
+    framing = _frame(areas, features, focus)
+    _FRAMINGS[key] = (areas, features, framing)
+    while len(_FRAMINGS) > FRAMING_ENTRIES:
+        _FRAMINGS.popitem(last=False)
+    return framing
+
+
+def _frame(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str) -> _AreaFraming:
+    rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
+    shown = [r for r in rows if r["id"] == focus]
+    inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
+    context_ids = [r["id"] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
+    shapes = {area_id: shapely.geometry.shape(feature["geometry"]) for area_id, feature in features.items()}
     names = {r["id"]: r["name"] for r in rows}
     labels = []
-    for area_id in context_ids:
-        point = label_point(shapely.geometry.shape(features[area_id]["geometry"]), window)
-        if point is not None:
-            # Leaflet writes a divIcon's html as HTML: the name is escaped here.
-            labels.append((round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS), html.escape(names[area_id])))
-    return _AreaLabels(labels, html.escape(_("Area names"))) if labels else None
-
-
-def _context_features(features: dict[str, dict], focus: str, context_ids: list[str]) -> list[dict]:
-    """Return the context areas: those bordering the focus as drawn, so shared borders meet; the others coarser."""
-    near = shapely.geometry.shape(features[focus]["geometry"]).buffer(BORDER_DEGREES) if focus in features else None
-    shown = []
-    for area_id in context_ids:
-        feature = features[area_id]
-        if CONTEXT_GEOMETRY in feature and (near is None or not near.intersects(shapely.geometry.shape(feature["geometry"]))):
-            feature = {**feature, "geometry": feature[CONTEXT_GEOMETRY]}
-        shown.append(feature)
-    return shown
+    if focus in shapes:
+        window = near_window(shapes[focus])
+        for area_id in context_ids:
+            point = label_point(shapes[area_id], window)
+            if point is not None:
+                # Leaflet writes a divIcon's html as HTML: the name is escaped here.
+                labels.append((round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS), html.escape(names[area_id])))
+    # The context areas bordering the focus are drawn as they are, so shared borders meet; the others coarser.
+    near = shapes[focus].buffer(BORDER_DEGREES) if focus in shapes else None
+    context = [{**features[a], "geometry": features[a][CONTEXT_GEOMETRY]}
+               if CONTEXT_GEOMETRY in features[a] and (near is None or not near.intersects(shapes[a])) else features[a]
+               for a in context_ids]
+    bounds = (shapes[focus] if focus in shapes else shapely.union_all(list(shapes.values()))).bounds
+    return _AreaFraming(rows, context, labels, bounds)
 
 
 def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: TileSource,
@@ -290,29 +316,26 @@ def _base_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, ba
     """Draw the context areas, the groups and the focus area, with scale and attributions."""
     fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_control=False, zoom_snap=ZOOM_SNAP)
     fmap.legend_entries = []
+    fmap.framing = framing = _framing(areas, features, focus)
     _localise(fmap, asset_url)
     _Controls().add_to(fmap)
     _add_basemap(fmap, basemap)
     _Attribution(_(SCB_ATTRIBUTION)).add_to(fmap)
-    rows = areas[["id", "name", "kind", "approximation", "members"]].to_dict("records")
-    shown = [r for r in rows if r["id"] == focus]
-    inside_focus = set(shown[0]["members"]) | {focus} if shown else set()
-    context_ids = [r["id"] for r in rows if r["kind"] != AREA_KIND_GROUP and r["id"] not in inside_focus]
-    if context_ids:
-        _add(fmap, _layer(_context_features(features, focus, context_ids), _("RegSO areas"), STYLE_CONTEXT),
-             _("RegSO areas"), "context")
+    if framing.context:
+        _add(fmap, _layer(framing.context, _("RegSO areas"), STYLE_CONTEXT), _("RegSO areas"), "context")
     # Leaflet's layer control shows names as HTML, so they are escaped here.
-    for row in rows:
+    for row in framing.rows:
         if row["kind"] == AREA_KIND_GROUP and row["id"] != focus:
             label = _("%(name)s (approximation)", name=row["name"]) if row["approximation"] else row["name"]
             _add(fmap, _layer([features[row["id"]]], html.escape(label), STYLE_GROUP), label, "group",
                  _("an area group"))
+    shown = [r for r in framing.rows if r["id"] == focus]
     if shown:
         _add(fmap, _layer([features[focus]], html.escape(shown[0]["name"]), STYLE_FOCUS), shown[0]["name"], "focus",
              _("the chosen area"))
-    labels = _neighbour_labels(rows, features, focus, context_ids)
-    if labels is not None:
-        _add(fmap, labels, _("Area names"), "names", _("the names of the neighbouring areas"))
+    if framing.labels:
+        _add(fmap, _AreaLabels(framing.labels, html.escape(_("Area names"))), _("Area names"), "names",
+             _("the names of the neighbouring areas"))
     return fmap
 
 
@@ -332,11 +355,9 @@ def _add(fmap: folium.Map, layer, name: str, kind: str, meaning: str = ""):
     return layer
 
 
-def _finish(fmap: folium.Map, features: dict[str, dict], focus: str) -> folium.Map:
+def _finish(fmap: folium.Map) -> folium.Map:
     _LayerControl().add_to(fmap)
-    shapes = [shapely.geometry.shape(features[focus]["geometry"])] if focus in features else [
-        shapely.geometry.shape(f["geometry"]) for f in features.values()]
-    west, south, east, north = shapely.union_all(shapes).bounds
+    west, south, east, north = fmap.framing.bounds
     fmap.fit_bounds([[south, west], [north, east]], padding=(FIT_PADDING_PX, FIT_PADDING_PX))
     return fmap
 
@@ -418,7 +439,7 @@ def build_view_maps(published, areas: gpd.GeoDataFrame, features: dict[str, dict
             add_activity_layers(fmap, activities[index])
         if actions is not None and index == 0:
             add_action_layer(fmap, actions, *action_words)
-        maps.append(_finish(fmap, features, focus))
+        maps.append(_finish(fmap))
     return maps
 
 
@@ -534,7 +555,7 @@ def _add_register(fmap: folium.Map, places: list[dict]) -> None:
     _add(fmap, group, name, "place", _("a ring per place already in the register"))
 
 
-def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: Basemap,
+def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: str, basemap: TileSource,
                      asset_url: AssetUrl, squares: list[dict], labels: dict[str, str],
                      places: list[dict] | None = None) -> folium.Map:
     """Draw the map of the action or place form: the area, a walk's squares or the register's places, a click's point."""
@@ -551,7 +572,7 @@ def build_picker_map(areas: gpd.GeoDataFrame, features: dict[str, dict], focus: 
         name = _("Squares of the walk")
         _add(fmap, _WalkSquares(found, html.escape(name)), name, "cells", _("click one to tick its categories"))
     _PickPoint().add_to(fmap)
-    fmap = _finish(fmap, features, focus)
+    fmap = _finish(fmap)
     if squares:  # the walk's squares, rather than the whole area, are what the user picks from
         west, south, east, north = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in found]).bounds
         fmap.fit_bounds([[south, west], [north, east]], padding=(30, 30))

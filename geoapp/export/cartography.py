@@ -6,7 +6,6 @@ import hashlib
 import math
 import textwrap
 from collections import OrderedDict
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -16,10 +15,10 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import offset_copy
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
 from geoapp.domain.actions import status_label
-from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84
+from geoapp.domain.model import AREA_KIND_GROUP, SWEREF99TM, WGS84, transformer
 from geoapp.export.wording import words
 from geoapp.maps import ACTION_COLOURS, ACTION_SYMBOLS, STYLE_CELL, STYLE_CONTEXT, STYLE_FOCUS, STYLE_GROUP, STYLE_SAFE, label_point
 from geoapp.mapview.colors import color_of
@@ -35,11 +34,6 @@ LABEL_MIN_SHARE = 0.01
 LABEL_WRAP = 22  # characters per line of an area's name
 # What the parts of a panel are called (matplotlib's gid), so that the labels can keep clear of the others.
 AREA_NAME, SCALE_BAR, NORTH_ARROW = "area-name", "scale-bar", "north-arrow"
-
-
-@lru_cache(maxsize=8)
-def _transformer(source: str, target: str) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def panel_extent(focus_geometry, crs: str, aspect: float) -> tuple[float, float, float, float]:
@@ -194,7 +188,7 @@ def draw_activities(ax, activities, crs: str) -> bool:
     """Mark each place with dialogues or advice, and with police presence, with its published count; return whether any."""
     marks: dict[int, list[tuple[float, float]]] = {-1: [], 1: []}
     for place in activities.places if activities is not None else ():
-        x, y = _transformer(WGS84, crs).transform(place.lon, place.lat)
+        x, y = transformer(WGS84, crs).transform(place.lon, place.lat)
         counts = place.counts
         for n, dx in ((counts.get("dialogue", 0) + counts.get("advice", 0), -1), (counts.get("police_presence", 0), 1)):
             if n:
@@ -217,7 +211,7 @@ def draw_actions(ax, published, crs: str) -> bool:
     if published is None:
         return False
     for action in require_published_actions(published).actions:
-        x, y = _transformer(WGS84, crs).transform(action.lon, action.lat)
+        x, y = transformer(WGS84, crs).transform(action.lon, action.lat)
         colour = ACTION_COLOURS[action.status]
         ax.text(x, y, ACTION_SYMBOLS[action.status], color=colour, fontsize=9, fontweight="bold", ha="center",
                 va="center", zorder=9, bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": colour})
@@ -234,7 +228,7 @@ def legend_handles(language: str) -> list[Patch]:
 
 def _metres_per_unit(crs: str, x: float, y: float) -> float:
     """Return ground metres per map unit at (x, y): 1 in SWEREF 99 TM, about cos(latitude) in Web Mercator."""
-    to_wgs84 = _transformer(crs, WGS84)
+    to_wgs84 = transformer(crs, WGS84)
     lon0, lat0 = to_wgs84.transform(x, y)
     lon1, lat1 = to_wgs84.transform(x + 1000.0, y)
     return Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2] / 1000.0
@@ -265,8 +259,8 @@ def draw_scale_bar(ax, crs: str) -> None:
 def draw_north_arrow(ax, crs: str) -> None:
     """Draw an arrow to true north, top right, turned by the projection's meridian convergence at the centre."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    lon, lat = _transformer(crs, WGS84).transform((x0 + x1) / 2, (y0 + y1) / 2)
-    (xa, xb), (ya, yb) = _transformer(WGS84, crs).transform([lon, lon], [lat, lat + 0.01])
+    lon, lat = transformer(crs, WGS84).transform((x0 + x1) / 2, (y0 + y1) / 2)
+    (xa, xb), (ya, yb) = transformer(WGS84, crs).transform([lon, lon], [lat, lat + 0.01])
     angle = math.atan2(xb - xa, yb - ya)
     base = (0.93, 0.82)
     tip = (base[0] + 0.07 * math.sin(angle), base[1] + 0.1 * math.cos(angle))
