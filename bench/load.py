@@ -2,8 +2,8 @@
 
 `python -m bench load [--seconds 60] [--viewers 50] [--uploaders 2] [--think 1.0] [--threads 8] [--workers 2]`
 Every viewer logs in before the clock starts; then each asks for the map page, the cells, the summary or an
-export with varied filters and waits a random 0 to 2 x `think` seconds in between, as a person clicking through
-filters does.
+export with varied filters and waits a random 0 to 2 x `think` seconds before each request, as a person clicking
+through filters does.
 Each uploader posts distinct generated valid files with an API token. Only 127.0.0.1 is ever used.
 """
 
@@ -97,6 +97,8 @@ def viewer(base: str, session: requests.Session, areas: list[str], until: float,
            seed: int) -> None:
     """Look at the map and its API with varied filters until `until`, logged in with `session`."""
     rng = random.Random(seed)
+    # A pause like those between clicks comes first too: fifty people do not all click in the same millisecond.
+    time.sleep(rng.uniform(0, 2 * think))
     while time.monotonic() < until:
         filters = {"area": rng.choice(areas), "period": rng.choice(PERIODS), "category": rng.choice(CATEGORIES)}
         if rng.random() < 0.2:
