@@ -213,3 +213,25 @@ def test_stored_activities_reach_the_pdf_with_their_delay(mapped):
     assert "Aktiviteter (visas med fördröjning)" in second
     shown = [line for line in lines if line.startswith(("Medborgardialoger ", "Polisnärvaro "))]
     assert shown and all(any(ch.isdigit() and ch != "0" for ch in line) for line in shown)
+
+
+def test_a_png_drawn_with_its_kept_legend_and_notes_is_the_same_to_the_pixel(mapped):
+    from geoapp.export import figure
+
+    site = mapped.extensions["geoapp"]
+    with mapped.test_request_context():
+        swedish = gather_briefing(site, ARGS)
+        english = gather_briefing(site, {**ARGS, "lang": "en"})
+
+    def pixels(briefing) -> bytes:
+        return Image.open(io.BytesIO(figure.map_png(briefing))).convert("RGB").tobytes()
+
+    figure._KEPT_PARTS.clear()
+    fresh = pixels(swedish)
+    assert len(figure._KEPT_PARTS) == 2  # the legend and the notes
+    assert pixels(swedish) == fresh
+    # Another language has other words in both: they are drawn, not taken from the Swedish map.
+    english_fresh = pixels(english)
+    assert len(figure._KEPT_PARTS) == 4 and english_fresh != fresh
+    figure._KEPT_PARTS.clear()
+    assert pixels(english) == english_fresh

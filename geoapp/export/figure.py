@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 import zlib
+from collections import OrderedDict
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Callable
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -98,7 +102,7 @@ def _choose_basemap(briefing, focus, box, size):
     return SWEREF99TM, carto.panel_extent(focus, SWEREF99TM, aspect), None
 
 
-def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict, actions_drawn: bool = False) -> None:
+def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict, actions_drawn: bool, kept) -> None:
     language, area = briefing.language, briefing.published.request.area
     handles = [Patch(facecolor=to_rgba(c.color, STYLE_CELL["fillOpacity"]), edgecolor=STYLE_CELL["color"],
                      label=w["class"].format(label=class_label(c, language))) for c in briefing.classes]
@@ -117,13 +121,19 @@ def _legend(fig, briefing, group_drawn: bool, activities_drawn: bool, w: dict, a
     room = (1 - LEGEND_BOX[0] - LEGEND_RIM) * fig.get_figwidth() * 72 - LEGEND_HANDLE * LEGEND_SIZE
     for handle in handles:
         handle.set_label("\n".join(_wrapped(handle.get_label(), LEGEND_SIZE, room)))
-    box = fig.add_axes(LEGEND_BOX, gid="legend")
-    box.axis("off")
-    box.legend(handles=handles, loc="upper left", frameon=False, title=w["legend"], fontsize=LEGEND_SIZE,
-               title_fontsize=11, alignment="left", borderaxespad=0)
+    # The entries' words and the classes' colours name everything else the legend shows.
+    key = ("legend", w["legend"], tuple(h.get_label() for h in handles), tuple(c.color for c in briefing.classes))
+
+    def build():
+        box = fig.add_axes(LEGEND_BOX, gid="legend")
+        box.axis("off")
+        return box.legend(handles=handles, loc="upper left", frameon=False, title=w["legend"], fontsize=LEGEND_SIZE,
+                          title_fontsize=11, alignment="left", borderaxespad=0)
+
+    _static_part(fig, key, kept, build)
 
 
-def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
+def _texts(fig, briefing, basemap_attribution: str | None, w: dict, kept) -> None:
     published = briefing.published
     request = published.request
     category = w["category"].format(label=briefing.labels.get(request.category, request.category)) if request.category else ""
@@ -145,10 +155,10 @@ def _texts(fig, briefing, basemap_attribution: str | None, w: dict) -> None:
     if request.area.approximation:
         notes.append(w["approximation"].format(area=request.area.name))
     notes.append(" · ".join([w["attribution"]] + ([basemap_attribution] if basemap_attribution else [])))
-    _notes(fig, notes)
+    _static_part(fig, ("notes", tuple(notes)), kept, lambda: _notes(fig, notes))
 
 
-def _notes(fig, notes: list[str]) -> None:
+def _notes(fig, notes: list[str]):
     """Write the notes under the maps, each broken into lines as wide as the figure, smaller when they are many."""
     width = (1 - 2 * NOTES_X) * fig.get_figwidth() * 72  # points
     room = (MAPS_BOX[1] - NOTES_TOP_GAP - NOTES_BOTTOM) * fig.get_figheight() * 72
@@ -156,8 +166,14 @@ def _notes(fig, notes: list[str]) -> None:
         lines = [line for note in notes for line in _wrapped(note, size, width)]
         if len(lines) * size * NOTES_SPACING * FONT_LINE <= room or size == NOTES_SIZES[-1]:
             break
-    fig.text(NOTES_X, MAPS_BOX[1] - NOTES_TOP_GAP, "\n".join(lines), fontsize=size, va="top", ha="left",
-             linespacing=NOTES_SPACING, gid="notes")
+    return fig.text(NOTES_X, MAPS_BOX[1] - NOTES_TOP_GAP, "\n".join(lines), fontsize=size, va="top", ha="left",
+                    linespacing=NOTES_SPACING, gid="notes")
+
+
+def _static_part(fig, key: tuple, kept, build: Callable) -> None:
+    """Build a part that many views share (the legend, the notes), unless `kept` holds a drawing of it."""
+    key = (*key, tuple(fig.get_size_inches()), fig.dpi)
+    fig.static_parts.append((key, None if key in kept else build()))
 
 
 @lru_cache(maxsize=4096)
@@ -185,11 +201,15 @@ def _wrapped(text: str, size: float, width: float, bold: bool = False) -> list[s
     return [*lines, line]
 
 
-def map_figure(briefing, size: tuple[float, float]) -> Figure:
-    """Draw the title, one map panel per published period, the legend and the notes; hold `drawing()` while calling."""
+def map_figure(briefing, size: tuple[float, float], kept=()) -> Figure:
+    """Draw the title, one map panel per published period, the legend and the notes; hold `drawing()` while calling.
+
+    A legend or notes whose key is in `kept` are left out; `fig.static_parts` lists (key, artist or None) of both.
+    """
     published = require_published(briefing.published)
     w = words(briefing.language)
     fig = Figure(figsize=size, dpi=briefing.dpi, facecolor="white")
+    fig.static_parts = []
     canvas = _PrintCanvas(fig)  # measures the texts as they will be drawn; savefig still writes PDF as well
     areas = briefing.areas
     focus_id = published.request.area.id
@@ -218,23 +238,50 @@ def map_figure(briefing, size: tuple[float, float]) -> Figure:
         ax.set_title(panel_text(published, layer.period.code, briefing.language), fontsize=10, loc="left", y=1)
         ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9ca3af", linewidth=0.8,
                                zorder=10))
-    _legend(fig, briefing, group_drawn, activities_drawn, w, actions_drawn)
-    _texts(fig, briefing, basemap.attribution if basemap is not None else None, w)
+    _legend(fig, briefing, group_drawn, activities_drawn, w, actions_drawn, kept)
+    _texts(fig, briefing, basemap.attribution if basemap is not None else None, w, kept)
     return fig
 
 
 def map_png(briefing) -> bytes:
     """Return the map of the view as a 16:9 PNG at the briefing's dpi."""
     with drawing():
-        canvas = map_figure(briefing, SLIDE_INCHES).canvas
+        fig = map_figure(briefing, SLIDE_INCHES, _KEPT_PARTS)
+        canvas = fig.canvas
         canvas.draw()
-        image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        # The figure is opaque: without its alpha channel, at zlib's fastest level, the file is about as small as
-        # matplotlib's RGBA at level 6 and written in half the time.
-        image = image.convert("RGB")
+        pixels = np.array(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque: its alpha channel says nothing
+        _reuse_parts(pixels, fig.static_parts, canvas.get_renderer())
     metadata = PngInfo()
     metadata.add_text("Software", "geoapp")
     buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=PNG_COMPRESSION, compress_type=zlib.Z_FILTERED,
-               dpi=(briefing.dpi, briefing.dpi), pnginfo=metadata)
+    # At zlib's fastest level, the file is about as small as matplotlib's RGBA at level 6 and written in half the time.
+    Image.fromarray(pixels).save(buffer, format="png", compress_level=PNG_COMPRESSION, compress_type=zlib.Z_FILTERED,
+                                 dpi=(briefing.dpi, briefing.dpi), pnginfo=metadata)
     return buffer.getvalue()
+
+
+# Drawn legends and notes of PNG exports, as ((top row, left column), pixels) by what they show: the same for every
+# view of one area in one language, and laying their text out and drawing it took a fifth of the export's time.
+# The region of each holds nothing else, so a kept drawing put back in place gives the very same pixels.
+_KEPT_PARTS: OrderedDict[tuple, tuple[tuple[int, int], np.ndarray]] = OrderedDict()
+KEPT_PARTS_BYTES = 48 * 2**20  # per drawing process
+
+
+def _reuse_parts(pixels: np.ndarray, parts: list[tuple[tuple, object]], renderer) -> None:
+    """Put the kept parts left out of the figure into `pixels`, then keep the ones drawn this time."""
+    drawn = []
+    for key, artist in parts:
+        if artist is None:
+            (top, left), part = _KEPT_PARTS[key]
+            pixels[top:top + part.shape[0], left:left + part.shape[1]] = part
+            _KEPT_PARTS.move_to_end(key)
+        else:
+            drawn.append((key, artist))
+    height = pixels.shape[0]
+    for key, artist in drawn:
+        box = artist.get_window_extent(renderer).padded(2)  # and the antialiased rim of its letters
+        top, bottom = max(0, int(height - box.y1)), min(height, int(math.ceil(height - box.y0)))
+        left, right = max(0, int(box.x0)), min(pixels.shape[1], int(math.ceil(box.x1)))
+        _KEPT_PARTS[key] = ((top, left), pixels[top:bottom, left:right].copy())
+    while sum(part.nbytes for _, part in _KEPT_PARTS.values()) > KEPT_PARTS_BYTES:
+        _KEPT_PARTS.popitem(last=False)
