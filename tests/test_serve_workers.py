@@ -321,6 +321,25 @@ def drawing_processes(workers: set[int]) -> set[int]:
     return set().union(*(children(pid) for pid in workers))
 
 
+def test_every_worker_starts_its_drawing_process_with_it_and_the_first_export_does_not_wait_for_one(serve):
+    base = serve("--workers", "2", "--demo", EXPORT_PROCESSES=1, EXPORT_CACHE_MB=0)
+    process = serve.process
+    workers = workers_of(process.pid, 2)
+
+    def drawing(pid: int) -> set[int]:
+        return {child for child in children(pid)
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()}
+
+    # Before anyone asks for an export, each worker has one, at low priority once it has started up.
+    assert wait_for(lambda: all(drawing(pid) for pid in workers)), "a worker has no drawing process"
+    assert wait_for(lambda: all(os.getpriority(os.PRIO_PROCESS, child) > 0 for pid in workers for child in drawing(pid)))
+    answer = requests.get(base + "export/map.png", timeout=120)
+    assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
+    assert {pid: len(drawing(pid)) for pid in workers} == {pid: 1 for pid in workers}
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+
+
 def test_the_drawing_processes_of_every_worker_end_when_the_master_is_killed(serve):
     # No export cache: every request is drawn, by whichever worker takes it.
     base = serve("--workers", "2", "--demo", EXPORT_PROCESSES=1, EXPORT_CACHE_MB=0)

@@ -18,6 +18,7 @@ from geoapp.cli import users as users_commands
 from geoapp.cli.help import help_language, translate_help
 from geoapp.cli.reports import echo_report, reject, within_limit
 from geoapp.domain import areas as area_files
+from geoapp.export.drawing_pool import shared_pool
 from geoapp.i18n import _, ngettext
 from geoapp.ingest.demo import load_demo
 from geoapp.ingest.location import ObservationsOutside, recompute_area_codes
@@ -71,18 +72,24 @@ def serve(host: str, port: int, threads: int, workers: int | None, demo: bool) -
     # Up to twice the limit, the app answers with its own explanation.
     largest_body = 2 * current_app.config["MAX_CONTENT_LENGTH"]
     app = current_app._get_current_object()
+
+    def start_drawing() -> None:
+        # The drawing processes start with the server, not with the first export, which would wait for them.
+        shared_pool(site.settings["EXPORT_PROCESSES"]).start()
+
     if workers == 1:
         from waitress import create_server
 
         server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=largest_body)
         announce(host, server.effective_port, site)
+        start_drawing()
         server.run()
         return
     from geoapp.cli.prefork import serve_workers
 
-    # Each worker opens its own database connections; none may inherit one from the master.
+    # Each worker opens its own database connections and drawing processes; none may inherit one from the master.
     serve_workers(app, host, port, workers, threads, largest_body, around_fork=site.store.dispose,
-                  ready=lambda bound: announce(host, bound, site))
+                  ready=lambda bound: announce(host, bound, site), started=start_drawing)
 
 
 def announce(host: str, port: int, site) -> None:

@@ -85,11 +85,12 @@ def _exit(code: int) -> None:
 
 
 def serve_workers(app, host: str, port: int, workers: int, threads: int, largest_body: int,
-                  around_fork: Callable[[], None], ready: Callable[[int], None]) -> None:
+                  around_fork: Callable[[], None], ready: Callable[[int], None], started: Callable[[], None]) -> None:
     """Serve `app` with `workers` gunicorn processes of `threads` threads until stopped.
 
     `around_fork` runs in the master before every fork and in each worker as it ends (it closes pooled database
-    connections, which no two processes may share); `ready` gets the port listened on once the socket is bound.
+    connections, which no two processes may share); `ready` gets the port listened on once the socket is bound;
+    `started` runs in each worker once it has loaded the app.
     """
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     server = Prefork(refusing_oversized(app, largest_body), {
@@ -107,6 +108,7 @@ def serve_workers(app, host: str, port: int, workers: int, threads: int, largest
         # gunicorn's control socket sits at one path per user, which two servers of one account would share.
         "control_socket_disable": True,
         "pre_fork": _fork_prepared(around_fork),
+        "post_worker_init": lambda _worker: started(),
         "worker_exit": _exit_at_once(around_fork),
         "when_ready": lambda arbiter: ready(arbiter.LISTENERS[0].sock.getsockname()[1]),
     })

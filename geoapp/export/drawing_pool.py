@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -17,9 +18,11 @@ from geoapp.privacy.seal import Shipment, receive, ship
 NICENESS = 10
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     os.nice(NICENESS)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The server's pid is handed over, not read here: a server stopped while this process was starting up has
+    # already left it to another parent.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     # Import everything a drawing needs now, so the first export does not pay for it.
     from geoapp.export import figure, pdf  # noqa: F401
 
@@ -29,6 +32,10 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1)
     os._exit(0)
+
+
+def _ready() -> None:
+    """Do nothing: a task that has a drawing process started."""
 
 
 def _draw(render: Callable, shipment: Shipment) -> bytes:
@@ -64,6 +71,20 @@ class DrawingPool:
             self._replace()
             return self._pool().submit(_draw, render, shipment).result()
 
+    def start(self) -> None:
+        """Start the drawing processes now, rather than have the first export wait seconds for them (main thread)."""
+        if not self.size:
+            return
+        # They stop with the server; a Ctrl+C at the terminal reaches them too and, while they start up, would only
+        # print their tracebacks. A signal ignored here stays ignored in the processes started meanwhile.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            pool = self._pool()
+            for _ in range(self.size):  # each task with no process free starts one; the imports go on in it
+                pool.submit(_ready)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def shutdown(self) -> None:
         """Stop the drawing processes."""
         with self._lock:
@@ -76,7 +97,7 @@ class DrawingPool:
             if self._executor is None:
                 # Spawned, not forked: the server's threads and database connections stay behind.
                 self._executor = ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=_start_worker)
+                                                     initializer=_start_worker, initargs=(os.getpid(),))
             return self._executor
 
     def _replace(self) -> None:
