@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import branca.element
+import jinja2
 
 
 def median_seconds(action: Callable[[], object], repeat: int = 7, warmup: int = 1) -> float:
@@ -32,3 +36,13 @@ def page(client, url: str) -> bytes:
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}, not a page to measure")
     return response.get_data()
+
+
+@contextmanager
+def stock_folium() -> Iterator[None]:
+    """Build baseline maps with folium as it ships: geoapp's map module makes branca keep rendered pieces as text."""
+    kept, branca.element.Template = branca.element.Template, jinja2.Template
+    try:
+        yield
+    finally:
+        branca.element.Template = kept

@@ -17,7 +17,7 @@ import shapely
 from folium.plugins import MarkerCluster
 from pyproj import Transformer
 
-from bench.harness import median_seconds, page, report
+from bench.harness import median_seconds, page, report, stock_folium
 from geoapp import create_app
 from geoapp.store import bump_data_version
 from geoapp.store.observations import record_keys
@@ -75,11 +75,12 @@ def store_rows(store, rows: list[tuple]) -> None:
 
 def naive_page(rows: list[tuple]) -> str:
     """Build the map a first attempt would: one clustered marker per observation, with its category."""
-    fmap = folium.Map(location=[60.49, 15.40], zoom_start=14)
-    cluster = MarkerCluster().add_to(fmap)
-    for row in rows:
-        folium.Marker([row[5], row[4]], tooltip=row[3]).add_to(cluster)
-    return fmap.get_root().render()
+    with stock_folium():
+        fmap = folium.Map(location=[60.49, 15.40], zoom_start=14)
+        cluster = MarkerCluster().add_to(fmap)
+        for row in rows:
+            folium.Marker([row[5], row[4]], tooltip=row[3]).add_to(cluster)
+        return fmap.get_root().render()
 
 
 def _app(tmp: str):
