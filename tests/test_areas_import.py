@@ -101,6 +101,12 @@ def unrepairable_file(tmp_path):
     return write(frame, tmp_path / "flat.gpkg"), []
 
 
+def overflowing_file(tmp_path):
+    damaged = Polygon([(500000, 6700000), (1e300, 6700100), (500100, 6700000), (500000, 6700100), (500000, 6700000)])
+    frame = gpd.GeoDataFrame({"code": ["C"], "name": ["c"]}, geometry=[damaged], crs=3006)
+    return write(frame, tmp_path / "huge.gpkg"), []
+
+
 def not_geodata_file(tmp_path):
     path = tmp_path / "areas.geojson"
     path.write_text("this is not GeoJSON", encoding="utf-8")
@@ -119,6 +125,7 @@ def bad_where_file(tmp_path):
         (unknown_field_file,
          "avvisat: fields.gpkg: okänt fält 'regsokod' angivet som --code-field; filen har: code, name\n", ""),
         (unrepairable_file, "avvisat: flat.gpkg: objekt 1 (A): ogiltig geometri som inte kan lagas (Self-intersection", ")\n"),
+        (overflowing_file, "avvisat: huge.gpkg: objekt 1 (C): koordinater utanför varje kartas område\n", ""),
         # GDAL's own reason follows in brackets; its wording is GDAL's, not geoapp's.
         (not_geodata_file, "avvisat: areas.geojson: kan inte läsas som GeoPackage, GeoJSON eller Shapefile (", ")\n"),
         (bad_where_file, "avvisat: RegSO_2025_Borlange.gpkg: objekten kan inte läsas (",

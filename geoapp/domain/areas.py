@@ -22,6 +22,8 @@ from geoapp.i18n import N_, _
 SCB_ATTRIBUTION = N_("Based on SCB RegSO 2025 (CC0)")
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
+# No map's coordinates come near this (metres or degrees); beyond it a boundary is damage, and repairing it overflows.
+MAX_COORDINATE = 1e9
 
 
 class AreaFileError(ValueError):
@@ -120,6 +122,10 @@ def _clean(frame: gpd.GeoDataFrame, source: AreaSource, name: str) -> gpd.GeoDat
         if row.geometry.geom_type not in POLYGONAL:
             raise AreaFileError(_("%(feature)s (%(code)s): a %(type)s, not a polygon", feature=label, code=row.code,
                                    type=row.geometry.geom_type))
+        bounds = shapely.bounds(row.geometry)
+        if not (abs(bounds) <= MAX_COORDINATE).all():  # also false for NaN and infinity
+            raise AreaFileError(_("%(feature)s (%(code)s): coordinates beyond any map's range", feature=label,
+                                   code=row.code))
     duplicated = out["code"][out["code"].duplicated()].tolist()
     if duplicated:
         raise AreaFileError(_("%(file)s: the code %(code)r appears more than once", file=name, code=duplicated[0]))
