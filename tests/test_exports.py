@@ -7,7 +7,8 @@ import io
 import re
 import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from urllib.parse import parse_qs, urlsplit
 
 import pyogrio
@@ -16,6 +17,7 @@ import shapely
 from PIL import Image
 from pypdf import PdfReader
 
+from geoapp.domain.model import STOCKHOLM_TZ
 from geoapp.maps import STYLE_CELL, STYLE_SAFE
 from geoapp.mapview.colors import color_of, color_scale
 from tests.exporting import VIEW, blended, mapped, pdf_pages, pixels_near  # noqa: F401
@@ -83,6 +85,11 @@ def _table_line(label: str, values) -> str:
     return " ".join([label] + ["–" if v is None else str(v) for v in values])
 
 
+def stockholm_day() -> date:
+    """Return today in Borlänge, the day an export is dated (this machine's clock may be on another day's side)."""
+    return datetime.now(ZoneInfo(STOCKHOLM_TZ)).date()
+
+
 def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
     client = history.test_client()
     response = client.get("/export/map.pdf?area=tjarna-angar&period=2025-05&category=lighting")
@@ -97,7 +104,7 @@ def test_pdf_has_the_map_and_a_swedish_summary_matching_the_api(history):
     for text in ("Trygghetsvandringar: Tjärna Ängar, 2025-05", "kategori: belysning", "Teckenförklaring",
                  "5–9 observationer per ruta", "40 eller fler observationer per ruta", "Trygg plats",
                  "Tal under 5 observationer visas inte", "Bygger på SCB RegSO 2025 (CC0)",
-                 f"Skapad {date.today().isoformat()}", "Valt område: Tjärna Ängar", "0 ", " m"):
+                 f"Skapad {stockholm_day().isoformat()}", "Valt område: Tjärna Ängar", "0 ", " m"):
         assert text in first, text
     assert "OpenStreetMap" not in first  # GEOAPP_TILES=none in tests
     for text in ("Sammanfattning: Tjärna Ängar, 2025-05", "Observationer per kategori", "Föregående period",
