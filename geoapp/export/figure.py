@@ -69,17 +69,13 @@ class _PrintCanvas(FigureCanvasAgg):
         """Return this process's renderer of the figure's size, so that matplotlib's text measurements carry over."""
         # matplotlib keeps each text's measured size per renderer: with one per figure, every export measured its
         # legend, notes and names anew. The drawing lock lets one figure at a time use it.
-        key = (*self.figure.bbox.size, self.figure.dpi)
-        renderer = _RENDERERS.pop(key, None) or RendererAgg(*key)
-        _RENDERERS[key] = renderer  # the most recently used last
-        while len(_RENDERERS) > RENDERER_SIZES:
-            _RENDERERS.pop(next(iter(_RENDERERS)))
-        self.renderer = renderer
-        return renderer
+        self.renderer = _renderer(*self.figure.bbox.size, self.figure.dpi)
+        return self.renderer
 
 
-_RENDERERS: dict[tuple[float, float, float], RendererAgg] = {}
-RENDERER_SIZES = 4  # the PNG's and the PDF's at the dpi most asked for
+@lru_cache(maxsize=4)  # the PNG's and the PDF's sizes at the dpi most asked for
+def _renderer(width: float, height: float, dpi: float) -> RendererAgg:
+    return RendererAgg(width, height, dpi)
 
 
 def _panel_boxes(count: int) -> list[tuple[float, float, float, float]]:
